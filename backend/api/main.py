@@ -1,0 +1,9 @@
+"""The ``/api/v1`` router: every resource router, mounted once."""
+
+from fastapi import APIRouter
+
+from backend.api.routes import catalog, health
+
+api_router = APIRouter()
+api_router.include_router(health.router)
+api_router.include_router(catalog.router)

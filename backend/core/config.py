@@ -1,0 +1,38 @@
+"""Settings from ``SUNSHINE_*`` environment variables, so tests and instances never share state."""
+
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SEED_DIR = REPO_ROOT / "assets" / "seed"
+DB_FILE_NAME = "backend.sqlite3"
+
+
+def default_data_dir() -> Path:
+    """``SUNSHINE_DATA_DIR`` wins; otherwise the per-user data dir of the OS."""
+    return Path(platformdirs.user_data_dir("sunshine"))
+
+
+class Settings(BaseSettings):
+    """Backend configuration; construct with keywords in tests, from the environment otherwise."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SUNSHINE_", extra="ignore", populate_by_name=True, validate_default=True
+    )
+
+    env: Literal["dev", "production"] = "dev"
+    data_dir: Path = Field(default_factory=default_data_dir)
+    # SQLAlchemy URL; empty means "SQLite file in data_dir" (filled in below).
+    db_url: str = Field(default="", validation_alias="SUNSHINE_BACKEND_DB")
+    # Where the demo catalogue lives; None disables seeding (e.g. when only rendering OpenAPI).
+    seed_dir: Path | None = DEFAULT_SEED_DIR
+
+    @model_validator(mode="after")
+    def _default_db_url(self) -> "Settings":
+        if not self.db_url:
+            self.db_url = f"sqlite:///{self.data_dir / DB_FILE_NAME}"
+        return self

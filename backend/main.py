@@ -1,0 +1,65 @@
+"""Application factory: wires settings, database, seed data, routes and error handling."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend import __version__, crud
+from backend.api.main import api_router
+from backend.core.config import Settings
+from backend.core.db import create_db_engine, create_session_factory
+from backend.core.problems import install_problems
+from backend.models import Base
+from backend.seed import seed_catalog
+
+API_V1 = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, *, db_url: str | None = None) -> FastAPI:
+    """Build a ready app: tables exist, the feed has an epoch, an empty catalogue is seeded.
+
+    ``settings`` defaults to the environment; ``db_url`` overrides its database.
+    """
+    settings = settings or Settings()
+    if db_url is not None:
+        settings = settings.model_copy(update={"db_url": db_url})
+
+    engine = create_db_engine(settings.db_url)
+    session_factory = create_session_factory(engine)
+    try:
+        _prepare_database(engine, session_factory, settings)
+    except BaseException:
+        engine.dispose()
+        raise
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Sunshine reference backend",
+        version=__version__,
+        openapi_url=f"{API_V1}/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = session_factory
+    install_problems(app)
+    app.include_router(api_router, prefix=API_V1)
+    return app
+
+
+def _prepare_database(
+    engine: Engine, session_factory: sessionmaker[Session], settings: Settings
+) -> None:
+    """Tables, the feed's meta row, and the demo catalogue if nothing was ever stored."""
+    Base.metadata.create_all(engine)
+    with session_factory() as session:
+        crud.ensure_meta(session)
+        if settings.seed_dir is not None:
+            seed_catalog(session, settings.seed_dir)

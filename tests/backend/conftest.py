@@ -1,0 +1,120 @@
+"""Fixtures: a temp SQLite file, a tiny seed dir and an app built by ``create_app`` on them."""
+
+import json
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.orm import Session
+
+from backend.core.config import Settings
+from backend.main import create_app
+
+with warnings.catch_warnings():
+    # Starlette nudges towards "httpx2", which is not installable here; httpx works fine.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
+
+SEED: dict[str, list[dict[str, Any]]] = {
+    "districts.json": [
+        {"id": "huangpu", "name": "黄浦区"},
+        {"id": "pudong", "name": "浦东新区"},
+    ],
+    "services.json": [
+        {"id": "svc-bus-pass", "name": "残疾人免费乘车", "district_ids": ["huangpu"]},
+        {"id": "svc-rehab", "name": "社区康复服务"},
+    ],
+    "policies.json": [{"id": "pol-living-subsidy", "title": "重残无业人员生活补助"}],
+    "institutions.json": [{"id": "inst-sunshine-home", "name": "阳光之家"}],
+}
+CHANGES = "/api/v1/catalog/changes"
+
+
+@pytest.fixture
+def seed_items() -> dict[str, list[dict[str, Any]]]:
+    """What the fixture seed dir holds, by file name."""
+    return SEED
+
+
+def write_seed_dir(path: Path, files: dict[str, Any]) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
+        (path / name).write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_seed_dir() -> Callable[[Path, dict[str, Any]], Path]:
+    """Write seed files (JSON values, or raw text for broken ones) into a directory."""
+    return write_seed_dir
+
+
+@pytest.fixture
+def seed_dir(tmp_path: Path) -> Path:
+    return write_seed_dir(tmp_path / "seed", SEED)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'backend.sqlite3'}"
+
+
+@pytest.fixture
+def settings(db_url: str, seed_dir: Path) -> Settings:
+    return Settings(db_url=db_url, seed_dir=seed_dir)
+
+
+@pytest.fixture
+def make_app() -> Iterator[Callable[..., FastAPI]]:
+    """Build apps with ``create_app`` and dispose their engines afterwards."""
+    apps: list[FastAPI] = []
+
+    def make(settings: Settings | None = None, **kwargs: Any) -> FastAPI:
+        app = create_app(settings, **kwargs)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.state.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., FastAPI], settings: Settings) -> FastAPI:
+    return make_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> TestClient:
+    return TestClient(app)
+
+
+@pytest.fixture
+def session(app: FastAPI) -> Iterator[Session]:
+    with app.state.session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def pull(client: TestClient) -> Callable[..., tuple[list[dict[str, Any]], str]]:
+    """Follow the feed from ``cursor`` until has_more is false; returns (changes, next_cursor)."""
+
+    def pull(cursor: str | None = None, limit: int = 500) -> tuple[list[dict[str, Any]], str]:
+        changes: list[dict[str, Any]] = []
+        while True:
+            params: dict[str, Any] = {"limit": limit}
+            if cursor is not None:
+                params["cursor"] = cursor
+            response = client.get(CHANGES, params=params)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            changes.extend(page["changes"])
+            cursor = page["next_cursor"]
+            if not page["has_more"]:
+                return changes, cursor
+
+    return pull

@@ -1,0 +1,71 @@
+"""``python -m backend`` serves real HTTP and stops cleanly on Ctrl-C (SIGINT)."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_health(url: str, process: subprocess.Popen[str], timeout: float) -> httpx.Response:
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process.poll() is None, "backend exited early"
+        try:
+            return httpx.get(url, timeout=1)
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def test_backend_serves_health_and_stops_on_sigint(tmp_path: Path, seed_dir: Path):
+    port = _free_port()
+    env = os.environ | {"SUNSHINE_SEED_DIR": str(seed_dir), "SUNSHINE_DATA_DIR": str(tmp_path)}
+    env.pop("SUNSHINE_BACKEND_DB", None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "backend",
+            "--port",
+            str(port),
+            "--db",
+            f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        response = _wait_for_health(f"http://127.0.0.1:{port}/api/v1/health", process, 30)
+        assert response.status_code == 200
+        assert response.json()["status"] == "ok"
+
+        changes = httpx.get(f"http://127.0.0.1:{port}/api/v1/catalog/changes", timeout=5).json()
+        assert len(changes["changes"]) == 6
+
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+    assert process.returncode == 0, output
+    assert "Traceback" not in output
+    assert (tmp_path / "cli.sqlite3").exists()

@@ -1,0 +1,62 @@
+"""Settings come from SUNSHINE_* variables; SQLite connections get WAL, timeout, foreign keys."""
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+from sqlalchemy import text
+
+from backend.core.config import Settings
+from backend.core.db import create_db_engine
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SUNSHINE_BACKEND_DB", "SUNSHINE_DATA_DIR", "SUNSHINE_ENV", "SUNSHINE_SEED_DIR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_default_database_is_a_sqlite_file_in_the_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    monkeypatch.setenv("SUNSHINE_DATA_DIR", str(tmp_path))
+
+    settings = Settings()
+
+    assert settings.db_url == f"sqlite:///{tmp_path}/backend.sqlite3"
+    assert settings.env == "dev"
+    assert settings.seed_dir is not None and settings.seed_dir.parts[-2:] == ("assets", "seed")
+
+
+def test_backend_db_variable_and_arguments_override_the_default(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setenv("SUNSHINE_BACKEND_DB", "postgresql://db/sunshine")
+
+    assert Settings().db_url == "postgresql://db/sunshine"
+    assert Settings(db_url="sqlite://").db_url == "sqlite://"
+
+
+def test_env_accepts_production_and_rejects_anything_else(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SUNSHINE_ENV", "production")
+    assert Settings().env == "production"
+
+    monkeypatch.setenv("SUNSHINE_ENV", "staging")
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path: Path):
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'nested' / 'dir' / 'x.sqlite3'}")
+    try:
+        with engine.connect() as connection:
+            pragmas = {
+                name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "busy_timeout", "foreign_keys")
+            }
+            connection.execute(text("SELECT 1"))
+    finally:
+        engine.dispose()
+
+    assert pragmas == {"journal_mode": "wal", "busy_timeout": 5000, "foreign_keys": 1}
+    assert (tmp_path / "nested" / "dir" / "x.sqlite3").exists()
