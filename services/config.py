@@ -1,0 +1,37 @@
+"""Client settings from ``SUNSHINE_*`` environment variables (DESIGN.md §7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+STORE_FILE_NAME = "client.sqlite3"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("sunshine"))
+
+
+class ClientSettings(BaseSettings):
+    """Where the client keeps its data and which backend it talks to.
+
+    ``api_url`` empty means "start the embedded reference backend" (main.py decides).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="SUNSHINE_", extra="ignore")
+
+    env: Literal["dev", "production"] = "dev"
+    api_url: str = ""
+    data_dir: Path = Field(default_factory=default_data_dir)
+    # Seconds between catalogue pulls while the app is open; also how soon it notices a
+    # backend that came back.
+    sync_interval: float = 30.0
+    request_timeout: float = 10.0
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / STORE_FILE_NAME

@@ -1,0 +1,44 @@
+"""Catalogue delta sync: pull every change after our cursor into the local store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.api import ApiClient
+from services.errors import CursorExpiredError
+from services.sync.store import LocalStore
+
+PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class PullResult:
+    changes: int  # catalogue rows inserted, updated or deleted
+    pages: int
+    full_resync: bool  # the server refused our cursor (410) and we pulled from scratch
+
+
+class CatalogSync:
+    """Pulls pages until the server says there is no more; a 410 restarts from scratch once."""
+
+    def __init__(self, api: ApiClient, store: LocalStore, page_size: int = PAGE_SIZE) -> None:
+        self.api = api
+        self.store = store
+        self.page_size = page_size
+
+    def pull(self) -> PullResult:
+        changes = pages = 0
+        resynced = False
+        while True:
+            try:
+                page = self.api.catalog_changes(self.store.cursor(), limit=self.page_size)
+            except CursorExpiredError:
+                if resynced:  # a cursor minted moments ago expired again: let the caller see it
+                    raise
+                self.store.begin_full_resync()
+                resynced = True
+                continue
+            changes += self.store.apply_page(page.changes, page.next_cursor, last=not page.has_more)
+            pages += 1
+            if not page.has_more:
+                return PullResult(changes=changes, pages=pages, full_resync=resynced)
