@@ -28,6 +28,14 @@ class ServiceItem(CatalogRecord):
     popularity: int = 0
 
 
+class Institution(CatalogRecord):
+    name: str
+    district: str = ""
+    address: str = ""
+    phone: str = ""
+    hours: str = ""
+
+
 class Catalog:
     """What the screens read; always from the local store, so it works offline."""
 
@@ -46,6 +54,13 @@ class Catalog:
     def service(self, service_id: str) -> ServiceItem | None:
         data = self.store.item("service", service_id)
         return None if data is None else ServiceItem.model_validate(data)
+
+    def district(self, code: str) -> District | None:
+        return next((d for d in self.districts() if d.code == code), None)
+
+    def institutions_in(self, district_code: str) -> list[Institution]:
+        institutions = [Institution.model_validate(i) for i in self.store.items("institution")]
+        return [i for i in institutions if i.district == district_code]
 
     def is_empty(self) -> bool:
         return self.store.count() == 0

@@ -26,6 +26,7 @@ class ClientSettings(BaseSettings):
 
     env: Literal["dev", "production"] = "dev"
     api_url: str = ""
+    language: str = "zh_CN"
     data_dir: Path = Field(default_factory=default_data_dir)
     # Seconds between catalogue pulls while the app is open; also how soon it notices a
     # backend that came back.

@@ -84,13 +84,23 @@ def load_source_face(path: Path) -> TTFont:
 
 
 def rename(font: TTFont) -> None:
-    names = {1: FAMILY, 3: f"{FAMILY} Regular; subset", 4: f"{FAMILY} Regular",
-             6: "SunshineSansSC-Regular", 16: FAMILY}
+    names = {
+        1: FAMILY,
+        3: f"{FAMILY} Regular; subset",
+        4: f"{FAMILY} Regular",
+        6: "SunshineSansSC-Regular",
+        16: FAMILY,
+    }
     table = font["name"]
     for record in list(table.names):
         if record.nameID in names:
-            table.setName(names[record.nameID], record.nameID, record.platformID,
-                          record.platEncID, record.langID)
+            table.setName(
+                names[record.nameID],
+                record.nameID,
+                record.platformID,
+                record.platEncID,
+                record.langID,
+            )
     cff = font["CFF "].cff
     cff.fontNames = ["SunshineSansSC-Regular"]
 

@@ -112,11 +112,15 @@ class LocalStore:
                         (change.kind, change.id),
                     )
                     continue
+                # Versions never go backwards, except for a row a full resync reaches first:
+                # the server's snapshot wins, even from a new database whose versions restart.
                 db.execute(
                     "INSERT INTO catalog_items (kind, id, version, data, resync_gen) "
                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET "
                     "version = excluded.version, data = excluded.data, "
-                    "resync_gen = excluded.resync_gen WHERE excluded.version >= version",
+                    "resync_gen = excluded.resync_gen "
+                    "WHERE excluded.version >= catalog_items.version "
+                    "OR excluded.resync_gen > catalog_items.resync_gen",
                     (
                         change.kind,
                         change.id,

@@ -1,0 +1,1 @@
+"""Sizes, themes, semantics helpers and announcements: accessibility by construction."""

@@ -1,0 +1,1 @@
+"""The shell: settings, session state, routing, theme, i18n; wires services into views."""

@@ -1,0 +1,38 @@
+"""The services one app process shares between its sessions, wired once at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.sync_runner import SyncRunner
+from services.api import ApiClient
+from services.catalog import Catalog
+from services.config import ClientSettings
+from services.sync import CatalogSync, LocalStore
+
+
+@dataclass
+class AppContext:
+    settings: ClientSettings
+    api_url: str
+    store: LocalStore
+    catalog: Catalog
+    runner: SyncRunner
+    kiosk: bool = False
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_context(settings: ClientSettings, api_url: str, *, kiosk: bool = False) -> AppContext:
+    store = LocalStore(settings.store_path)
+    api = ApiClient(api_url, timeout=settings.request_timeout)
+    runner = SyncRunner(CatalogSync(api, store), interval=settings.sync_interval)
+    return AppContext(
+        settings=settings,
+        api_url=api_url,
+        store=store,
+        catalog=Catalog(store),
+        runner=runner,
+        kiosk=kiosk,
+    )

@@ -1,0 +1,113 @@
+"""Every route the app has, its screen identifier (DESIGN.md §6) and its title.
+
+Screens that a later issue builds carry ``pending``: one honest line saying so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.i18n import N_
+
+
+@dataclass(frozen=True)
+class Route:
+    pattern: str
+    identifier: str
+    title: str  # msgid; a screen may replace it with a record's name
+    pending: str | None = None  # msgid of the "being built" line, if the screen is not built
+
+    def match(self, path: str) -> dict[str, str] | None:
+        regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.pattern) + "$"
+        found = re.match(regex, path)
+        return None if found is None else found.groupdict()
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("/", "screen-home", N_("Sunshine")),
+    Route(
+        "/search",
+        "screen-search",
+        N_("Search services"),
+        N_(
+            "Search is being built: soon you can find services, policies and institutions "
+            "by Chinese characters, pinyin or initials."
+        ),
+    ),
+    Route("/service/{id}", "screen-service", N_("Service")),
+    Route(
+        "/matching",
+        "screen-matching",
+        N_("What I can get"),
+        N_(
+            "Service matching is being built: it will tell you which services you qualify for, and why."
+        ),
+    ),
+    Route(
+        "/trips/new",
+        "screen-trip-new",
+        N_("Ask for a travel guide"),
+        N_("Requests for a volunteer guide are being built and cannot be sent yet."),
+    ),
+    Route(
+        "/trips",
+        "screen-trips",
+        N_("My trips"),
+        N_("Your guided trips will be listed here; this part is being built."),
+    ),
+    Route(
+        "/volunteer",
+        "screen-volunteer",
+        N_("Volunteers"),
+        N_("Volunteer registration and open trips are being built."),
+    ),
+    Route(
+        "/events",
+        "screen-events",
+        N_("Events"),
+        N_("Community events, sign-up and check-in are being built."),
+    ),
+    Route(
+        "/settings",
+        "screen-settings",
+        N_("Settings"),
+        N_("Large text, high contrast, read-aloud and language settings are being built."),
+    ),
+    Route(
+        "/login",
+        "screen-login",
+        N_("Sign in"),
+        N_("Signing in with your phone number is being built."),
+    ),
+    Route(
+        "/profile",
+        "screen-profile",
+        N_("My profile"),
+        N_("Your profile, service records and visit records are being built."),
+    ),
+    Route(
+        "/inbox",
+        "screen-inbox",
+        N_("Policies for you"),
+        N_("Policies pushed to you are being built."),
+    ),
+    Route(
+        "/district/{code}",
+        "screen-district",
+        N_("District services"),
+        N_("This district's flagship page is being built; its services are listed below."),
+    ),
+)
+
+NOT_FOUND = Route("", "screen-not-found", N_("Page not found"))
+
+
+def resolve(path: str) -> tuple[Route, dict[str, str]]:
+    """The route for a path (query string ignored), or NOT_FOUND."""
+    path = path.split("?", 1)[0] or "/"
+    for route in ROUTES:
+        params = route.match(path)
+        if params is not None:
+            return route, params
+    return NOT_FOUND, {}

@@ -1,0 +1,89 @@
+"""The Flet entry for one session: page setup, the root component, routing and sync watching."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+import flet as ft
+
+from accessibility.announce import Announcer
+from accessibility.theme import FONT_ASSET, FONT_FAMILY, build_theme
+from app.context import AppContext
+from app.i18n import _
+from app.messages import back_online_sentence, sync_status_sentence
+from app.state import AppState, SyncStatus
+
+logger = logging.getLogger(__name__)
+
+Navigate = Callable[[str], None]
+ScreenRenderer = Callable[[AppState, AppContext, Navigate], list[ft.View]]
+
+
+def make_page_main(ctx: AppContext, render_screens: ScreenRenderer) -> Callable[[ft.Page], None]:
+    """``ft.run`` calls the result once per session (each browser tab, or the desktop window)."""
+
+    def page_main(page: ft.Page) -> None:
+        page.title = _("Sunshine")
+        page.fonts = {FONT_FAMILY: FONT_ASSET}
+        page.theme = build_theme()
+        page.theme_mode = ft.ThemeMode.LIGHT
+        if ctx.kiosk:
+            page.window.full_screen = True
+        page.render_views(App, ctx, render_screens)
+
+    return page_main
+
+
+@ft.component
+def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
+    page = ft.context.page
+    state, _set = ft.use_state(lambda: AppState(route=page.route or "/"))
+    task = ft.use_ref(None)  # the session task, cancelled when the root unmounts
+
+    def go(route: str) -> None:
+        page.navigate(route)
+
+    def on_key(e: ft.KeyboardEvent) -> None:
+        if e.key == "Escape" and state.route != "/":
+            go("/")
+
+    page.on_route_change = state.route_change
+    page.on_view_pop = lambda _e: go("/")
+    page.on_keyboard_event = on_key
+
+    def mounted() -> None:
+        task.current = asyncio.create_task(run_session(state, ctx), name="session")
+
+    def unmounted() -> None:
+        if task.current is not None:
+            task.current.cancel()
+
+    ft.on_mounted(mounted)
+    ft.on_unmounted(unmounted)
+    return render_screens(state, ctx, go)
+
+
+async def run_session(state: AppState, ctx: AppContext) -> None:
+    """Show the catalogue we have, then follow the sync runner for the life of the session."""
+    announcer = Announcer()
+    # The first frame draws no CJK text: wait for one client round trip, by which time the
+    # client has applied our fonts and theme (DESIGN.md §5).
+    await announcer.features()
+    state.refresh_catalog(ctx.catalog)
+    state.ready = True
+    ctx.runner.ensure_started()
+    seen = 0
+    while True:
+        snapshot = await ctx.runner.wait_for_change(seen)
+        seen = snapshot.generation
+        if snapshot.last_result is not None and snapshot.last_result.changes:
+            state.refresh_catalog(ctx.catalog)
+        previous, state.sync_status = state.sync_status, snapshot.status
+        if snapshot.status is previous:
+            continue
+        if snapshot.status is SyncStatus.OFFLINE:
+            await announcer.say(sync_status_sentence(snapshot.status, state.catalog_empty))
+        elif previous is SyncStatus.OFFLINE:
+            await announcer.say(back_online_sentence())

@@ -1,0 +1,92 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flet_page import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, AppProcess
+from playwright.sync_api import Browser, sync_playwright
+
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One web overlay for the whole run, built by the first app started."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def seed() -> dict[str, list[dict]]:
+    seed_dir = REPO_ROOT / "assets" / "seed"
+    return {
+        kind: json.loads((seed_dir / f"{kind}.json").read_text(encoding="utf-8"))
+        for kind in ("districts", "services", "institutions")
+    }
+
+
+class AppLauncher:
+    """Starts ``main.py --web`` apps on free ports, each with its own data dir unless given one."""
+
+    def __init__(self, base: Path, cache_dir: Path) -> None:
+        self.base = base
+        self.cache_dir = cache_dir
+        self.started: list[AppProcess] = []
+
+    def __call__(
+        self, *args: str, data_dir: Path | None = None, env: dict[str, str] | None = None
+    ) -> AppProcess:
+        n = len(self.started)
+        app = AppProcess(
+            free_port(),
+            data_dir or self.base / f"data{n}",
+            self.base / f"app{n}.log",
+            *args,
+            env={"SUNSHINE_CACHE_DIR": str(self.cache_dir), **(env or {})},
+        )
+        self.started.append(app)
+        app.wait_until_serving()
+        return app
+
+    def stop_all(self) -> None:
+        for app in self.started:
+            app.stop()
+
+
+@pytest.fixture(scope="session")
+def launcher(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Iterator[AppLauncher]:
+    launcher = AppLauncher(tmp_path_factory.mktemp("apps"), cache_dir)
+    yield launcher
+    launcher.stop_all()
+
+
+@pytest.fixture(scope="module")
+def app(launcher: AppLauncher) -> AppProcess:
+    """One app (embedded backend, fresh data) shared by a module's read-only tests."""
+    return launcher()

@@ -1,0 +1,180 @@
+"""Drive the Flet web build through its semantics tree (DESIGN.md §6), the way a screen reader sees it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+# As the machine notes say: without the background-networking flags Chromium calls home.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+class AppProcess:
+    """``python main.py --web`` in a subprocess with its own data dir; stopped with SIGINT."""
+
+    def __init__(
+        self,
+        port: int,
+        data_dir: Path,
+        log_path: Path,
+        *extra_args: str,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}/"
+        self.log_path = log_path
+        full_env = {**os.environ, "SUNSHINE_DATA_DIR": str(data_dir), **(env or {})}
+        self._log = log_path.open("wb")
+        self.started_at = time.monotonic()
+        self.process = subprocess.Popen(
+            [sys.executable, "main.py", "--web", "--port", str(port), *extra_args],
+            cwd=REPO_ROOT,
+            env=full_env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_until_serving(self, timeout: float = 60) -> float:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"app exited early:\n{self.log()}")
+            try:
+                if httpx.get(self.url, timeout=1).status_code == 200:
+                    return time.monotonic() - self.started_at
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"app not serving on {self.url}:\n{self.log()}")
+
+    def stop(self, timeout: float = 20) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+        return self.process.returncode
+
+    def log(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+
+@dataclass
+class NetworkLog:
+    """Everything the page asked for, so tests can prove nothing left the machine."""
+
+    requests: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+    def on_request(self, request: Request) -> None:
+        self.requests.append(request.url)
+
+    def on_response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.failures.append(f"{response.status} {response.url}")
+
+    def on_request_failed(self, request: Request) -> None:
+        self.failures.append(f"failed {request.url} {request.failure}")
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type in ("error", "warning") and "GL Driver Message" not in message.text:
+            self.console.append(f"{message.type}: {message.text}")
+
+    def external_requests(self) -> list[str]:
+        return [
+            url
+            for url in self.requests
+            if urlparse(url).scheme in ("http", "https", "ws", "wss")
+            and urlparse(url).hostname not in LOOPBACK_HOSTS
+        ]
+
+
+class FletPage:
+    """One browser tab on the app, addressed by semantics identifiers."""
+
+    def __init__(self, browser: Browser, url: str, *, width: int = 800, height: int = 1000) -> None:
+        self.network = NetworkLog()
+        self.page: Page = browser.new_page(viewport={"width": width, "height": height})
+        self.page.on("request", self.network.on_request)
+        self.page.on("response", self.network.on_response)
+        self.page.on("requestfailed", self.network.on_request_failed)
+        self.page.on("console", self.network.on_console)
+        self.url = url
+
+    def open(self, timeout_ms: float = 60_000) -> None:
+        self.page.goto(self.url)
+        self.page.wait_for_selector(
+            "flt-semantics-placeholder", state="attached", timeout=timeout_ms
+        )
+        # Flutter builds the DOM semantics tree only once assistive tech asks for it.
+        self.page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+
+    def node(self, identifier: str):
+        return self.page.locator(f'[flt-semantics-identifier="{identifier}"]')
+
+    def wait_for(self, identifier: str, timeout_ms: float = 30_000) -> None:
+        self.node(identifier).first.wait_for(state="attached", timeout=timeout_ms)
+
+    def activate(self, identifier: str) -> None:
+        self.node(identifier).first.click()
+
+    def identifiers(self) -> list[str]:
+        return self.page.evaluate(
+            "() => [...document.querySelectorAll('[flt-semantics-identifier]')]"
+            ".map(e => e.getAttribute('flt-semantics-identifier'))"
+        )
+
+    def text_of(self, identifier: str) -> str:
+        return self.node(identifier).first.text_content() or ""
+
+    def headings(self, level: int = 1) -> list[str]:
+        return self.page.evaluate(
+            f"() => [...document.querySelectorAll('h{level}')].map(e => e.textContent.trim())"
+        )
+
+    def announcements(self) -> str:
+        return self.page.evaluate(
+            "() => [...document.querySelectorAll('[aria-live]')].map(e => e.textContent).join(' ')"
+        )
+
+    def wait_for_text(self, identifier: str, fragment: str, timeout_s: float = 30) -> str:
+        deadline = time.monotonic() + timeout_s
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.text_of(identifier) if self.node(identifier).count() else ""
+            if fragment in text:
+                return text
+            self.page.wait_for_timeout(200)
+        raise AssertionError(f"{identifier!r} never contained {fragment!r}; last text: {text!r}")
+
+    def screenshot(self, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(path))
+        return path

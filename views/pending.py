@@ -1,0 +1,15 @@
+"""Screens a later issue builds: their heading and one honest line, nothing pretend."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from accessibility.semantics import body_text
+from app.i18n import _
+from app.routes import Route
+from views.chrome import Navigate, screen_view
+
+
+def pending_view(path: str, route: Route, go: Navigate) -> ft.View:
+    assert route.pending is not None
+    return screen_view(path, route.identifier, _(route.title), [body_text(_(route.pending))], go=go)
