@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from services.errors import CursorExpiredError, OfflineError, ProblemError
+from services.errors import BadResponseError, CursorExpiredError, OfflineError, ProblemError
 
 API_PREFIX = "/api/v1"
 
@@ -59,7 +59,11 @@ class ApiClient:
         params: dict[str, Any] = {"limit": limit}
         if cursor is not None:
             params["cursor"] = cursor
-        return CatalogChanges.model_validate(self._get("/catalog/changes", params=params))
+        body = self._get("/catalog/changes", params=params)
+        try:
+            return CatalogChanges.model_validate(body)
+        except ValidationError as exc:
+            raise BadResponseError(f"catalogue page does not match the contract: {exc}") from exc
 
     def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         try:
@@ -67,7 +71,10 @@ class ApiClient:
         except httpx.TransportError as exc:  # connect, read, timeouts, protocol drops
             raise OfflineError(str(exc) or type(exc).__name__) from exc
         if response.is_success:
-            return response.json()
+            try:
+                return response.json()
+            except ValueError as exc:
+                raise BadResponseError(f"{path}: answer is not JSON") from exc
         raise _problem(response)
 
 

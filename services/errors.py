@@ -2,6 +2,7 @@
 
     SunshineError
     ├── OfflineError            the request never got an answer: refused, reset, timed out
+    │   └── BadResponseError    an answer that is not our API's (a captive portal's login page)
     └── ProblemError            the server answered with RFC 9457 problem+json (or a bare error)
         └── CursorExpiredError  410 cursor_expired: the catalogue must be pulled from scratch
 
@@ -17,6 +18,10 @@ class SunshineError(Exception):
 
 class OfflineError(SunshineError):
     """No answer from the server; the action can be retried later."""
+
+
+class BadResponseError(OfflineError):
+    """A success status with a body that is not the contract's: we are not really online."""
 
 
 class ProblemError(SunshineError):

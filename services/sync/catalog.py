@@ -13,7 +13,7 @@ PAGE_SIZE = 500
 
 @dataclass(frozen=True)
 class PullResult:
-    changes: int  # catalogue rows inserted, updated or deleted
+    changes: int  # catalogue changes received and applied (re-sent ones included)
     pages: int
     full_resync: bool  # the server refused our cursor (410) and we pulled from scratch
 

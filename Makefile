@@ -1,0 +1,91 @@
+# Sunshine (阳光申办). The first two targets are the whole set-up on a fresh Debian machine:
+#   make run    start the app on the embedded reference backend
+#   make test   the whole suite, browser tests included (.ci/run calls exactly this)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+STAMP := $(VENV)/.installed
+APT_PACKAGES := chromium espeak-ng
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+LOCALES := assets/locales
+MO_FILES := $(LOCALES)/zh_CN/LC_MESSAGES/sunshine.mo $(LOCALES)/en/LC_MESSAGES/sunshine.mo
+
+.PHONY: run test install system-deps i18n i18n-compile font lint format lock bench openapi clean
+
+run: install system-deps i18n-compile
+	$(PY) main.py $(ARGS)
+
+test: install system-deps i18n-compile
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# --- installation -------------------------------------------------------------------------
+
+$(PY):
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(UV) pip install --python $(PY) --quiet -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages: Chromium for the browser tests, espeak-ng for read-aloud.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+# Re-resolve the pinned dependencies after editing pyproject.toml.
+lock: | $(PY)
+	$(PY) -m pip install --quiet uv==$(UV_VERSION)
+	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --universal --generate-hashes -o requirements.lock
+
+# --- translations ---------------------------------------------------------------------------
+
+# Extract UI strings into the template and merge them into every catalogue.
+i18n: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output \
+		--project=sunshine --copyright-holder="Sunshine contributors" -o $(LOCALES)/sunshine.pot .
+	$(VENV)/bin/pybabel update -i $(LOCALES)/sunshine.pot -d $(LOCALES) -D sunshine \
+		--no-fuzzy-matching --ignore-obsolete
+	$(MAKE) i18n-compile
+
+i18n-compile: install $(MO_FILES)
+
+$(LOCALES)/%/LC_MESSAGES/sunshine.mo: $(LOCALES)/%/LC_MESSAGES/sunshine.po
+	$(VENV)/bin/pybabel compile -d $(LOCALES) -D sunshine -l $* --statistics
+
+# --- assets and checks ------------------------------------------------------------------------
+
+# Rebuild the bundled CJK subset after adding catalogue data or UI strings.
+font: install
+	[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || \
+		(DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk)
+	$(PY) tools/subset_font.py
+
+openapi: install
+	$(PY) -m backend.openapi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install system-deps i18n-compile
+	$(PY) bench/startup.py
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,52 @@
+"""Every failure of the API client is a SunshineError, whatever the network hands back."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from services.api import ApiClient
+from services.errors import BadResponseError, CursorExpiredError, OfflineError, ProblemError
+
+
+def client_answering(handler) -> ApiClient:
+    return ApiClient("http://backend.test", transport=httpx.MockTransport(handler))
+
+
+def test_a_captive_portal_page_is_treated_as_offline():
+    api = client_answering(lambda request: httpx.Response(200, text="<html>Wi-Fi login</html>"))
+    with pytest.raises(BadResponseError):
+        api.catalog_changes(None)
+
+
+def test_json_that_breaks_the_contract_is_a_bad_response():
+    api = client_answering(lambda request: httpx.Response(200, json={"changes": "nope"}))
+    with pytest.raises(OfflineError):
+        api.catalog_changes(None)
+
+
+def test_refused_connection_is_offline():
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    with pytest.raises(OfflineError):
+        client_answering(refuse).health()
+
+
+def test_problem_json_keeps_its_code_and_410_is_cursor_expired():
+    problem = {"type": "urn:x", "title": "Cursor expired", "status": 410, "code": "cursor_expired"}
+    api = client_answering(
+        lambda request: httpx.Response(
+            410, json=problem, headers={"content-type": "application/problem+json"}
+        )
+    )
+    with pytest.raises(CursorExpiredError) as raised:
+        api.catalog_changes("old")
+    assert raised.value.code == "cursor_expired" and raised.value.status == 410
+
+
+def test_an_error_without_problem_json_still_has_a_stable_code():
+    api = client_answering(lambda request: httpx.Response(502, text="Bad Gateway"))
+    with pytest.raises(ProblemError) as raised:
+        api.health()
+    assert raised.value.code == "http_502"
