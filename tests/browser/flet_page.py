@@ -28,6 +28,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+# Flutter writes announcements into aria-live elements and clears them soon after; record
+# every text that passes through them, as a screen reader would have heard it.
+RECORD_ANNOUNCEMENTS = """
+window.__announcements = [];
+new MutationObserver(records => {
+  for (const r of records) {
+    const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+    const live = el && el.closest('[aria-live]');
+    if (live && live.textContent.trim()) window.__announcements.push(live.textContent.trim());
+  }
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
 
 
 class AppProcess:
@@ -126,6 +138,7 @@ class FletPage:
         self.page.on("response", self.network.on_response)
         self.page.on("requestfailed", self.network.on_request_failed)
         self.page.on("console", self.network.on_console)
+        self.page.add_init_script(RECORD_ANNOUNCEMENTS)
         self.url = url
 
     def open(self, timeout_ms: float = 60_000) -> None:
@@ -159,10 +172,18 @@ class FletPage:
             f"() => [...document.querySelectorAll('h{level}')].map(e => e.textContent.trim())"
         )
 
-    def announcements(self) -> str:
-        return self.page.evaluate(
-            "() => [...document.querySelectorAll('[aria-live]')].map(e => e.textContent).join(' ')"
-        )
+    def announcements(self) -> list[str]:
+        """Everything announced through live regions since the page was opened."""
+        return self.page.evaluate("() => window.__announcements")
+
+    def wait_for_announcement(self, fragment: str, timeout_s: float = 30) -> str:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            heard = [a for a in self.announcements() if fragment in a]
+            if heard:
+                return heard[-1]
+            self.page.wait_for_timeout(200)
+        raise AssertionError(f"never announced {fragment!r}; heard {self.announcements()!r}")
 
     def wait_for_text(self, identifier: str, fragment: str, timeout_s: float = 30) -> str:
         deadline = time.monotonic() + timeout_s
