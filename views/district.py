@@ -21,7 +21,7 @@ def district_view(path: str, route: Route, code: str, catalog: Catalog, go: Navi
             [body_text(_("This district is not in the catalogue saved on this device."))],
             go=go,
         )
-    controls: list[ft.Control] = [body_text(_(route.pending or ""))]
+    controls: list[ft.Control] = [body_text(_(route.pending))] if route.pending else []
     for institution in catalog.institutions_in(code):
         controls.append(heading(institution.name, level=2))
         for line in (institution.address, institution.phone, institution.hours):

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Not resolved: the venv's bin/python is a symlink and the tools live next to it.
 VENV_BIN = Path(sys.executable).parent
@@ -32,15 +30,6 @@ def report(result: subprocess.CompletedProcess[str]) -> str:
     return f"exit {result.returncode}\n--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "pyproject.toml contract 'views never talk HTTP or SQL' is a forbidden contract without "
-        "allow_indirect_imports, so the layering it sits in breaks it: views.router -> app.context "
-        "-> services.api -> httpx and views.service -> services.catalog -> services.sync.store -> "
-        "sqlite3; `make lint` (lint-imports) exits 1"
-    ),
-)
 def test_import_linter_contracts_are_kept():
     result = run_tool("lint-imports", "--no-cache", "--no-logo")
     assert result.returncode == 0, report(result)
