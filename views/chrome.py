@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import flet as ft
 
-from accessibility.semantics import action_button, screen
+from accessibility.semantics import action_button, body_text, screen
 from accessibility.theme import STANDARD
 from app.i18n import _
 
@@ -34,3 +34,10 @@ def screen_view(
         padding=STANDARD.padding,
         controls=[screen(identifier, title, controls, leading=leading)],
     )
+
+
+def missing_record_view(
+    path: str, identifier: str, title: str, sentence: str, go: Navigate
+) -> ft.View:
+    """A detail screen whose record is not in the local store (yet): say so, offer the way back."""
+    return screen_view(path, identifier, title, [body_text(sentence)], go=go)

@@ -8,18 +8,18 @@ from accessibility.semantics import body_text, heading
 from app.i18n import _
 from app.routes import Route
 from services.catalog import Catalog
-from views.chrome import Navigate, screen_view
+from views.chrome import Navigate, missing_record_view, screen_view
 
 
 def district_view(path: str, route: Route, code: str, catalog: Catalog, go: Navigate) -> ft.View:
     district = catalog.district(code)
     if district is None:
-        return screen_view(
+        return missing_record_view(
             path,
             route.identifier,
             _("District not found"),
-            [body_text(_("This district is not in the catalogue saved on this device."))],
-            go=go,
+            _("This district is not in the catalogue saved on this device."),
+            go,
         )
     controls: list[ft.Control] = [body_text(_(route.pending))] if route.pending else []
     for institution in catalog.institutions_in(code):

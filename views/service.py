@@ -8,7 +8,7 @@ from accessibility.semantics import body_text, heading
 from app.i18n import _
 from app.routes import Route
 from services.catalog import Catalog
-from views.chrome import Navigate, screen_view
+from views.chrome import Navigate, missing_record_view, screen_view
 
 
 def service_view(
@@ -16,12 +16,12 @@ def service_view(
 ) -> ft.View:
     service = catalog.service(service_id)
     if service is None:
-        return screen_view(
+        return missing_record_view(
             path,
             route.identifier,
             _("Service not found"),
-            [body_text(_("This service is not in the catalogue saved on this device."))],
-            go=go,
+            _("This service is not in the catalogue saved on this device."),
+            go,
         )
     extra = service.model_extra or {}
     controls: list[ft.Control] = [body_text(service.category), body_text(service.description)]

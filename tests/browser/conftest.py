@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,13 +10,9 @@ import pytest
 from flet_page import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, AppProcess
 from playwright.sync_api import Browser, sync_playwright
 
+from backend.embedded import free_port
+
 ARTIFACTS = REPO_ROOT / "test-artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

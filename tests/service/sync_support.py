@@ -6,7 +6,6 @@ tests/ has no packages).
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from backend.core.config import Settings
 from backend.core.db import create_db_engine, create_session_factory
+from backend.embedded import free_port
 from backend.main import create_app
 from backend.models import CatalogItem
 from services.sync.store import LocalStore
@@ -54,12 +54,6 @@ SMALL_SEED_COUNT = sum(len(items) for items in SMALL_SEED.values())
 Snapshot = dict[tuple[str, str], tuple[int, dict[str, Any]]]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
 def write_seed_dir(path: Path, files: dict[str, list[dict[str, Any]]]) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     for name, items in files.items():
@@ -71,7 +65,7 @@ class BackendServer:
     """The reference backend as a real HTTP server that can go down and come back."""
 
     def __init__(self, db_path: Path, seed_dir: Path | None, data_dir: Path) -> None:
-        self.port = free_port()
+        self.port = free_port(HOST)
         self.db_path = db_path
         self.seed_dir = seed_dir
         self.data_dir = data_dir

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from app.state import SyncStatus
 from app.sync_runner import SyncRunner
 from services.api import ApiClient
 from services.sync import CatalogSync, LocalStore
+
+
+def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """asyncio.run in a thread of its own: Playwright's sync API may own this thread's loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def next_status(runner: SyncRunner, seen: int, timeout: float = 20) -> tuple[int, SyncStatus]:
@@ -38,7 +47,7 @@ def test_runner_reports_online_offline_and_online_again_without_being_asked(back
         return seen_statuses
 
     try:
-        assert asyncio.run(scenario()) == [SyncStatus.ONLINE, SyncStatus.OFFLINE, SyncStatus.ONLINE]
+        assert run_async(scenario()) == [SyncStatus.ONLINE, SyncStatus.OFFLINE, SyncStatus.ONLINE]
     finally:
         api.close()
         store.close()
@@ -58,7 +67,7 @@ def test_sync_now_pulls_at_once_instead_of_waiting_for_the_timer(backend, tmp_pa
         return seen
 
     try:
-        assert asyncio.run(scenario()) == 2
+        assert run_async(scenario()) == 2
     finally:
         api.close()
         store.close()
