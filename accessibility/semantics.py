@@ -1,8 +1,9 @@
 """Helpers that make the accessible control the easy one to write.
 
 Every screen root carries ``Semantics(identifier="screen-<name>")`` and exactly one h1; every
-action is a real button (reachable by Tab) with a visible label that is also its spoken name,
-wrapped in ``Semantics(identifier=...)`` as the stable test hook (DESIGN.md §6).
+action is a real button (reachable by Tab, activated by Enter or Space) whose visible label is
+also its spoken name, wrapped in ``Semantics(identifier=...)`` as the stable test hook
+(DESIGN.md §6). Sizes and colours come from the current look, never from the caller.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import Any
 
 import flet as ft
 
-from accessibility.theme import STANDARD, Scale
+from accessibility.theme import current_look
 
 Handler = Callable[[Any], Any]
 
 
-def heading(text: str, level: int = 1, scale: Scale = STANDARD) -> ft.Control:
+def heading(text: str, level: int = 1) -> ft.Control:
+    scale = current_look().scale
     size = scale.heading if level == 1 else scale.title
     return ft.Semantics(
         header=True,
@@ -26,8 +28,19 @@ def heading(text: str, level: int = 1, scale: Scale = STANDARD) -> ft.Control:
     )
 
 
-def body_text(text: str, scale: Scale = STANDARD, **kwargs: Any) -> ft.Text:
-    return ft.Text(text, size=scale.body, **kwargs)
+def body_text(text: str, **kwargs: Any) -> ft.Text:
+    return ft.Text(text, size=current_look().scale.body, **kwargs)
+
+
+def _button_style() -> ft.ButtonStyle:
+    look = current_look()
+    return ft.ButtonStyle(
+        padding=ft.Padding.symmetric(
+            horizontal=look.scale.padding, vertical=look.scale.button_padding
+        ),
+        shape=ft.RoundedRectangleBorder(radius=look.scale.radius),
+        side=ft.BorderSide(look.palette.border_width, look.palette.outline),
+    )
 
 
 def action_button(
@@ -38,23 +51,49 @@ def action_button(
     icon: ft.IconData | None = None,
     primary: bool = False,
     expand: bool | None = None,  # never False: Flet wraps even expand=False in Expanded
-    scale: Scale = STANDARD,
 ) -> ft.Control:
-    """A labelled button at least ``scale.target`` high; the label is its accessible name."""
-    style = ft.ButtonStyle(
-        padding=ft.Padding.symmetric(horizontal=scale.padding, vertical=scale.gap),
-        shape=ft.RoundedRectangleBorder(radius=8),
-    )
+    """A labelled button at least the look's target high; the label is its accessible name."""
+    scale = current_look().scale
     content = ft.Text(label, size=scale.body, text_align=ft.TextAlign.CENTER)
     button_type = ft.FilledButton if primary else ft.OutlinedButton
     button = button_type(
         content=content,
-        icon=ft.Icon(icon, size=scale.icon) if icon is not None else None,
+        # Decorative: the label already names the button.
+        icon=ft.Icon(icon, size=scale.icon) if icon else None,
         on_click=on_click,
-        style=style,
+        style=_button_style(),
         expand=expand,
     )
     return ft.Semantics(identifier=identifier, content=button, expand=expand)
+
+
+def icon_button(label: str, identifier: str, icon: ft.IconData, on_click: Handler) -> ft.Control:
+    """An icon-only button; Flet names it from ``Icon(semantics_label=...)``, not the tooltip."""
+    scale = current_look().scale
+    button = ft.IconButton(
+        icon=ft.Icon(icon, size=scale.icon, semantics_label=label),
+        on_click=on_click,
+        tooltip=label,
+        style=ft.ButtonStyle(
+            padding=ft.Padding.all(max(0, (scale.target - scale.icon) / 2)),
+        ),
+    )
+    return ft.Semantics(identifier=identifier, content=button)
+
+
+def toggle(label: str, identifier: str, value: bool, on_change: Handler) -> ft.Control:
+    """A switch whose visible label is its accessible name, the whole row tall enough to tap."""
+    scale = current_look().scale
+    switch = ft.Switch(
+        label=label,
+        value=value,
+        on_change=on_change,
+        label_text_style=ft.TextStyle(size=scale.body),
+    )
+    return ft.Semantics(
+        identifier=identifier,
+        content=ft.Container(content=switch, height=max(scale.target, scale.body * 2)),
+    )
 
 
 def status_region(control: ft.Control, identifier: str | None = None) -> ft.Control:
@@ -68,17 +107,17 @@ def screen(
     controls: list[ft.Control],
     *,
     leading: list[ft.Control] | None = None,
-    scale: Scale = STANDARD,
 ) -> ft.Control:
     """The root of every screen: its test hook, its single h1, then its content, scrollable.
 
-    ``leading`` (a back button) comes before the heading, in reading and Tab order.
+    ``leading`` (back, read aloud) comes before the heading, in reading and Tab order.
     """
+    scale = current_look().scale
     return ft.Semantics(
         identifier=identifier,
         container=True,
         content=ft.Column(
-            [*(leading or []), heading(title, 1, scale), *controls],
+            [*(leading or []), heading(title, 1), *controls],
             spacing=scale.gap,
             scroll=ft.ScrollMode.AUTO,
             expand=True,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from accessibility.speech import Speaker, shared_speaker
+
+from app.display import apply_process_preferences
 from app.sync_runner import SyncRunner
 from services.api import ApiClient
 from services.catalog import Catalog
 from services.config import ClientSettings
+from services.preferences import PreferencesStore
 from services.sync import CatalogSync, LocalStore
 
 
@@ -18,9 +22,12 @@ class AppContext:
     store: LocalStore
     catalog: Catalog
     runner: SyncRunner
+    preferences: PreferencesStore
+    speaker: Speaker
     kiosk: bool = False
 
     def close(self) -> None:
+        self.speaker.close()
         self.store.close()
 
 
@@ -28,11 +35,16 @@ def build_context(settings: ClientSettings, api_url: str, *, kiosk: bool = False
     store = LocalStore(settings.store_path)
     api = ApiClient(api_url, timeout=settings.request_timeout)
     runner = SyncRunner(CatalogSync(api, store), interval=settings.sync_interval)
+    preferences = PreferencesStore(settings.data_dir)
+    speaker = shared_speaker()
+    apply_process_preferences(preferences.load(), settings, speaker)
     return AppContext(
         settings=settings,
         api_url=api_url,
         store=store,
         catalog=Catalog(store),
         runner=runner,
+        preferences=preferences,
+        speaker=speaker,
         kiosk=kiosk,
     )

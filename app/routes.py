@@ -68,12 +68,7 @@ ROUTES: tuple[Route, ...] = (
         N_("Events"),
         N_("Community events, sign-up and check-in are being built."),
     ),
-    Route(
-        "/settings",
-        "screen-settings",
-        N_("Settings"),
-        N_("Large text, high contrast, read-aloud and language settings are being built."),
-    ),
+    Route("/settings", "screen-settings", N_("Settings")),
     Route(
         "/login",
         "screen-login",

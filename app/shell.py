@@ -10,15 +10,23 @@ import flet as ft
 
 from accessibility.announce import Announcer
 from accessibility.theme import FONT_ASSET, FONT_FAMILY, build_theme
+from app.actions import Actions
 from app.context import AppContext
+from app.display import apply_process_preferences
 from app.i18n import _
-from app.messages import back_online_sentence, sync_status_sentence
+from app.messages import (
+    back_online_sentence,
+    preferences_changed_sentence,
+    read_aloud_off_sentence,
+    read_aloud_unavailable_sentence,
+    sync_status_sentence,
+)
 from app.state import AppState, SyncStatus
+from services.preferences import Preferences
 
 logger = logging.getLogger(__name__)
 
-Navigate = Callable[[str], None]
-ScreenRenderer = Callable[[AppState, AppContext, Navigate], list[ft.View]]
+ScreenRenderer = Callable[[AppState, AppContext, Actions], list[ft.View]]
 
 
 def make_page_main(ctx: AppContext, render_screens: ScreenRenderer) -> Callable[[ft.Page], None]:
@@ -39,22 +47,56 @@ def make_page_main(ctx: AppContext, render_screens: ScreenRenderer) -> Callable[
 @ft.component
 def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
     page = ft.context.page
-    state, _set = ft.use_state(lambda: AppState(route=page.route or "/"))
+    state, _set = ft.use_state(
+        lambda: AppState(route=page.route or "/", preferences=ctx.preferences.load())
+    )
     task = ft.use_ref(None)  # the session task, cancelled when the root unmounts
+    announcer = ft.use_ref(Announcer)  # created once, inside this session
 
     def go(route: str) -> None:
         page.navigate(route)
 
+    def announce(message: str) -> None:
+        if message:
+            page.run_task(announcer.current.say, message)
+
+    def change_preferences(new: Preferences) -> None:
+        old = state.preferences
+        ctx.preferences.save(new)
+        apply_process_preferences(new, ctx.settings, ctx.speaker)
+        page.theme = build_theme()  # each View also takes the look's background
+        page.title = _("Sunshine")
+        page.update()
+        state.preferences = new  # re-renders every screen with the new look and language
+        announce(preferences_changed_sentence(old, new))
+
+    def read_aloud(texts: list[str]) -> None:
+        if not state.preferences.tts_enabled:
+            announce(read_aloud_off_sentence())
+        elif not ctx.speaker.say("\n".join(texts)):
+            announce(read_aloud_unavailable_sentence())
+
+    actions = Actions(go=go, change_preferences=change_preferences, read_aloud=read_aloud)
+    # Failures after an utterance was queued (no audio device, player missing) arrive on the
+    # speaker's worker thread; tell this session in words instead of staying silent.
+    ctx.speaker.on_error = lambda _reason: page.run_task(
+        announcer.current.say, read_aloud_unavailable_sentence()
+    )
+
     def on_key(e: ft.KeyboardEvent) -> None:
-        if e.key == "Escape" and state.route != "/":
-            go("/")
+        if e.key == "Escape":
+            ctx.speaker.stop()
+            if state.route != "/":
+                go("/")
 
     page.on_route_change = state.route_change
     page.on_view_pop = lambda _e: go("/")
     page.on_keyboard_event = on_key
 
     def mounted() -> None:
-        task.current = asyncio.create_task(run_session(state, ctx), name="session")
+        task.current = asyncio.create_task(
+            run_session(state, ctx, announcer.current), name="session"
+        )
 
     def unmounted() -> None:
         if task.current is not None:
@@ -62,12 +104,11 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
 
     ft.on_mounted(mounted)
     ft.on_unmounted(unmounted)
-    return render_screens(state, ctx, go)
+    return render_screens(state, ctx, actions)
 
 
-async def run_session(state: AppState, ctx: AppContext) -> None:
+async def run_session(state: AppState, ctx: AppContext, announcer: Announcer) -> None:
     """Show the catalogue we have, then follow the sync runner for the life of the session."""
-    announcer = Announcer()
     # The first frame draws no CJK text: wait for one client round trip, by which time the
     # client has applied our fonts and theme (DESIGN.md §5).
     await announcer.features()

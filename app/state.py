@@ -8,6 +8,7 @@ from enum import StrEnum
 import flet as ft
 
 from services.catalog import Catalog, District, ServiceItem
+from services.preferences import Preferences
 
 
 class SyncStatus(StrEnum):
@@ -27,6 +28,7 @@ class AppState:
     districts: list[District] = field(default_factory=list)
     common_services: list[ServiceItem] = field(default_factory=list)
     catalog_empty: bool = True
+    preferences: Preferences = field(default_factory=Preferences)
 
     def route_change(self, e: ft.RouteChangeEvent) -> None:
         self.route = e.route

@@ -1,16 +1,14 @@
-"""What every screen shares: the page frame and the back action."""
+"""What every screen shares: the page frame, the back action and the read-aloud action."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import flet as ft
 
+from accessibility.reading import readable_texts
 from accessibility.semantics import action_button, body_text, screen
-from accessibility.theme import STANDARD
+from accessibility.theme import current_look
+from app.actions import Actions
 from app.i18n import _
-
-Navigate = Callable[[str], None]
 
 
 def screen_view(
@@ -18,26 +16,50 @@ def screen_view(
     identifier: str,
     title: str,
     controls: list[ft.Control],
+    actions: Actions,
     *,
-    go: Navigate | None = None,
-    back_to: str = "/",
+    back_to: str | None = "/",
 ) -> ft.View:
-    """A routed screen. Given ``go``, it starts with a labelled back button (Escape also works)."""
+    """A routed screen: back (unless it is home), 朗读, the h1, then the content.
+
+    Read-aloud speaks the heading and the content in reading order, derived from the controls.
+    """
+    texts = [title, *readable_texts(controls)]
     leading: list[ft.Control] = []
-    if go is not None:
-        back = action_button(
-            _("Back"), "nav-back", lambda _e: go(back_to), icon=ft.Icons.ARROW_BACK
+    if back_to is not None:
+        leading.append(
+            action_button(
+                _("Back"), "nav-back", lambda _e: actions.go(back_to), icon=ft.Icons.ARROW_BACK
+            )
         )
-        leading.append(ft.Row([back]))
+    leading.append(
+        action_button(
+            _("Read aloud"),
+            "read-aloud",
+            lambda _e: actions.read_aloud(texts),
+            icon=ft.Icons.RECORD_VOICE_OVER,
+        )
+    )
+    look = current_look()
     return ft.View(
         route=route,
-        padding=STANDARD.padding,
-        controls=[screen(identifier, title, controls, leading=leading)],
+        padding=look.scale.padding,
+        bgcolor=look.palette.background,
+        controls=[
+            screen(
+                identifier,
+                title,
+                controls,
+                leading=[
+                    ft.Row(leading, wrap=True, spacing=look.scale.gap, run_spacing=look.scale.gap)
+                ],
+            )
+        ],
     )
 
 
 def missing_record_view(
-    path: str, identifier: str, title: str, sentence: str, go: Navigate
+    path: str, identifier: str, title: str, sentence: str, actions: Actions
 ) -> ft.View:
     """A detail screen whose record is not in the local store (yet): say so, offer the way back."""
-    return screen_view(path, identifier, title, [body_text(sentence)], go=go)
+    return screen_view(path, identifier, title, [body_text(sentence)], actions)

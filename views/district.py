@@ -5,13 +5,16 @@ from __future__ import annotations
 import flet as ft
 
 from accessibility.semantics import body_text, heading
+from app.actions import Actions
 from app.i18n import _
 from app.routes import Route
 from services.catalog import Catalog
-from views.chrome import Navigate, missing_record_view, screen_view
+from views.chrome import missing_record_view, screen_view
 
 
-def district_view(path: str, route: Route, code: str, catalog: Catalog, go: Navigate) -> ft.View:
+def district_view(
+    path: str, route: Route, code: str, catalog: Catalog, actions: Actions
+) -> ft.View:
     district = catalog.district(code)
     if district is None:
         return missing_record_view(
@@ -19,7 +22,7 @@ def district_view(path: str, route: Route, code: str, catalog: Catalog, go: Navi
             route.identifier,
             _("District not found"),
             _("This district is not in the catalogue saved on this device."),
-            go,
+            actions,
         )
     controls: list[ft.Control] = [body_text(_(route.pending))] if route.pending else []
     for institution in catalog.institutions_in(code):
@@ -27,4 +30,4 @@ def district_view(path: str, route: Route, code: str, catalog: Catalog, go: Navi
         for line in (institution.address, institution.phone, institution.hours):
             if line:
                 controls.append(body_text(line))
-    return screen_view(path, route.identifier, district.name, controls, go=go)
+    return screen_view(path, route.identifier, district.name, controls, actions)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import flet as ft
 
 from accessibility.semantics import action_button, body_text, heading, status_region
-from accessibility.theme import OFFLINE_BG, OFFLINE_FG, ONLINE_BG, ONLINE_FG, STANDARD
+from accessibility.theme import current_look
+from app.actions import Actions, Navigate
 from app.i18n import N_, _
 from app.messages import sync_status_sentence
 from app.state import AppState, SyncStatus
-from views.chrome import Navigate, screen_view
+from views.chrome import screen_view
 
 # (identifier, label msgid, route, icon)
 QUICK_ACTIONS: tuple[tuple[str, str, str, ft.IconData], ...] = (
@@ -26,7 +27,8 @@ QUICK_ACTIONS: tuple[tuple[str, str, str, ft.IconData], ...] = (
 )
 
 
-def home_view(state: AppState, go: Navigate) -> ft.View:
+def home_view(state: AppState, actions: Actions) -> ft.View:
+    go = actions.go
     return screen_view(
         "/",
         "screen-home",
@@ -45,32 +47,38 @@ def home_view(state: AppState, go: Navigate) -> ft.View:
             heading(_("District flagship services"), level=2),
             districts(state, go),
         ],
+        actions,
+        back_to=None,
     )
 
 
 def sync_banner(state: AppState) -> ft.Control:
+    look = current_look()
+    scale, palette = look.scale, look.palette
     offline = state.sync_status is SyncStatus.OFFLINE
+    foreground = palette.offline_fg if offline else palette.online_fg
     return status_region(
         ft.Container(
             content=ft.Row(
                 [
                     ft.Icon(
                         ft.Icons.CLOUD_OFF if offline else ft.Icons.CLOUD_DONE,
-                        color=OFFLINE_FG if offline else ONLINE_FG,
-                        size=STANDARD.icon,
+                        color=foreground,
+                        size=scale.icon,
                     ),
                     ft.Text(
                         sync_status_sentence(state.sync_status, state.catalog_empty),
-                        size=STANDARD.body,
-                        color=OFFLINE_FG if offline else ONLINE_FG,
+                        size=scale.body,
+                        color=foreground,
                         expand=True,
                     ),
                 ],
-                spacing=STANDARD.gap,
+                spacing=scale.gap,
             ),
-            bgcolor=OFFLINE_BG if offline else ONLINE_BG,
-            padding=STANDARD.padding,
-            border_radius=8,
+            bgcolor=palette.offline_bg if offline else palette.online_bg,
+            padding=scale.padding,
+            border_radius=scale.radius,
+            border=ft.Border.all(palette.border_width, foreground) if look.high_contrast else None,
         ),
         identifier="sync-status",
     )
@@ -89,7 +97,7 @@ def common_services(state: AppState, go: Navigate) -> ft.Control:
             )
             for service in state.common_services
         ],
-        spacing=STANDARD.gap,
+        spacing=current_look().scale.gap,
         horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )
 
@@ -106,7 +114,8 @@ def districts(state: AppState, go: Navigate) -> ft.Control:
 
 
 def wrap(controls: list[ft.Control]) -> ft.Control:
-    return ft.Row(controls, wrap=True, spacing=STANDARD.gap, run_spacing=STANDARD.gap)
+    gap = current_look().scale.gap
+    return ft.Row(controls, wrap=True, spacing=gap, run_spacing=gap)
 
 
 def _go(go: Navigate, route: str):

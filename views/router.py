@@ -5,32 +5,36 @@ from __future__ import annotations
 import flet as ft
 
 from accessibility.semantics import action_button, body_text
+from app.actions import Actions
 from app.context import AppContext
 from app.i18n import _
 from app.routes import resolve
 from app.state import AppState
-from views.chrome import Navigate, screen_view
+from views.chrome import screen_view
 from views.district import district_view
 from views.home import home_view
 from views.pending import pending_view
 from views.service import service_view
+from views.settings import settings_view
 from views.splash import splash_view
 
 
-def render_screens(state: AppState, ctx: AppContext, go: Navigate) -> list[ft.View]:
+def render_screens(state: AppState, ctx: AppContext, actions: Actions) -> list[ft.View]:
     if not state.ready:
         return [splash_view()]
-    home = home_view(state, go)
+    home = home_view(state, actions)
     path = state.route.split("?", 1)[0] or "/"
     if path == "/":
         return [home]
     route, params = resolve(path)
     if route.identifier == "screen-service":
-        screen = service_view(path, route, params["id"], ctx.catalog, go)
+        screen = service_view(path, route, params["id"], ctx.catalog, actions)
     elif route.identifier == "screen-district":
-        screen = district_view(path, route, params["code"], ctx.catalog, go)
+        screen = district_view(path, route, params["code"], ctx.catalog, actions)
+    elif route.identifier == "screen-settings":
+        screen = settings_view(path, route, state, actions)
     elif route.pending is not None:
-        screen = pending_view(path, route, go)
+        screen = pending_view(path, route, actions)
     else:
         screen = screen_view(
             path,
@@ -38,8 +42,8 @@ def render_screens(state: AppState, ctx: AppContext, go: Navigate) -> list[ft.Vi
             _(route.title),
             [
                 body_text(_("There is no page at this address.")),
-                action_button(_("Go to the home page"), "nav-home", lambda _e: go("/")),
+                action_button(_("Go to the home page"), "nav-home", lambda _e: actions.go("/")),
             ],
-            go=go,
+            actions,
         )
     return [home, screen]

@@ -5,14 +5,15 @@ from __future__ import annotations
 import flet as ft
 
 from accessibility.semantics import body_text, heading
+from app.actions import Actions
 from app.i18n import _
 from app.routes import Route
 from services.catalog import Catalog
-from views.chrome import Navigate, missing_record_view, screen_view
+from views.chrome import missing_record_view, screen_view
 
 
 def service_view(
-    path: str, route: Route, service_id: str, catalog: Catalog, go: Navigate
+    path: str, route: Route, service_id: str, catalog: Catalog, actions: Actions
 ) -> ft.View:
     service = catalog.service(service_id)
     if service is None:
@@ -21,7 +22,7 @@ def service_view(
             route.identifier,
             _("Service not found"),
             _("This service is not in the catalogue saved on this device."),
-            go,
+            actions,
         )
     extra = service.model_extra or {}
     controls: list[ft.Control] = [body_text(service.category), body_text(service.description)]
@@ -37,4 +38,4 @@ def service_view(
         controls.append(
             body_text(_("Some details here are example data and have not been verified."))
         )
-    return screen_view(path, route.identifier, service.name, controls, go=go)
+    return screen_view(path, route.identifier, service.name, controls, actions)

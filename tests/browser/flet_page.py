@@ -199,3 +199,18 @@ class FletPage:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(path))
         return path
+
+
+FOCUSED_NODE = """() => {
+  let e = document.activeElement;
+  while (e && e.tagName !== 'FLT-SEMANTICS' && e.parentElement) e = e.parentElement;
+  if (!e || e.tagName !== 'FLT-SEMANTICS') return null;
+  return {role: e.getAttribute('role'), name: e.getAttribute('aria-label') || e.textContent.trim(),
+          identifier: e.getAttribute('flt-semantics-identifier') ||
+                      (e.parentElement && e.parentElement.getAttribute('flt-semantics-identifier'))};
+}"""
+
+
+def focused(page: FletPage) -> dict | None:
+    """The semantics node holding keyboard focus: its role, name and identifier hook."""
+    return page.page.evaluate(FOCUSED_NODE)

@@ -1,0 +1,17 @@
+"""What a screen can ask the session to do; views get one of these instead of the page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from services.preferences import Preferences
+
+Navigate = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Actions:
+    go: Navigate
+    change_preferences: Callable[[Preferences], None]
+    read_aloud: Callable[[list[str]], None]

@@ -1,0 +1,608 @@
+"""DESIGN.md §5 measured on one screen of the web build, the way assistive tech and a keyboard meet it.
+
+The audit reads Flutter's DOM semantics tree (``flt-semantics-host``), Chromium's own accessibility
+tree (for accessible names), one screenshot (for contrast: the text is drawn on a canvas, so axe
+cannot see it) and real Tab key presses. It never changes the page except by pressing Tab.
+
+What Flutter web 1.0 (Flet 1.0.5, CanvasKit) exposes, found on the running app and on a probe app
+with every control kind:
+
+- Buttons (``FilledButton``, ``OutlinedButton``, ``IconButton``, ``TextButton``): ``flt-semantics``
+  with ``role="button" tabindex="0" flt-tappable``; the name is the element's text content (the
+  label, or an ``Icon(semantics_label=…)``). A ``tooltip`` becomes ``aria-label`` on the *parent*
+  wrapper, which has no role, so the button itself stays nameless (DESIGN.md §5 says the same).
+- Checkbox, Switch, Radio, Tab: ``role`` checkbox/switch/radio/tab with ``aria-label`` = label.
+- TextField: a real ``<input data-semantics-role="text-field">`` (``<textarea>`` if multiline)
+  inside a ``flt-semantics`` node; ``label`` (or ``hint_text``) becomes its ``aria-label``.
+- Slider: ``<input type="range" role="slider">`` with no name unless the app gives one.
+- Dropdown: ``role="button" aria-expanded`` with no name unless the app gives one.
+- A clickable ``Container``: ``role="button" flt-tappable`` but no ``tabindex``: Tab never gets there.
+- ``Semantics(header=True, heading_level=n)`` is an ``<hn>`` element; ``link=True`` an ``<a>``.
+- Text is ``flt-semantics`` (or ``<hn>``) holding a ``<span>``; its box is the text's layout box.
+So the accessible name is taken from Chromium's accessibility tree (CDP
+``Accessibility.getPartialAXTree``), which applies exactly these rules (aria-label, then content,
+then ``<label>``/title/placeholder for inputs), rather than re-implemented here.
+
+Keyboard (verified by recording ``keydown`` and ``focusin`` on the running app): with semantics on,
+Flutter's framework handles Tab itself — the keydown's default is prevented, its focus traversal
+moves to the next focusable widget, draws the focus highlight on the canvas, and the engine then
+calls ``focus()`` on that node's semantics element. So ``document.activeElement`` follows Flutter's
+keyboard focus one to one, and wraps from the last control to the first. Where Flutter has nowhere
+else to go (a screen with a single control) it leaves the key to the browser, and focus goes to
+``<body>`` and back. Either way, the semantics element that holds DOM focus is the control a
+keyboard user is on; that is what the Tab walk records.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from flet_page import REPO_ROOT, FletPage
+from PIL import Image
+
+# --- modes ---------------------------------------------------------------------------------------
+
+DEFAULT_PREFERENCES: dict[str, Any] = {
+    "large_text": False,
+    "high_contrast": False,
+    "text_scale": 1.0,
+    "tts_enabled": True,
+    "language": "zh_CN",
+}
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    """One display mode: the viewport it is measured in and DESIGN.md §5's thresholds for it."""
+
+    name: str
+    width: int
+    height: int
+    min_target: float
+    min_contrast: float
+    preferences: dict[str, Any] = field(default_factory=dict)  # over DEFAULT_PREFERENCES
+    label: str = ""
+
+    def preferences_json(self) -> dict[str, Any]:
+        return {**DEFAULT_PREFERENCES, **self.preferences}
+
+    def write_preferences(self, data_dir: Path) -> Path:
+        """``<data_dir>/preferences.json``, which the app reads at start-up."""
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path = data_dir / "preferences.json"
+        path.write_text(json.dumps(self.preferences_json(), ensure_ascii=False), encoding="utf-8")
+        return path
+
+
+# 360 px for every mode: DESIGN.md §5 asks for nothing clipped or off-screen at 360 px width from
+# 100 % to 200 % text, in standard and 长辈版 alike, and 360 is the narrowest common phone. Wider
+# windows only make overflow less likely; targets and contrast do not depend on width. The
+# viewport is tall so a whole screen fits on one screenshot without Flutter scrolling (and it
+# grows if a screen is taller still, see fit_viewport).
+WIDTH = 360
+HEIGHT = 2400
+STANDARD = AuditConfig("standard", WIDTH, HEIGHT, 48, 4.5, label="标准")
+LARGE_TEXT = AuditConfig("large_text", WIDTH, HEIGHT, 60, 7, {"large_text": True}, "长辈版")
+SCALE200 = AuditConfig("scale200", WIDTH, HEIGHT, 48, 4.5, {"text_scale": 2.0}, "200% 字号")
+CONFIGS: tuple[AuditConfig, ...] = (STANDARD, LARGE_TEXT, SCALE200)
+
+# The name and role rules of axe-core; the rest of §5 is measured here, since axe cannot see canvas
+# text (contrast) and has no notion of the modes' target sizes.
+AXE_RULES = ("button-name", "aria-command-name", "label", "nested-interactive")
+AXE_SCRIPT = None  # axe.min.js from axe-playwright-python, read once
+
+# --- concrete routes -----------------------------------------------------------------------------
+
+
+def seed_values() -> dict[str, str]:
+    """Values for route parameters: the first seed service and district."""
+    seed_dir = REPO_ROOT / "assets" / "seed"
+    services = json.loads((seed_dir / "services.json").read_text(encoding="utf-8"))
+    districts = json.loads((seed_dir / "districts.json").read_text(encoding="utf-8"))
+    return {"id": services[0]["id"], "code": districts[0]["code"]}
+
+
+def concrete_path(pattern: str, values: dict[str, str] | None = None) -> str:
+    values = values or seed_values()
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], pattern)
+
+
+def slug(path: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "home"
+
+
+# --- WCAG contrast -------------------------------------------------------------------------------
+
+RGB = tuple[int, int, int]
+
+
+def relative_luminance(rgb: RGB) -> float:
+    """WCAG 2.x relative luminance of an sRGB colour."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: RGB, b: RGB) -> float:
+    la, lb = relative_luminance(a), relative_luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def hex_colour(rgb: RGB) -> str:
+    return "#{:02X}{:02X}{:02X}".format(*rgb)
+
+
+# A text colour must cover at least this share of the box's non-background pixels (and a few
+# pixels at all). Anti-aliasing blends lie between text and background, so they are never the most
+# extreme colour; the floor keeps a stray pixel of a neighbouring element from being taken as text.
+TEXT_SHARE = 0.02
+TEXT_MIN_PIXELS = 3
+
+
+def text_and_background(crop: Image.Image) -> tuple[RGB, RGB] | None:
+    """(text colour, background colour) of a box holding text, or None for an empty box."""
+    pixels = crop.width * crop.height
+    if pixels == 0:
+        return None
+    counts = sorted(crop.convert("RGB").getcolors(pixels), reverse=True)
+    background_count, background = counts[0]
+    rest = pixels - background_count
+    floor = max(TEXT_MIN_PIXELS, TEXT_SHARE * rest)
+    candidates = [rgb for count, rgb in counts[1:] if count >= floor]
+    if not candidates:
+        return background, background  # nothing drawn: contrast 1:1
+    bg_lum = relative_luminance(background)
+    text = max(candidates, key=lambda rgb: abs(relative_luminance(rgb) - bg_lum))
+    return text, background
+
+
+# --- what the audit reports ---------------------------------------------------------------------
+
+
+class Contrast(NamedTuple):
+    text: str
+    ratio: float
+    foreground: str
+    background: str
+
+
+@dataclass
+class ScreenAudit:
+    route: str
+    identifier: str
+    config: str
+    min_target: float
+    min_contrast: float
+    viewport: tuple[int, int] = (0, 0)
+    controls: int = 0
+    named: int = 0
+    unnamed: list[str] = field(default_factory=list)
+    smallest_target: tuple[float, float] | None = None  # (width, height) in CSS px
+    small_targets: list[str] = field(default_factory=list)
+    offscreen_text: list[str] = field(default_factory=list)
+    h1_count: int = 0
+    h1_texts: list[str] = field(default_factory=list)
+    tab_order: list[str] = field(default_factory=list)
+    tab_unreached: list[str] = field(default_factory=list)
+    tab_presses: int = 0
+    axe_violations: list[str] = field(default_factory=list)  # "rule-id: target"
+    lowest_contrast: float | None = None
+    lowest_contrast_text: str = ""
+    low_contrast: list[Contrast] = field(default_factory=list)
+    text_nodes: int = 0
+    screenshot: Path | None = None
+
+    @property
+    def tab_reached(self) -> int:
+        return self.controls - len(self.tab_unreached)
+
+    def problems(self) -> list[str]:
+        """Every §5 failure on this screen, in words."""
+        out = [f"no accessible name: {desc}" for desc in self.unnamed]
+        out += [
+            f"target below {fmt(self.min_target)}×{fmt(self.min_target)}: {desc}"
+            for desc in self.small_targets
+        ]
+        out += [
+            f"outside the {self.viewport[0]} px viewport: {desc}" for desc in self.offscreen_text
+        ]
+        if self.h1_count != 1:
+            out.append(f"{self.h1_count} h1 headings, not exactly one: {self.h1_texts}")
+        out += [
+            f"Tab never reaches {desc} ({self.tab_presses} presses)" for desc in self.tab_unreached
+        ]
+        out += [f"axe {violation}" for violation in self.axe_violations]
+        out += [
+            f"contrast {c.ratio:.2f}:1 below {fmt(self.min_contrast)}:1: “{c.text}” "
+            f"({c.foreground} on {c.background})"
+            for c in self.low_contrast
+        ]
+        return out
+
+
+def fmt(value: float) -> str:
+    return f"{value:g}" if value == int(value) else f"{value:.1f}"
+
+
+# --- reading the page ---------------------------------------------------------------------------
+
+# Every element of the semantics tree that a person can operate. `flt-tappable` catches a tappable
+# node whatever its role; `a[href]` a real link (Flutter's `<a>` without href is only a wrapper).
+INTERACTIVE = ", ".join(
+    [
+        *(
+            f'[role="{role}"]'
+            for role in (
+                "button",
+                "link",
+                "checkbox",
+                "switch",
+                "radio",
+                "slider",
+                "tab",
+                "menuitem",
+                "menuitemcheckbox",
+                "menuitemradio",
+                "textbox",
+                "searchbox",
+                "combobox",
+                "spinbutton",
+            )
+        ),
+        "input",
+        "textarea",
+        "select",
+        "a[href]",
+        "[flt-tappable]",
+    ]
+)
+
+SNAPSHOT_JS = """
+([INTERACTIVE]) => {
+  const host = document.querySelector('flt-semantics-host');
+  const viewport = [document.documentElement.clientWidth, document.documentElement.clientHeight];
+  const h1s = [...document.querySelectorAll('h1, [role="heading"][aria-level="1"]')];
+  const out = {viewport, controls: [], texts: [], h1: h1s.map(e => e.textContent.trim())};
+  window.__a11yControls = [];
+  if (!host) return out;
+  const SEM = '[id^="flt-semantic-node-"], input, textarea, select';
+  const box = e => { const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.width, r.height]; };
+  const ident = e => { const i = e.closest('[flt-semantics-identifier]');
+    return i ? i.getAttribute('flt-semantics-identifier') : ''; };
+  const own = e => (e.getAttribute('aria-label') || '').trim()
+    || (e.matches('input, textarea, select') ? '' : e.textContent.trim());
+  const controls = [...host.querySelectorAll(INTERACTIVE)];
+  window.__a11yControls = controls;
+  out.controls = controls.map(e => {
+    // A text field's input sits inside the semantics node that receives the taps.
+    const target = e.matches('input, textarea, select')
+      ? (e.parentElement.closest('[id^="flt-semantic-node-"]') || e) : e;
+    return {
+      tag: e.tagName.toLowerCase(),
+      role: e.getAttribute('role') || '',
+      identifier: ident(e),
+      text: own(e).slice(0, 40),
+      box: box(target),
+      focusable: e.tabIndex >= 0 && !e.hasAttribute('disabled'),
+      disabled: e.getAttribute('aria-disabled') === 'true' || e.hasAttribute('disabled'),
+    };
+  });
+  const hasText = e => own(e) !== '';
+  out.texts = [...host.querySelectorAll(SEM)]
+    .filter(e => hasText(e) && ![...e.querySelectorAll(SEM)].some(hasText))
+    .map(e => ({text: own(e), identifier: ident(e), box: box(e)}));
+  return out;
+}
+"""
+
+# Where keyboard focus is: the index of the control holding DOM focus (or of its nearest control
+# ancestor), else a short description of the element. Flutter moves DOM focus when it sends the
+# semantics update for the key, usually before the key press returns; if focus still looks
+# unchanged, give it up to three frames.
+FOCUS_JS = """
+async (last) => {
+  const controls = window.__a11yControls || [];
+  const where = () => {
+    for (let e = document.activeElement; e; e = e.parentElement) {
+      const i = controls.indexOf(e);
+      if (i >= 0) return i;
+    }
+    const a = document.activeElement;
+    return a ? a.tagName.toLowerCase() + (a.id ? '#' + a.id : '') : 'none';
+  };
+  let now = where();
+  for (let frame = 0; frame < 3 && now === last; frame++) {
+    await new Promise(r => requestAnimationFrame(r));
+    now = where();
+  }
+  return now;
+}
+"""
+
+# Scrollable semantics containers that still hide content: how much taller the page must be.
+OVERFLOW_JS = """
+() => {
+  const host = document.querySelector('flt-semantics-host');
+  if (!host) return 0;
+  let need = 0;
+  for (const e of host.querySelectorAll('[id^="flt-semantic-node-"]')) {
+    const s = getComputedStyle(e).overflowY;
+    if ((s === 'scroll' || s === 'auto') && e.scrollHeight > e.clientHeight + 1)
+      need = Math.max(need, e.scrollHeight - e.clientHeight);
+  }
+  return need;
+}
+"""
+
+SEMANTICS_HTML_JS = """
+() => { const h = document.querySelector('flt-semantics-host'); return h ? h.outerHTML : ''; }
+"""
+
+
+def describe(node: dict[str, Any], name: str | None = None) -> str:
+    role = node.get("role") or node.get("tag", "")
+    label = name if name is not None else node.get("text", "")
+    left, top, width, height = node["box"]
+    where = f"[{node['identifier']}] " if node.get("identifier") else ""
+    return f"{role} “{label}” {where}at ({left:.0f},{top:.0f}) {width:.0f}×{height:.0f}"
+
+
+def settle(page: FletPage, timeout_s: float = 15, quiet_ms: int = 400) -> None:
+    """Wait until the semantics tree stops changing (transitions, data arriving), then two frames."""
+    last = None
+    waited = 0
+    stable_for = 0
+    while waited < timeout_s * 1000:
+        html = page.page.evaluate(SEMANTICS_HTML_JS)
+        if html == last:
+            stable_for += 200
+            if stable_for >= quiet_ms:
+                break
+        else:
+            stable_for = 0
+            last = html
+        page.page.wait_for_timeout(200)
+        waited += 200
+    page.page.evaluate(
+        "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    )
+
+
+def fit_viewport(page: FletPage, config: AuditConfig, rounds: int = 3) -> None:
+    """Grow the viewport (never the width) until no scrollable semantics node hides content."""
+    for _ in range(rounds):
+        need = page.page.evaluate(OVERFLOW_JS)
+        if need <= 0:
+            return
+        size = page.page.viewport_size or {"width": config.width, "height": config.height}
+        page.page.set_viewport_size({"width": size["width"], "height": size["height"] + need + 32})
+        settle(page)
+
+
+def visit(page: FletPage, base_url: str, path: str, identifier: str, config: AuditConfig) -> None:
+    """Load ``path`` in the page at the mode's viewport, with semantics on, and let it settle."""
+    if page.page.viewport_size != {"width": config.width, "height": config.height}:
+        page.page.set_viewport_size({"width": config.width, "height": config.height})
+    page.url = base_url.rstrip("/") + path
+    page.open()
+    page.wait_for(identifier)
+    settle(page)
+    fit_viewport(page, config)
+
+
+def accessible_names(page: FletPage) -> list[dict[str, Any]]:
+    """Chromium's computed role and name for each control found by the last snapshot, in order."""
+    cdp = page.page.context.new_cdp_session(page.page)
+    try:
+        array = cdp.send("Runtime.evaluate", {"expression": "window.__a11yControls || []"})
+        props = cdp.send(
+            "Runtime.getProperties",
+            {"objectId": array["result"]["objectId"], "ownProperties": True},
+        )
+        elements = sorted(
+            (int(p["name"]), p["value"]["objectId"]) for p in props["result"] if p["name"].isdigit()
+        )
+        out = []
+        for _, object_id in elements:
+            nodes = cdp.send(
+                "Accessibility.getPartialAXTree", {"objectId": object_id, "fetchRelatives": False}
+            )["nodes"]
+            node = nodes[0] if nodes else {}
+            out.append(
+                {
+                    "name": (node.get("name") or {}).get("value", "").strip(),
+                    "role": (node.get("role") or {}).get("value", ""),
+                    "ignored": bool(node.get("ignored", not nodes)),
+                }
+            )
+        return out
+    finally:
+        cdp.detach()
+
+
+def run_axe(page: FletPage, rules: tuple[str, ...] = AXE_RULES) -> list[str]:
+    """axe-core violations of the given rules, as "rule: target" strings."""
+    global AXE_SCRIPT
+    if not page.page.evaluate("() => typeof window.axe !== 'undefined'"):
+        if AXE_SCRIPT is None:
+            import axe_playwright_python
+
+            AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(
+                encoding="utf-8"
+            )
+        page.page.evaluate(AXE_SCRIPT)
+    result = page.page.evaluate(
+        "rules => axe.run(document, {runOnly: {type: 'rule', values: rules},"
+        " resultTypes: ['violations']})",
+        list(rules),
+    )
+    return [
+        f"{violation['id']}: {' '.join(map(str, node['target']))}"
+        + (f" {node['html'][:120]}" if node.get("html") else "")
+        for violation in result["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+def walk_tab(page: FletPage, controls: list[dict[str, Any]]) -> tuple[list[int | str], int]:
+    """Press Tab from the top of the document until focus comes back round; (focus stops, presses).
+
+    Each stop is the index of the control holding focus, or a description of a non-control.
+    """
+    if not controls:
+        return [], 0
+    page.page.evaluate(
+        "() => { if (document.activeElement) document.activeElement.blur(); document.body.focus(); }"
+    )
+    stops: list[int | str] = []
+    seen: set[int] = set()
+    presses = 0
+    for presses in range(1, 3 * len(controls) + 1):  # noqa: B007 - presses is reported
+        page.page.keyboard.press("Tab")
+        where = page.page.evaluate(FOCUS_JS, stops[-1] if stops else "body")
+        stops.append(where)
+        if isinstance(where, int):
+            if where in seen:
+                break  # focus has come round: every further press repeats the cycle
+            seen.add(where)
+    return stops, presses
+
+
+def audit_screen(
+    page: FletPage,
+    config: AuditConfig,
+    route: str,
+    identifier: str,
+    screenshot: Path | None = None,
+    *,
+    tab: bool = True,
+    axe: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> ScreenAudit:
+    """Measure the open screen (semantics on, ``identifier`` present, settled) against §5."""
+    audit = ScreenAudit(route, identifier, config.name, config.min_target, config.min_contrast)
+    snap = page.page.evaluate(SNAPSHOT_JS, [INTERACTIVE])
+    vw, vh = snap["viewport"]
+    audit.viewport = (vw, vh)
+    audit.h1_texts = snap["h1"]
+    audit.h1_count = len(snap["h1"])
+
+    # Names, from Chromium's accessibility tree.
+    controls = snap["controls"]
+    names = accessible_names(page)
+    assert len(names) == len(controls), "the semantics tree changed while it was being read"
+    audit.controls = len(controls)
+    for node, ax in zip(controls, names, strict=True):
+        node["name"] = ax["name"]
+        if ax["name"] and not ax["ignored"]:
+            audit.named += 1
+        else:
+            note = " (hidden from assistive tech)" if ax["ignored"] else ""
+            audit.unnamed.append(describe(node, node["text"]) + note)
+
+    # Targets.
+    def edge(node: dict[str, Any]) -> tuple[float, float]:
+        _, _, w, h = node["box"]
+        return (min(w, h), w * h)
+
+    if controls:
+        smallest = min(controls, key=edge)
+        audit.smallest_target = (round(smallest["box"][2], 1), round(smallest["box"][3], 1))
+    tolerance = 0.05  # sub-pixel layout rounding
+    for node in controls:
+        _, _, w, h = node["box"]
+        if w + tolerance < config.min_target or h + tolerance < config.min_target:
+            audit.small_targets.append(describe(node, node["name"]))
+
+    # Text and controls outside the viewport (horizontally: the page is tall on purpose).
+    for node in [*snap["texts"], *controls]:
+        left, _, w, h = node["box"]
+        if w > 0 and h > 0 and (left < -0.5 or left + w > vw + 0.5):
+            text = node.get("name") or node["text"]
+            where = f" [{node['identifier']}]" if node.get("identifier") else ""
+            entry = f"“{text[:40]}”{where} spans x {left:.0f}…{left + w:.0f}"
+            if entry not in audit.offscreen_text:
+                audit.offscreen_text.append(entry)
+
+    # Contrast, from the pixels (before any focus highlight is drawn).
+    png = page.page.screenshot(full_page=False)
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        screenshot.write_bytes(png)
+        audit.screenshot = screenshot
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    scale_x = image.width / vw if vw else 1
+    scale_y = image.height / vh if vh else 1
+    for node in snap["texts"]:
+        left, top, w, h = node["box"]
+        box = (
+            max(0, math.floor(left * scale_x)),
+            max(0, math.floor(top * scale_y)),
+            min(image.width, math.ceil((left + w) * scale_x)),
+            min(image.height, math.ceil((top + h) * scale_y)),
+        )
+        if box[2] - box[0] < 1 or box[3] - box[1] < 1:
+            continue
+        colours = text_and_background(image.crop(box))
+        if colours is None:
+            continue
+        audit.text_nodes += 1
+        fg, bg = colours
+        ratio = round(contrast_ratio(fg, bg), 2)
+        sample = Contrast(node["text"][:40], ratio, hex_colour(fg), hex_colour(bg))
+        if audit.lowest_contrast is None or ratio < audit.lowest_contrast:
+            audit.lowest_contrast = ratio
+            audit.lowest_contrast_text = sample.text
+        if ratio < config.min_contrast:
+            audit.low_contrast.append(sample)
+
+    if axe:
+        if progress:
+            progress("axe")
+        audit.axe_violations = run_axe(page)
+
+    # Keyboard last: it moves focus and draws a focus highlight.
+    if tab:
+        if progress:
+            progress("tab")
+        stops, audit.tab_presses = walk_tab(page, controls)
+        reached = {s for s in stops if isinstance(s, int)}
+        audit.tab_order = [
+            controls[s]["name"] or controls[s]["identifier"] if isinstance(s, int) else s
+            for s in stops
+        ]
+        audit.tab_unreached = [
+            describe(node, node["name"])
+            for i, node in enumerate(controls)
+            if i not in reached and not node["disabled"]
+        ]
+    return audit
+
+
+def audit_route(
+    page: FletPage,
+    base_url: str,
+    config: AuditConfig,
+    pattern: str,
+    identifier: str,
+    artifacts: Path | None = None,
+    values: dict[str, str] | None = None,
+) -> ScreenAudit:
+    """Visit one route (a pattern from app.routes) in the given mode and audit it."""
+    path = concrete_path(pattern, values)
+    visit(page, base_url, path, identifier, config)
+    shot = artifacts / f"{config.name}-{slug(path)}.png" if artifacts is not None else None
+    audit = audit_screen(page, config, path, identifier, shot)
+    return audit
