@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 
 from accessibility.speech import Speaker, shared_speaker
-
 from app.display import apply_process_preferences
 from app.sync_runner import SyncRunner
 from services.api import ApiClient
@@ -36,7 +36,11 @@ def build_context(settings: ClientSettings, api_url: str, *, kiosk: bool = False
     api = ApiClient(api_url, timeout=settings.request_timeout)
     runner = SyncRunner(CatalogSync(api, store), interval=settings.sync_interval)
     preferences = PreferencesStore(settings.data_dir)
-    speaker = shared_speaker()
+    speaker = (
+        Speaker(player=shlex.split(settings.audio_player))
+        if settings.audio_player
+        else shared_speaker()
+    )
     apply_process_preferences(preferences.load(), settings, speaker)
     return AppContext(
         settings=settings,

@@ -30,6 +30,9 @@ class ClientSettings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     # Seconds between catalogue pulls while the app is open; also how soon it notices a
     # backend that came back.
+    # The command that plays read-aloud audio, "{path}" standing for the WAV file
+    # (e.g. "paplay {path}"); empty: the first player found on PATH.
+    audio_player: str = ""
     sync_interval: float = 30.0
     request_timeout: float = 10.0
 
