@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOCALES := assets/locales
 MO_FILES := $(LOCALES)/zh_CN/LC_MESSAGES/sunshine.mo $(LOCALES)/en/LC_MESSAGES/sunshine.mo
 
-.PHONY: run test install system-deps i18n i18n-compile font lint format lock bench openapi clean
+.PHONY: run test install system-deps i18n i18n-compile font lint format lock bench openapi a11y-report clean
 
 run: install system-deps i18n-compile
 	$(PY) main.py $(ARGS)
@@ -34,11 +34,13 @@ $(STAMP): requirements.lock | $(PY)
 
 install: $(STAMP)
 
-# Debian packages: Chromium for the browser tests, espeak-ng for read-aloud.
+# Debian packages: Chromium for the browser tests, espeak-ng (and a player) for read-aloud.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	command -v paplay >/dev/null || command -v pw-play >/dev/null || command -v aplay >/dev/null || \
+		command -v play >/dev/null || missing="$$missing alsa-utils"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
@@ -86,6 +88,10 @@ format: install
 
 bench: install system-deps i18n-compile
 	$(PY) bench/startup.py
+
+# Per-screen accessibility table for every mode (also written to test-artifacts/a11y-report.md).
+a11y-report: install system-deps i18n-compile
+	$(PY) tools/a11y_report.py
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache
