@@ -96,6 +96,34 @@ def toggle(label: str, identifier: str, value: bool, on_change: Handler) -> ft.C
     )
 
 
+def text_input(
+    label: str,
+    identifier: str,
+    *,
+    value: str = "",
+    hint: str | None = None,
+    on_change: Handler | None = None,
+    on_submit: Handler | None = None,
+    keyboard_type: ft.KeyboardType | None = None,
+) -> ft.Control:
+    """A text field whose visible label is its accessible name; errors go in ``error``."""
+    scale = current_look().scale
+    field = ft.TextField(
+        label=label,
+        value=value,
+        hint_text=hint,
+        on_change=on_change,
+        on_submit=on_submit,
+        keyboard_type=keyboard_type,
+        text_size=scale.body,
+        label_style=ft.TextStyle(size=scale.body),
+        content_padding=ft.Padding.symmetric(
+            horizontal=scale.padding, vertical=scale.button_padding
+        ),
+    )
+    return ft.Semantics(identifier=identifier, content=field)
+
+
 def status_region(control: ft.Control, identifier: str | None = None) -> ft.Control:
     """A live region: screen readers speak its new text when it changes."""
     return ft.Semantics(live_region=True, identifier=identifier, container=True, content=control)

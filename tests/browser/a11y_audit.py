@@ -2,7 +2,8 @@
 
 The audit reads Flutter's DOM semantics tree (``flt-semantics-host``), Chromium's own accessibility
 tree (for accessible names), one screenshot (for contrast: the text is drawn on a canvas, so axe
-cannot see it) and real Tab key presses. It never changes the page except by pressing Tab.
+cannot see it) and real Tab key presses. It changes nothing in the app: it presses Tab, keeps
+its list of controls in ``window.__a11yControls`` and injects axe-core into the page.
 
 What Flutter web 1.0 (Flet 1.0.5, CanvasKit) exposes, found on the running app and on a probe app
 with every control kind:
@@ -15,8 +16,11 @@ with every control kind:
 - TextField: a real ``<input data-semantics-role="text-field">`` (``<textarea>`` if multiline)
   inside a ``flt-semantics`` node; ``label`` (or ``hint_text``) becomes its ``aria-label``.
 - Slider: ``<input type="range" role="slider">`` with no name unless the app gives one.
-- Dropdown: ``role="button" aria-expanded`` with no name unless the app gives one.
+- Dropdown: ``role="button" aria-expanded tabindex="0"`` with no name, and Tab passes it by.
 - A clickable ``Container``: ``role="button" flt-tappable`` but no ``tabindex``: Tab never gets there.
+- Radio: each radio is ``role="radio"`` in a ``role="radiogroup"``; Tab enters the group once
+  (spending one press on the group's own focus node) and arrow keys move inside it, so a radio
+  group counts as reached when one of its radios is.
 - ``Semantics(header=True, heading_level=n)`` is an ``<hn>`` element; ``link=True`` an ``<a>``.
 - Text is ``flt-semantics`` (or ``<hn>``) holding a ``<span>``; its box is the text's layout box.
 So the accessible name is taken from Chromium's accessibility tree (CDP
@@ -31,6 +35,16 @@ keyboard focus one to one, and wraps from the last control to the first. Where F
 else to go (a screen with a single control) it leaves the key to the browser, and focus goes to
 ``<body>`` and back. Either way, the semantics element that holds DOM focus is the control a
 keyboard user is on; that is what the Tab walk records.
+
+Contrast: for each leaf text node (own text or aria-label, no descendant node with text) the box
+is cut from the screenshot; the background is its most frequent colour, the text colour the one
+farthest in luminance from it among colours covering at least 2 % of the other pixels (anti-
+aliasing blends lie between the two, so they never win; the floor drops stray pixels).
+
+Off-screen: Flutter clips semantics rects to their clipping ancestor, so a line that runs off a
+Row or off the screen still has a box inside the viewport. A box outside the viewport is therefore
+reported, and so is a text whose glyphs are cut by the right edge of its box or of the screen
+(see ``cut_off_at``). Only the horizontal direction counts: the viewport is tall on purpose.
 """
 
 from __future__ import annotations
@@ -46,6 +60,8 @@ from typing import Any, NamedTuple
 
 from flet_page import REPO_ROOT, FletPage
 from PIL import Image
+
+from accessibility.contrast import contrast_ratio, relative_luminance
 
 # --- modes ---------------------------------------------------------------------------------------
 
@@ -91,7 +107,10 @@ HEIGHT = 2400
 STANDARD = AuditConfig("standard", WIDTH, HEIGHT, 48, 4.5, label="标准")
 LARGE_TEXT = AuditConfig("large_text", WIDTH, HEIGHT, 60, 7, {"large_text": True}, "长辈版")
 SCALE200 = AuditConfig("scale200", WIDTH, HEIGHT, 48, 4.5, {"text_scale": 2.0}, "200% 字号")
-CONFIGS: tuple[AuditConfig, ...] = (STANDARD, LARGE_TEXT, SCALE200)
+HIGH_CONTRAST = AuditConfig(
+    "high_contrast", WIDTH, HEIGHT, 48, 7, {"high_contrast": True}, "高对比度"
+)
+CONFIGS: tuple[AuditConfig, ...] = (STANDARD, LARGE_TEXT, SCALE200, HIGH_CONTRAST)
 
 # The name and role rules of axe-core; the rest of §5 is measured here, since axe cannot see canvas
 # text (contrast) and has no notion of the modes' target sizes.
@@ -111,7 +130,16 @@ def seed_values() -> dict[str, str]:
 
 def concrete_path(pattern: str, values: dict[str, str] | None = None) -> str:
     values = values or seed_values()
-    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], pattern)
+
+    def value(match: re.Match[str]) -> str:
+        if match.group(1) not in values:
+            raise KeyError(
+                f"route {pattern} has a parameter {{{match.group(1)}}} the audit has no value "
+                "for: add one to a11y_audit.seed_values"
+            )
+        return values[match.group(1)]
+
+    return re.sub(r"\{(\w+)\}", value, pattern)
 
 
 def slug(path: str) -> str:
@@ -120,23 +148,8 @@ def slug(path: str) -> str:
 
 # --- WCAG contrast -------------------------------------------------------------------------------
 
+# One WCAG formula for the product and its audit: accessibility/contrast.py.
 RGB = tuple[int, int, int]
-
-
-def relative_luminance(rgb: RGB) -> float:
-    """WCAG 2.x relative luminance of an sRGB colour."""
-
-    def linear(channel: int) -> float:
-        c = channel / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (linear(c) for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(a: RGB, b: RGB) -> float:
-    la, lb = relative_luminance(a), relative_luminance(b)
-    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
 def hex_colour(rgb: RGB) -> str:
@@ -165,6 +178,38 @@ def text_and_background(crop: Image.Image) -> tuple[RGB, RGB] | None:
     bg_lum = relative_luminance(background)
     text = max(candidates, key=lambda rgb: abs(relative_luminance(rgb) - bg_lum))
     return text, background
+
+
+def _is_ink(pixel: RGB, text: RGB, background: RGB) -> bool:
+    """A pixel (nearly) fully covered by the text colour, not an anti-aliased edge."""
+    span = sum((a - b) ** 2 for a, b in zip(text, background, strict=True)) ** 0.5
+    return sum((a - b) ** 2 for a, b in zip(pixel, text, strict=True)) ** 0.5 <= 0.25 * span
+
+
+def cut_off_at(
+    image: Image.Image, x: int, top: int, bottom: int, text: RGB, background: RGB
+) -> bool:
+    """Whether glyphs are cut by a vertical edge at column ``x`` (rows ``top``..``bottom``).
+
+    Flutter clips a node's semantics rect to its clipping ancestor, so a line that runs past the
+    edge of a Row or of the screen still reports a box inside the viewport; what gives it away is
+    ink in the box's (or the screen's) last pixel column, where a whole line of text always leaves
+    its side bearing free. Ink in runs that touch the top or bottom of the column is a rounded
+    corner or a neighbour, not a glyph; a border is one long unbroken run, not cut glyphs.
+    """
+    if text == background or not 0 <= x < image.width or bottom - top < 3:
+        return False
+    column = [_is_ink(image.getpixel((x, y)), text, background) for y in range(top, bottom)]
+    runs: list[tuple[int, int]] = []  # (start, length)
+    for y, ink in enumerate(column):
+        if ink and runs and runs[-1][0] + runs[-1][1] == y:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        elif ink:
+            runs.append((y, 1))
+    inner = [(y, n) for y, n in runs if y > 0 and y + n < len(column)]
+    if any(n >= 0.6 * len(column) for _, n in inner):
+        return False
+    return sum(n for _, n in inner) >= 2
 
 
 # --- what the audit reports ---------------------------------------------------------------------
@@ -215,7 +260,8 @@ class ScreenAudit:
             for desc in self.small_targets
         ]
         out += [
-            f"outside the {self.viewport[0]} px viewport: {desc}" for desc in self.offscreen_text
+            f"off-screen or cut off at {self.viewport[0]} px wide: {desc}"
+            for desc in self.offscreen_text
         ]
         if self.h1_count != 1:
             out.append(f"{self.h1_count} h1 headings, not exactly one: {self.h1_texts}")
@@ -297,6 +343,9 @@ SNAPSHOT_JS = """
       box: box(target),
       focusable: e.tabIndex >= 0 && !e.hasAttribute('disabled'),
       disabled: e.getAttribute('aria-disabled') === 'true' || e.hasAttribute('disabled'),
+      // Radios in a group are one Tab stop (arrow keys move within it), as ARIA prescribes.
+      group: e.getAttribute('role') === 'radio' && e.closest('[role="radiogroup"]')
+        ? (e.closest('[role="radiogroup"]').id || 'radiogroup') : '',
     };
   });
   const hasText = e => own(e) !== '';
@@ -437,7 +486,13 @@ def run_axe(page: FletPage, rules: tuple[str, ...] = AXE_RULES) -> list[str]:
     global AXE_SCRIPT
     if not page.page.evaluate("() => typeof window.axe !== 'undefined'"):
         if AXE_SCRIPT is None:
-            import axe_playwright_python
+            try:
+                import axe_playwright_python
+            except ImportError as error:  # pragma: no cover - a set-up problem, said plainly
+                raise RuntimeError(
+                    "axe-core comes from the axe-playwright-python package: add it to the dev "
+                    "dependencies (pyproject.toml, `make lock`) and reinstall"
+                ) from error
 
             AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(
                 encoding="utf-8"
@@ -457,26 +512,36 @@ def run_axe(page: FletPage, rules: tuple[str, ...] = AXE_RULES) -> list[str]:
 
 
 def walk_tab(page: FletPage, controls: list[dict[str, Any]]) -> tuple[list[int | str], int]:
-    """Press Tab from the top of the document until focus comes back round; (focus stops, presses).
+    """Press Tab from the top of the document; (focus stops, presses).
 
-    Each stop is the index of the control holding focus, or a description of a non-control.
+    Each stop is the index of the control holding focus, or a description of a non-control
+    (``body`` when focus leaves the app). Stops once every control has been reached, or focus has
+    come back round to the first control it reached, or after 3 × controls presses. Focus staying
+    put for a press is not the end: Flutter spends one press on a radio group's own focus node.
     """
     if not controls:
         return [], 0
     page.page.evaluate(
         "() => { if (document.activeElement) document.activeElement.blur(); document.body.focus(); }"
     )
+    wanted = {i for i, node in enumerate(controls) if not node["disabled"]}
     stops: list[int | str] = []
     seen: set[int] = set()
     presses = 0
-    for presses in range(1, 3 * len(controls) + 1):  # noqa: B007 - presses is reported
+    first: int | None = None
+    while presses < 3 * len(controls):
         page.page.keyboard.press("Tab")
+        presses += 1
         where = page.page.evaluate(FOCUS_JS, stops[-1] if stops else "body")
         stops.append(where)
         if isinstance(where, int):
-            if where in seen:
-                break  # focus has come round: every further press repeats the cycle
+            if first is None:
+                first = where
+            elif where == first and stops[-2] != first:
+                break  # came back round: further presses repeat the cycle
             seen.add(where)
+            if wanted <= seen:
+                break
     return stops, presses
 
 
@@ -560,6 +625,14 @@ def audit_screen(
             continue
         audit.text_nodes += 1
         fg, bg = colours
+        for edge_x, where in ((box[2] - 1, "its box"), (image.width - 1, "the screen")):
+            if cut_off_at(image, edge_x, box[1], box[3], fg, bg):
+                ident = f" [{node['identifier']}]" if node.get("identifier") else ""
+                audit.offscreen_text.append(
+                    f"“{node['text'][:40]}”{ident} is cut off at the right edge of {where}"
+                    f" (x {edge_x}, rows {box[1]}…{box[3]})"
+                )
+                break
         ratio = round(contrast_ratio(fg, bg), 2)
         sample = Contrast(node["text"][:40], ratio, hex_colour(fg), hex_colour(bg))
         if audit.lowest_contrast is None or ratio < audit.lowest_contrast:
@@ -579,6 +652,7 @@ def audit_screen(
             progress("tab")
         stops, audit.tab_presses = walk_tab(page, controls)
         reached = {s for s in stops if isinstance(s, int)}
+        groups_reached = {controls[i]["group"] for i in reached if controls[i]["group"]}
         audit.tab_order = [
             controls[s]["name"] or controls[s]["identifier"] if isinstance(s, int) else s
             for s in stops
@@ -586,7 +660,7 @@ def audit_screen(
         audit.tab_unreached = [
             describe(node, node["name"])
             for i, node in enumerate(controls)
-            if i not in reached and not node["disabled"]
+            if i not in reached and not node["disabled"] and node["group"] not in groups_reached
         ]
     return audit
 

@@ -12,12 +12,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from a11y_audit import CONFIGS, AuditConfig, audit_route, settle
+from a11y_audit import (
+    CONFIGS,
+    AuditConfig,
+    audit_route,
+    contrast_ratio,
+    cut_off_at,
+    settle,
+    text_and_background,
+)
 from flet_page import AppProcess, FletPage
+from PIL import Image, ImageDraw
 
+from accessibility.theme import look_for
 from app.routes import ROUTES
-
-pytestmark = pytest.mark.browser
 
 
 @dataclass
@@ -45,6 +53,7 @@ def mode(request, browser, launcher, tmp_path_factory) -> Iterator[Mode]:
     app.stop()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("route", ROUTES, ids=[r.pattern for r in ROUTES])
 def test_screen_meets_the_accessibility_requirements(mode, route, artifacts):
     audit = audit_route(
@@ -60,3 +69,44 @@ def test_screen_meets_the_accessibility_requirements(mode, route, artifacts):
         f"{route.pattern} in {mode.config.name} ({audit.screenshot}):\n  "
         + "\n  ".join(audit.problems())
     )
+    # The mode really is in force: the h1 is as tall as this look's heading size makes it.
+    prefs = mode.config.preferences_json()
+    look = look_for(prefs["large_text"], prefs["high_contrast"], prefs["text_scale"])
+    h1_height = mode.page.page.evaluate(
+        "() => document.querySelector('h1').getBoundingClientRect().height"
+    )
+    assert h1_height >= look.scale.heading * 1.3, (route.pattern, h1_height, look.scale.heading)
+
+
+# --- the measuring tools themselves, on known pictures -------------------------------------------
+
+
+def test_contrast_ratio_is_wcag_2():
+    assert contrast_ratio((0, 0, 0), (255, 255, 255)) == pytest.approx(21)
+    assert contrast_ratio((0x77, 0x77, 0x77), (255, 255, 255)) == pytest.approx(4.48, abs=0.01)
+    assert contrast_ratio((0x0A, 0x4F, 0x9E), (0xFD, 0xFC, 0xFF)) == pytest.approx(7.83, abs=0.01)
+    assert contrast_ratio((9, 9, 9), (9, 9, 9)) == 1
+
+
+def test_text_colour_is_the_frequent_colour_farthest_from_the_background():
+    image = Image.new("RGB", (80, 30), (248, 249, 255))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 79, 29), outline=(0x73, 0x77, 0x7F))  # a border, less extreme than text
+    draw.rectangle((10, 8, 60, 20), fill=(0x0A, 0x4F, 0x9E))  # the "text"
+    image.putpixel((70, 15), (0, 0, 0))  # one stray pixel is not text
+    assert text_and_background(image) == ((0x0A, 0x4F, 0x9E), (248, 249, 255))
+    assert text_and_background(Image.new("RGB", (5, 5), (1, 2, 3))) == ((1, 2, 3), (1, 2, 3))
+
+
+def test_glyphs_cut_by_an_edge_are_told_from_borders_and_corners():
+    background, ink = (255, 255, 255), (0, 0, 0)
+    cut = Image.new("RGB", (40, 30), background)
+    ImageDraw.Draw(cut).rectangle((30, 8, 39, 12), fill=ink)  # a stroke running into the edge
+    assert cut_off_at(cut, 39, 0, 30, ink, background)
+    border = Image.new("RGB", (40, 30), background)
+    ImageDraw.Draw(border).line((39, 3, 39, 26), fill=ink)
+    assert not cut_off_at(border, 39, 0, 30, ink, background)
+    corner = Image.new("RGB", (40, 30), background)
+    ImageDraw.Draw(corner).rectangle((36, 0, 39, 3), fill=ink)
+    assert not cut_off_at(corner, 39, 0, 30, ink, background)
+    assert not cut_off_at(cut, 20, 0, 30, ink, background)

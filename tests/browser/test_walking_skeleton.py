@@ -84,6 +84,7 @@ def test_every_route_has_its_screen_hook_and_exactly_one_h1(browser, app, seed):
         page.open()
         page.wait_for(route.identifier)
         assert len(page.headings(1)) == 1, route.pattern
+        assert "read-aloud" in page.identifiers(), route.pattern
     page.url = app.url.rstrip("/") + "/no/such/page"
     page.open()
     page.wait_for("screen-not-found")
