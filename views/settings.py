@@ -5,6 +5,8 @@ Every change is saved, applied at once without a restart, and announced.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import flet as ft
 
 from accessibility.semantics import action_button, body_text, heading, toggle
@@ -25,33 +27,44 @@ def settings_view(path: str, route: Route, state: AppState, actions: Actions) ->
     def change(**fields: object) -> None:
         actions.change_preferences(prefs.model_copy(update=fields))
 
+    def switch(label: str, identifier: str, field: str) -> ft.Control:
+        return toggle(
+            label,
+            identifier,
+            getattr(prefs, field),
+            lambda e: change(**{field: bool(e.control.value)}),
+        )
+
+    scales = list(TEXT_SCALES)
+    scale_at = min(range(len(scales)), key=lambda i: abs(scales[i] - prefs.text_scale))
+    rate_low, rate_high = speech_rate_bounds()
     return screen_view(
         path,
         route.identifier,
         _(route.title),
         [
             heading(_("Display"), level=2),
-            toggle(
-                _("Large text (for older people)"),
-                "large-text",
-                prefs.large_text,
-                lambda e: change(large_text=bool(e.control.value)),
+            switch(_("Large text (for older people)"), "large-text", "large_text"),
+            switch(_("High contrast"), "high-contrast", "high_contrast"),
+            stepper(
+                (_("Smaller text"), "text-scale-down", ft.Icons.TEXT_DECREASE),
+                lambda: change(text_scale=scales[max(scale_at - 1, 0)]),
+                (
+                    "text-scale",
+                    _("Text size: {percent}%.").format(percent=round(scales[scale_at] * 100)),
+                ),
+                (_("Larger text"), "text-scale-up", ft.Icons.TEXT_INCREASE),
+                lambda: change(text_scale=scales[min(scale_at + 1, len(scales) - 1)]),
             ),
-            toggle(
-                _("High contrast"),
-                "high-contrast",
-                prefs.high_contrast,
-                lambda e: change(high_contrast=bool(e.control.value)),
-            ),
-            text_size_row(prefs, change),
             heading(_("Read aloud"), level=2),
-            toggle(
-                _("Read-aloud"),
-                "tts-toggle",
-                prefs.tts_enabled,
-                lambda e: change(tts_enabled=bool(e.control.value)),
+            switch(_("Read-aloud"), "tts-toggle", "tts_enabled"),
+            stepper(
+                (_("Slower"), "speech-rate-down", None),
+                lambda: change(speech_rate=max(prefs.speech_rate - RATE_STEP, rate_low)),
+                ("speech-rate", _("Speech rate: {rate}.").format(rate=prefs.speech_rate)),
+                (_("Faster"), "speech-rate-up", None),
+                lambda: change(speech_rate=min(prefs.speech_rate + RATE_STEP, rate_high)),
             ),
-            speech_rate_row(prefs, change),
             action_button(
                 _("Try read-aloud"),
                 "tts-try",
@@ -65,31 +78,27 @@ def settings_view(path: str, route: Route, state: AppState, actions: Actions) ->
     )
 
 
-def text_size_row(prefs: Preferences, change) -> ft.Control:
-    steps = list(TEXT_SCALES)
-    index = min(range(len(steps)), key=lambda i: abs(steps[i] - prefs.text_scale))
+ButtonSpec = tuple[str, str, ft.IconData | None]  # label, identifier, icon
+
+
+def stepper(
+    down: ButtonSpec,
+    on_down: Callable[[], None],
+    value: tuple[str, str],  # identifier, sentence
+    up: ButtonSpec,
+    on_up: Callable[[], None],
+) -> ft.Control:
+    """Down, the current value in words, up: real buttons, not a slider, for every input method.
+
+    The value is not a live region: the session announces each change once.
+    """
     gap = current_look().scale.gap
+    value_id, sentence = value
     return ft.Row(
         [
-            action_button(
-                _("Smaller text"),
-                "text-scale-down",
-                lambda _e: change(text_scale=steps[max(index - 1, 0)]),
-                icon=ft.Icons.TEXT_DECREASE,
-            ),
-            # Not a live region: the change itself is announced once, by the session.
-            ft.Semantics(
-                identifier="text-scale",
-                content=body_text(
-                    _("Text size: {percent}%.").format(percent=round(steps[index] * 100))
-                ),
-            ),
-            action_button(
-                _("Larger text"),
-                "text-scale-up",
-                lambda _e: change(text_scale=steps[min(index + 1, len(steps) - 1)]),
-                icon=ft.Icons.TEXT_INCREASE,
-            ),
+            action_button(down[0], down[1], lambda _e: on_down(), icon=down[2]),
+            ft.Semantics(identifier=value_id, content=body_text(sentence)),
+            action_button(up[0], up[1], lambda _e: on_up(), icon=up[2]),
         ],
         wrap=True,
         spacing=gap,
@@ -98,36 +107,15 @@ def text_size_row(prefs: Preferences, change) -> ft.Control:
     )
 
 
-def speech_rate_row(prefs: Preferences, change) -> ft.Control:
+def speech_rate_bounds() -> tuple[int, int]:
+    """The rate limits the Preferences model enforces, so the buttons never step past them."""
     bounds = Preferences.model_fields["speech_rate"].metadata
     low = next(m.ge for m in bounds if hasattr(m, "ge"))
     high = next(m.le for m in bounds if hasattr(m, "le"))
-    gap = current_look().scale.gap
-    return ft.Row(
-        [
-            action_button(
-                _("Slower"),
-                "speech-rate-down",
-                lambda _e: change(speech_rate=max(prefs.speech_rate - RATE_STEP, low)),
-            ),
-            ft.Semantics(
-                identifier="speech-rate",
-                content=body_text(_("Speech rate: {rate}.").format(rate=prefs.speech_rate)),
-            ),
-            action_button(
-                _("Faster"),
-                "speech-rate-up",
-                lambda _e: change(speech_rate=min(prefs.speech_rate + RATE_STEP, high)),
-            ),
-        ],
-        wrap=True,
-        spacing=gap,
-        run_spacing=gap,
-        vertical_alignment=ft.CrossAxisAlignment.CENTER,
-    )
+    return low, high
 
 
-def language_choice(change) -> ft.Control:
+def language_choice(change: Callable[..., None]) -> ft.Control:
     """One button per language, named in its own language; the current one is marked."""
     gap = current_look().scale.gap
     chosen = current_language()
