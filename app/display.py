@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from accessibility.speech import Speaker
-
 from accessibility.theme import look_for, set_look
 from app.i18n import set_language
 from services.config import ClientSettings
