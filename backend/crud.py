@@ -1,4 +1,6 @@
-"""Catalogue data functions. Each takes a Session; the caller owns the transaction (commit).
+"""Data functions. Each takes a Session; the caller owns the transaction (commit).
+
+Catalogue:
 
 Every write first takes the change-feed lock (an UPDATE of the meta row) and only then reads:
 this makes writers queue on SQLite's busy timeout / PostgreSQL's row lock, and guarantees that
@@ -9,13 +11,30 @@ late with a smaller seq.
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.models import META_ROW_ID, CatalogItem, CatalogKind, CatalogMeta, utcnow
+from backend.core import security
+from backend.models import (
+    META_ROW_ID,
+    AuthToken,
+    Benefit,
+    CatalogItem,
+    CatalogKind,
+    CatalogMeta,
+    InboxItem,
+    LoginCode,
+    LoginGuard,
+    Role,
+    ServiceRecord,
+    User,
+    Visit,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -161,3 +180,216 @@ def purge_tombstones(session: Session, up_to_seq: int) -> int:
     meta.horizon_seq = horizon
     session.flush()
     return result.rowcount
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+CODE_TTL = timedelta(minutes=5)
+CODE_RESEND_INTERVAL = timedelta(seconds=30)
+MAX_WRONG_CODES = 5
+WRONG_CODE_WINDOW = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=15)
+ACCESS_TTL = timedelta(minutes=15)
+REFRESH_TTL = timedelta(days=30)
+
+
+def get_user_by_phone(session: Session, phone: str) -> User | None:
+    return session.scalars(select(User).where(User.phone == phone)).one_or_none()
+
+
+def get_or_create_user(session: Session, phone: str) -> User:
+    """The user with this phone; a new resident on first sign-in."""
+    user = get_user_by_phone(session, phone)
+    if user is None:
+        user = User(phone=phone, name="", roles=[Role.RESIDENT.value], version=1)
+        session.add(user)
+        session.flush()
+    return user
+
+
+def code_resend_wait(session: Session, phone: str, now: datetime) -> timedelta | None:
+    """How long until this phone may get another code, or None if it may now."""
+    last = session.scalars(
+        select(LoginCode.created_at)
+        .where(LoginCode.phone == phone)
+        .order_by(LoginCode.created_at.desc())
+        .limit(1)
+    ).first()
+    if last is None or now - last >= CODE_RESEND_INTERVAL:
+        return None
+    return CODE_RESEND_INTERVAL - (now - last)
+
+
+def issue_code(session: Session, phone: str, now: datetime) -> str:
+    """A fresh one-time code for ``phone``; earlier codes for it stop working. Returns the code."""
+    session.execute(delete(LoginCode).where(LoginCode.phone == phone))
+    code = security.new_code()
+    session.add(
+        LoginCode(
+            phone=phone,
+            code_hash=security.new_code_hash(phone, code),
+            created_at=now,
+            expires_at=now + CODE_TTL,
+        )
+    )
+    session.flush()
+    return code
+
+
+def consume_code(session: Session, phone: str, code: str, now: datetime) -> bool:
+    """True (and the code is spent) if ``code`` is a live, unused code for ``phone``."""
+    rows = session.scalars(
+        select(LoginCode).where(
+            LoginCode.phone == phone, LoginCode.used.is_(False), LoginCode.expires_at > now
+        )
+    ).all()
+    for row in rows:
+        if security.code_matches(row.code_hash, phone, code):
+            row.used = True
+            session.flush()
+            return True
+    return False
+
+
+def lockout_remaining(session: Session, phone: str, now: datetime) -> timedelta | None:
+    guard = session.get(LoginGuard, phone)
+    if guard is None or guard.locked_until is None or guard.locked_until <= now:
+        return None
+    return guard.locked_until - now
+
+
+def record_wrong_code(session: Session, phone: str, now: datetime) -> timedelta | None:
+    """Count a wrong code; returns the lockout now in force, if this one triggered it."""
+    guard = session.get(LoginGuard, phone)
+    if guard is None:
+        guard = LoginGuard(phone=phone, failures=0)
+        session.add(guard)
+    if guard.window_start is None or now - guard.window_start > WRONG_CODE_WINDOW:
+        guard.window_start = now
+        guard.failures = 0
+    guard.failures += 1
+    locked = None
+    if guard.failures >= MAX_WRONG_CODES:
+        guard.locked_until = now + LOCKOUT
+        guard.failures = 0
+        guard.window_start = None
+        locked = LOCKOUT
+        # Codes sent before the lockout die with it: the guesser may have narrowed them down.
+        session.execute(delete(LoginCode).where(LoginCode.phone == phone))
+    session.flush()
+    return locked
+
+
+def clear_wrong_codes(session: Session, phone: str) -> None:
+    guard = session.get(LoginGuard, phone)
+    if guard is not None:
+        guard.failures = 0
+        guard.window_start = None
+        guard.locked_until = None
+
+
+def issue_tokens(session: Session, user_id: int, family: str, now: datetime) -> tuple[str, str]:
+    """A new (access, refresh) pair in ``family``; only hashes are stored."""
+    access, refresh = security.new_token(), security.new_token()
+    for token, kind, ttl in ((access, "access", ACCESS_TTL), (refresh, "refresh", REFRESH_TTL)):
+        session.add(
+            AuthToken(
+                token_hash=security.hash_token(token),
+                kind=kind,
+                user_id=user_id,
+                family=family,
+                created_at=now,
+                expires_at=now + ttl,
+            )
+        )
+    session.flush()
+    return access, refresh
+
+
+def new_token_family() -> str:
+    return secrets.token_hex(16)
+
+
+def revoke_family(session: Session, family: str) -> None:
+    session.execute(update(AuthToken).where(AuthToken.family == family).values(revoked=True))
+
+
+def family_is_live(session: Session, family: str) -> bool:
+    return (
+        session.scalars(
+            select(AuthToken.token_hash)
+            .where(AuthToken.family == family, AuthToken.revoked.is_(False))
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def revoke_unused(session: Session, family: str, kind: str | None = None) -> None:
+    """Revoke the family's tokens not rotated away yet (all kinds, or only ``kind``)."""
+    query = update(AuthToken).where(AuthToken.family == family, AuthToken.used_at.is_(None))
+    if kind is not None:
+        query = query.where(AuthToken.kind == kind)
+    session.execute(query.values(revoked=True))
+
+
+def find_token(session: Session, token: str, kind: str) -> AuthToken | None:
+    row = session.get(AuthToken, security.hash_token(token))
+    return row if row is not None and row.kind == kind else None
+
+
+def user_for_access_token(session: Session, token: str, now: datetime) -> User | None:
+    row = find_token(session, token, "access")
+    if row is None or row.revoked or row.expires_at <= now:
+        return None
+    return session.get(User, row.user_id)
+
+
+# --- me --------------------------------------------------------------------------------------
+
+
+def list_service_records(session: Session, user_id: int) -> list[ServiceRecord]:
+    return list(
+        session.scalars(
+            select(ServiceRecord)
+            .where(ServiceRecord.user_id == user_id)
+            .order_by(ServiceRecord.submitted_at.desc(), ServiceRecord.id.desc())
+        )
+    )
+
+
+def list_visits(session: Session, user_id: int) -> list[Visit]:
+    return list(
+        session.scalars(
+            select(Visit)
+            .where(Visit.user_id == user_id)
+            .order_by(Visit.visited_at.desc(), Visit.id.desc())
+        )
+    )
+
+
+def list_benefits(session: Session, user_id: int) -> list[Benefit]:
+    return list(
+        session.scalars(
+            select(Benefit)
+            .where(Benefit.user_id == user_id)
+            .order_by(Benefit.granted_at.desc(), Benefit.id.desc())
+        )
+    )
+
+
+def list_inbox(session: Session, user_id: int) -> list[InboxItem]:
+    return list(
+        session.scalars(
+            select(InboxItem)
+            .where(InboxItem.user_id == user_id)
+            .order_by(InboxItem.created_at.desc(), InboxItem.id.desc())
+        )
+    )
+
+
+def get_own_inbox_item(session: Session, user_id: int, item_id: int) -> InboxItem | None:
+    """The item only if it belongs to ``user_id``: someone else's looks exactly like none."""
+    return session.scalars(
+        select(InboxItem).where(InboxItem.id == item_id, InboxItem.user_id == user_id)
+    ).one_or_none()

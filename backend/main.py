@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend import __version__, crud
 from backend.api.main import api_router
+from backend.core.clock import system_clock
 from backend.core.config import Settings
 from backend.core.db import create_db_engine, create_session_factory
 from backend.core.problems import install_problems
+from backend.demo_users import seed_demo_users
 from backend.models import Base
 from backend.seed import seed_catalog
 
@@ -49,6 +51,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = session_factory
+    app.state.clock = system_clock  # tests swap in a backend.core.clock.FakeClock
     install_problems(app)
     app.include_router(api_router, prefix=API_V1)
     return app
@@ -57,9 +60,10 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
 def _prepare_database(
     engine: Engine, session_factory: sessionmaker[Session], settings: Settings
 ) -> None:
-    """Tables, the feed's meta row, and the demo catalogue if nothing was ever stored."""
+    """Tables, the feed's meta row, and the demo catalogue and users on first start."""
     Base.metadata.create_all(engine)
     with session_factory() as session:
         crud.ensure_meta(session)
         if settings.seed_dir is not None:
             seed_catalog(session, settings.seed_dir)
+            seed_demo_users(session)

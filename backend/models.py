@@ -1,4 +1,4 @@
-"""Storage rows (SQLAlchemy) and wire shapes (pydantic) for the catalogue.
+"""Storage rows (SQLAlchemy) and wire shapes (pydantic): the catalogue, accounts and "me" data.
 
 A catalogue row holds only the *latest* state of one item plus the global ``seq`` of its last
 change, so "everything after cursor S" is simply ``seq > S ORDER BY seq``.
@@ -8,9 +8,22 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
-from sqlalchemy import BigInteger, DateTime, String, Text
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from backend.core.security import mask_id_number, normalise_phone
 
 
 def utcnow() -> datetime:
@@ -67,6 +80,170 @@ class CatalogMeta(Base):
 META_ROW_ID = 1
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite drops the zone; we put UTC back)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored; use aware UTC")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Role(StrEnum):
+    RESIDENT = "resident"
+    VOLUNTEER = "volunteer"
+    STAFF = "staff"
+
+
+class User(Base):
+    """A person who signs in with a phone number; ``version`` is the ETag of GET /me."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    phone: Mapped[str] = mapped_column(String(11), unique=True)
+    name: Mapped[str] = mapped_column(String(64), default="")
+    roles: Mapped[list[str]] = mapped_column(JSON, default=lambda: [Role.RESIDENT.value])
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    address: Mapped[str | None] = mapped_column(String(200))
+    emergency_contact: Mapped[str | None] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(default=1)
+    example_data: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginCode(Base):
+    """A one-time sign-in code; only its hash is kept."""
+
+    __tablename__ = "login_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    phone: Mapped[str] = mapped_column(String(11), index=True)
+    code_hash: Mapped[str] = mapped_column(String(96))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used: Mapped[bool] = mapped_column(default=False)
+
+
+class LoginGuard(Base):
+    """Wrong-code counter per phone: ``failures`` within the window since ``window_start``."""
+
+    __tablename__ = "login_guards"
+
+    phone: Mapped[str] = mapped_column(String(11), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuthToken(Base):
+    """An access or refresh token, stored as the sha256 of the opaque value handed out.
+
+    ``family`` links every token descended from one sign-in through refresh rotation.
+    """
+
+    __tablename__ = "auth_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "access" | "refresh"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    family: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # refresh: rotated away
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class IdempotencyRecord(Base):
+    """Idempotency-Key -> first response, per caller scope (see ``backend.idempotency``)."""
+
+    __tablename__ = "idempotency_records"
+
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(36), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))  # "in_progress" | "done"
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    status: Mapped[int | None] = mapped_column(Integer)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
+
+
+class ServiceRecord(Base):
+    """A service application the user made (办事记录)."""
+
+    __tablename__ = "service_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[str] = mapped_column(String(128))
+    service_name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(32))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+    example_data: Mapped[bool] = mapped_column(default=False)
+
+
+class Visit(Base):
+    """A visit or follow-up by staff or a volunteer (访客记录)."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    visitor_name: Mapped[str] = mapped_column(String(64))
+    visited_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    summary: Mapped[str] = mapped_column(Text)
+    follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    example_data: Mapped[bool] = mapped_column(default=False)
+
+
+class Benefit(Base):
+    """A benefit granted without applying (免申即享)."""
+
+    __tablename__ = "benefits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(32))
+    amount_yuan_per_month: Mapped[int | None] = mapped_column(Integer)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    description: Mapped[str | None] = mapped_column(Text)
+    example_data: Mapped[bool] = mapped_column(default=False)
+
+
+class InboxItem(Base):
+    """A policy pushed to the user (政策找人), which they may answer."""
+
+    __tablename__ = "inbox_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[str | None] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answer: Mapped[str | None] = mapped_column(String(32))
+    answer_note: Mapped[str | None] = mapped_column(String(500))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    example_data: Mapped[bool] = mapped_column(default=False)
+
+
 # --- wire ------------------------------------------------------------------------------------
 
 
@@ -90,3 +267,163 @@ class CatalogChangesPublic(BaseModel):
     changes: list[CatalogChangePublic]
     next_cursor: str = Field(description="Opaque; pass it back as `cursor` on the next call.")
     has_more: bool = Field(description="True when another page is ready right now.")
+
+
+# --- wire: auth ------------------------------------------------------------------------------
+
+PHONE_DESCRIPTION = "Mainland China mobile number: 11 digits, 1 then 3-9, e.g. 13800000001."
+
+
+class _PhoneModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    phone: str = Field(max_length=32, description=PHONE_DESCRIPTION, examples=["13800000001"])
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        return normalise_phone(value)
+
+
+class CodeRequest(_PhoneModel):
+    pass
+
+
+class CodeSentPublic(BaseModel):
+    expires_in: int = Field(description="Seconds the code stays valid.")
+    resend_after: int = Field(description="Seconds before another code may be requested.")
+
+
+class TokenRequest(_PhoneModel):
+    code: str = Field(pattern=r"^\d{6}$", description="The 6-digit one-time code.")
+
+
+class RefreshRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_token: str = Field(min_length=1, max_length=256)
+
+
+class TokenPairPublic(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Seconds until the access token expires.")
+
+
+# --- wire: me --------------------------------------------------------------------------------
+
+
+class MePublic(BaseModel):
+    id: int
+    phone: str
+    name: str
+    roles: list[Role]
+    id_number: str | None = Field(description="Masked: first 3 and last 4 characters shown.")
+    address: str | None
+    emergency_contact: str | None
+    version: int
+    example_data: bool
+
+    @classmethod
+    def of(cls, user: User) -> "MePublic":
+        return cls(
+            id=user.id,
+            phone=user.phone,
+            name=user.name,
+            roles=[Role(r) for r in user.roles],
+            id_number=mask_id_number(user.id_number),
+            address=user.address,
+            emergency_contact=user.emergency_contact,
+            version=user.version,
+            example_data=user.example_data,
+        )
+
+
+class MePatch(BaseModel):
+    """Only contact fields; anything else is a 422."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    address: str | None = Field(default=None, max_length=200)
+    emergency_contact: str | None = Field(default=None, max_length=100)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "MePatch":
+        if not self.model_fields_set:
+            raise ValueError("give at least one of: address, emergency_contact")
+        return self
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ServiceRecordPublic(_Row):
+    id: int
+    service_id: str
+    service_name: str
+    status: Literal["submitted", "in_review", "completed", "rejected"]
+    submitted_at: datetime
+    updated_at: datetime
+    note: str | None
+    example_data: bool
+
+
+class VisitPublic(_Row):
+    id: int
+    kind: Literal["home_visit", "phone_call", "follow_up"]
+    visitor_name: str
+    visited_at: datetime
+    summary: str
+    follow_up_at: datetime | None
+    example_data: bool
+
+
+class BenefitPublic(_Row):
+    id: int
+    service_id: str
+    title: str
+    status: Literal["active", "ended"]
+    amount_yuan_per_month: int | None
+    granted_at: datetime
+    description: str | None
+    example_data: bool
+
+
+InboxAnswer = Literal["interested", "not_interested", "need_help"]
+
+
+class InboxItemPublic(_Row):
+    id: int
+    service_id: str | None
+    title: str
+    body: str
+    created_at: datetime
+    answer: InboxAnswer | None
+    answer_note: str | None
+    answered_at: datetime | None
+    example_data: bool
+
+
+class InboxReply(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answer: InboxAnswer
+    note: str | None = Field(default=None, max_length=500)
+
+
+class ServiceRecordList(BaseModel):
+    items: list[ServiceRecordPublic]
+
+
+class VisitList(BaseModel):
+    items: list[VisitPublic]
+
+
+class BenefitList(BaseModel):
+    items: list[BenefitPublic]
+
+
+class InboxList(BaseModel):
+    items: list[InboxItemPublic]

@@ -2,9 +2,18 @@
 
 from collections.abc import Iterator
 from typing import Annotated
+from uuid import UUID
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+
+from backend import crud
+from backend.core.clock import Clock
+from backend.core.config import Settings
+from backend.core.problems import ProblemError
+from backend.idempotency import IdempotencyContext, request_fingerprint
+from backend.models import User
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -14,3 +23,72 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_clock(request: Request) -> Clock:
+    """``app.state.clock``: the system clock, or a FakeClock a test put there."""
+    return request.app.state.clock
+
+
+ClockDep = Annotated[Clock, Depends(get_clock)]
+
+
+async def get_idempotency(
+    request: Request,
+    idempotency_key: Annotated[
+        UUID | None,
+        Header(
+            alias="Idempotency-Key",
+            description="UUID made when the user acted; a retry with it replays the first "
+            "response instead of acting twice.",
+        ),
+    ] = None,
+) -> IdempotencyContext:
+    body = await request.body()  # cached by Starlette; the route's body parsing reuses it
+    return IdempotencyContext(
+        key=None if idempotency_key is None else str(idempotency_key),
+        request_hash=request_fingerprint(
+            request.method, request.url.path, body, request.headers.get("if-match")
+        ),
+    )
+
+
+IdempotencyDep = Annotated[IdempotencyContext, Depends(get_idempotency)]
+
+_bearer = HTTPBearer(auto_error=False, description="Access token from POST /auth/token.")
+
+
+def get_current_user(
+    session: SessionDep,
+    clock: ClockDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """The user an unexpired, unrevoked access token belongs to; 401 ``unauthorized`` otherwise."""
+    if credentials is None:
+        raise ProblemError(
+            401,
+            "unauthorized",
+            "Sign-in required",
+            "Send Authorization: Bearer <access token>.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    user = crud.user_for_access_token(session, credentials.credentials, clock())
+    if user is None:
+        raise ProblemError(
+            401,
+            "unauthorized",
+            "Sign-in required",
+            "The access token is invalid or expired; refresh it or sign in again.",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    return user
+
+
+CurrentUserDep = Annotated[User, Depends(get_current_user)]

@@ -2,8 +2,10 @@
 
 from fastapi import APIRouter
 
-from backend.api.routes import catalog, health
+from backend.api.routes import auth, catalog, health, me
 
 api_router = APIRouter()
 api_router.include_router(health.router)
 api_router.include_router(catalog.router)
+api_router.include_router(auth.router)
+api_router.include_router(me.router)

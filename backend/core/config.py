@@ -30,9 +30,19 @@ class Settings(BaseSettings):
     db_url: str = Field(default="", validation_alias="SUNSHINE_BACKEND_DB")
     # Where the demo catalogue lives; None disables seeding (e.g. when only rendering OpenAPI).
     seed_dir: Path | None = DEFAULT_SEED_DIR
+    # Dev/test only: this one-time code signs in any phone. Refused in production twice over:
+    # settings with it set do not validate (the server will not start), and the token route
+    # ignores it unless env is "dev".
+    dev_login_code: str | None = Field(default=None, pattern=r"^\d{6}$")
 
     @model_validator(mode="after")
     def _default_db_url(self) -> "Settings":
         if not self.db_url:
             self.db_url = f"sqlite:///{self.data_dir / DB_FILE_NAME}"
+        return self
+
+    @model_validator(mode="after")
+    def _no_dev_code_in_production(self) -> "Settings":
+        if self.env == "production" and self.dev_login_code:
+            raise ValueError("SUNSHINE_DEV_LOGIN_CODE must not be set when SUNSHINE_ENV=production")
         return self

@@ -12,7 +12,13 @@ from backend.core.db import create_db_engine
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SUNSHINE_BACKEND_DB", "SUNSHINE_DATA_DIR", "SUNSHINE_ENV", "SUNSHINE_SEED_DIR"):
+    for name in (
+        "SUNSHINE_BACKEND_DB",
+        "SUNSHINE_DATA_DIR",
+        "SUNSHINE_ENV",
+        "SUNSHINE_SEED_DIR",
+        "SUNSHINE_DEV_LOGIN_CODE",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

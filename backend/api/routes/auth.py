@@ -1,0 +1,216 @@
+"""Sign-in with a phone number and a one-time code; access + refresh tokens.
+
+Never logged: tokens, and codes outside dev mode. Phones in logs are masked.
+"""
+
+import json
+import logging
+import math
+from datetime import timedelta
+
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+
+from backend import crud
+from backend.api.deps import ClockDep, IdempotencyDep, SessionDep, SettingsDep
+from backend.core.problems import ProblemError, problem_responses
+from backend.core.security import mask_phone
+from backend.idempotency import StoredResponse, run_idempotent
+from backend.models import (
+    CodeRequest,
+    CodeSentPublic,
+    RefreshRequest,
+    TokenPairPublic,
+    TokenRequest,
+)
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+logger = logging.getLogger(__name__)
+
+ANONYMOUS_SCOPE = "anonymous"
+
+
+def _seconds(delta: timedelta) -> str:
+    return str(max(1, math.ceil(delta.total_seconds())))
+
+
+def _locked_out(remaining: timedelta) -> ProblemError:
+    return ProblemError(
+        429,
+        "locked_out",
+        "Too many wrong codes",
+        "Too many wrong codes for this phone number; try again after the Retry-After delay.",
+        headers={"Retry-After": _seconds(remaining)},
+    )
+
+
+def _invalid_token() -> ProblemError:
+    return ProblemError(
+        401,
+        "invalid_token",
+        "Invalid refresh token",
+        "The refresh token is unknown, expired or already used; sign in again.",
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
+
+
+@router.post(
+    "/code",
+    status_code=202,
+    response_model=CodeSentPublic,
+    responses=problem_responses(409, 422, 429, 500),
+    summary="Send a one-time sign-in code",
+    description=(
+        "Sends a 6-digit code valid for 5 minutes (in dev mode the server logs it). At most one "
+        "code per phone every 30 s: `429 rate_limited` with Retry-After."
+    ),
+)
+def send_code(
+    body: CodeRequest,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    idem: IdempotencyDep,
+) -> Response:
+    now = clock()
+
+    def effect() -> Response:
+        wait = crud.code_resend_wait(session, body.phone, now)
+        if wait is not None:
+            raise ProblemError(
+                429,
+                "rate_limited",
+                "Code requested too often",
+                "Wait before asking for another code for this phone number.",
+                headers={"Retry-After": _seconds(wait)},
+            )
+        code = crud.issue_code(session, body.phone, now)
+        if settings.env == "dev":
+            logger.info("dev mode: sign-in code for %s is %s", mask_phone(body.phone), code)
+        sent = CodeSentPublic(
+            expires_in=int(crud.CODE_TTL.total_seconds()),
+            resend_after=int(crud.CODE_RESEND_INTERVAL.total_seconds()),
+        )
+        return JSONResponse(sent.model_dump(mode="json"), status_code=202)
+
+    return run_idempotent(session, idem, ANONYMOUS_SCOPE, now, effect)
+
+
+def _token_response(access: str, refresh: str) -> JSONResponse:
+    pair = TokenPairPublic(
+        access_token=access,
+        refresh_token=refresh,
+        expires_in=int(crud.ACCESS_TTL.total_seconds()),
+    )
+    return JSONResponse(pair.model_dump(mode="json"), headers={"Cache-Control": "no-store"})
+
+
+class _TokenGrant:
+    """Token responses are not stored verbatim (no plain tokens at rest): the idempotency
+    record keeps the token family, and a replay re-issues a fresh pair in that family,
+    revoking the pair minted the first time (the client evidently never got it)."""
+
+    def __init__(self, session: SessionDep, now_fn: ClockDep) -> None:
+        self.session = session
+        self.now_fn = now_fn
+        self.family: str | None = None
+        self.user_id: int | None = None
+
+    def issue(self, user_id: int, family: str) -> JSONResponse:
+        self.user_id, self.family = user_id, family
+        access, refresh = crud.issue_tokens(self.session, user_id, family, self.now_fn())
+        return _token_response(access, refresh)
+
+    def store(self, _response: Response) -> bytes:
+        return json.dumps({"user_id": self.user_id, "family": self.family}).encode()
+
+    def replay(self, stored: StoredResponse) -> Response:
+        grant = json.loads(stored.body)
+        if not crud.family_is_live(self.session, grant["family"]):
+            raise _invalid_token()
+        crud.revoke_unused(self.session, grant["family"])
+        response = self.issue(grant["user_id"], grant["family"])
+        self.session.commit()
+        return response
+
+
+@router.post(
+    "/token",
+    response_model=TokenPairPublic,
+    responses=problem_responses(401, 409, 422, 429, 500),
+    summary="Exchange a one-time code for tokens",
+    description=(
+        "Creates the user (role resident) on first sign-in. `401 invalid_code`: wrong or "
+        "expired code. After 5 wrong codes within 15 min the phone is locked for 15 min: "
+        "`429 locked_out` with Retry-After, even for the right code."
+    ),
+)
+def create_token(
+    body: TokenRequest,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    idem: IdempotencyDep,
+) -> Response:
+    now = clock()
+    grant = _TokenGrant(session, clock)
+
+    def effect() -> Response:
+        remaining = crud.lockout_remaining(session, body.phone, now)
+        if remaining is not None:
+            raise _locked_out(remaining)
+        dev_code = settings.dev_login_code if settings.env == "dev" else None
+        if not (crud.consume_code(session, body.phone, body.code, now) or dev_code == body.code):
+            locked = crud.record_wrong_code(session, body.phone, now)
+            session.commit()  # the failure counts even though the request fails
+            logger.info("wrong sign-in code for %s", mask_phone(body.phone))
+            if locked is not None:
+                raise _locked_out(locked)
+            raise ProblemError(
+                401,
+                "invalid_code",
+                "Wrong code",
+                "The code is wrong or expired; check it or request a new one.",
+            )
+        crud.clear_wrong_codes(session, body.phone)
+        user = crud.get_or_create_user(session, body.phone)
+        return grant.issue(user.id, crud.new_token_family())
+
+    return run_idempotent(
+        session, idem, ANONYMOUS_SCOPE, now, effect, store=grant.store, replay=grant.replay
+    )
+
+
+@router.post(
+    "/refresh",
+    response_model=TokenPairPublic,
+    responses=problem_responses(401, 409, 422, 500),
+    summary="Rotate a refresh token into a new token pair",
+    description=(
+        "Each refresh token works once. `401 invalid_token` for an unknown, expired or used "
+        "one; presenting a used one again also revokes every token descended from it."
+    ),
+)
+def refresh_token(
+    body: RefreshRequest, session: SessionDep, clock: ClockDep, idem: IdempotencyDep
+) -> Response:
+    now = clock()
+    grant = _TokenGrant(session, clock)
+
+    def effect() -> Response:
+        row = crud.find_token(session, body.refresh_token, "refresh")
+        if row is None or row.revoked or row.expires_at <= now:
+            raise _invalid_token()
+        if row.used_at is not None:
+            # Reuse of a rotated token: someone has a copy. End the whole chain.
+            crud.revoke_family(session, row.family)
+            session.commit()
+            logger.warning("refresh token reuse detected; token family revoked")
+            raise _invalid_token()
+        row.used_at = now
+        crud.revoke_unused(session, row.family, kind="access")
+        return grant.issue(row.user_id, row.family)
+
+    return run_idempotent(
+        session, idem, ANONYMOUS_SCOPE, now, effect, store=grant.store, replay=grant.replay
+    )

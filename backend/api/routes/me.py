@@ -1,0 +1,182 @@
+"""The signed-in user's own profile and records; nobody else's are reachable from here.
+
+Every query filters by the current user, so another user's row answers exactly like a missing
+one (404 ``not_found``) and never reveals that it exists.
+"""
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
+from fastapi.responses import JSONResponse
+
+from backend import crud
+from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDep
+from backend.core.problems import ProblemError, problem_responses
+from backend.idempotency import run_idempotent
+from backend.models import (
+    BenefitList,
+    BenefitPublic,
+    InboxItemPublic,
+    InboxList,
+    InboxReply,
+    MePatch,
+    MePublic,
+    ServiceRecordList,
+    ServiceRecordPublic,
+    User,
+    VisitList,
+    VisitPublic,
+)
+
+router = APIRouter(prefix="/me", tags=["me"])
+
+_ETAG = re.compile(r'(?:W/)?"(\d{1,18})"')
+
+
+def etag(user: User) -> str:
+    return f'"{user.version}"'
+
+
+def _scope(user: User) -> str:
+    return f"user:{user.id}"
+
+
+def _me_response(user: User) -> JSONResponse:
+    return JSONResponse(
+        MePublic.of(user).model_dump(mode="json"),
+        headers={"ETag": etag(user), "Cache-Control": "private, no-cache"},
+    )
+
+
+@router.get(
+    "",
+    response_model=MePublic,
+    responses=problem_responses(401, 500),
+    summary="My profile (ETag: its version)",
+)
+def read_me(user: CurrentUserDep) -> Response:
+    return _me_response(user)
+
+
+@router.patch(
+    "",
+    response_model=MePublic,
+    responses=problem_responses(401, 409, 412, 422, 428, 500),
+    summary="Change my contact fields",
+    description=(
+        "Only `address` and `emergency_contact`; any other field is `422`. Requires "
+        '`If-Match: "<version>"` from GET /me: missing is `428 precondition_required`, stale is '
+        "`412 precondition_failed` (reload and reapply)."
+    ),
+)
+def patch_me(
+    body: MePatch,
+    user: CurrentUserDep,
+    session: SessionDep,
+    clock: ClockDep,
+    idem: IdempotencyDep,
+    if_match: Annotated[str | None, Header(description='"<version>" from the ETag')] = None,
+) -> Response:
+    def effect() -> Response:
+        if if_match is None:
+            raise ProblemError(
+                428,
+                "precondition_required",
+                "If-Match required",
+                'Send If-Match with the ETag from GET /me, e.g. If-Match: "3".',
+            )
+        tags = [t.strip() for t in if_match.split(",")]
+        if "*" not in tags and etag(user) not in tags and f"W/{etag(user)}" not in tags:
+            if not all(_ETAG.fullmatch(t) for t in tags):
+                raise ProblemError(
+                    428, "precondition_required", "If-Match required", 'Use If-Match: "<version>".'
+                )
+            raise ProblemError(
+                412,
+                "precondition_failed",
+                "Profile changed meanwhile",
+                "Your profile was changed elsewhere; reload it and apply your change again.",
+                headers={"ETag": etag(user)},
+            )
+        for field in body.model_fields_set:
+            setattr(user, field, getattr(body, field))
+        user.version += 1
+        session.flush()
+        return _me_response(user)
+
+    return run_idempotent(session, idem, _scope(user), clock(), effect)
+
+
+@router.get(
+    "/service-records",
+    response_model=ServiceRecordList,
+    responses=problem_responses(401, 500),
+    summary="My service applications",
+)
+def read_service_records(user: CurrentUserDep, session: SessionDep) -> ServiceRecordList:
+    rows = crud.list_service_records(session, user.id)
+    return ServiceRecordList(items=[ServiceRecordPublic.model_validate(r) for r in rows])
+
+
+@router.get(
+    "/visits",
+    response_model=VisitList,
+    responses=problem_responses(401, 500),
+    summary="Visits and follow-ups (访客记录)",
+)
+def read_visits(user: CurrentUserDep, session: SessionDep) -> VisitList:
+    rows = crud.list_visits(session, user.id)
+    return VisitList(items=[VisitPublic.model_validate(r) for r in rows])
+
+
+@router.get(
+    "/benefits",
+    response_model=BenefitList,
+    responses=problem_responses(401, 500),
+    summary="Benefits granted without applying (免申即享)",
+)
+def read_benefits(user: CurrentUserDep, session: SessionDep) -> BenefitList:
+    rows = crud.list_benefits(session, user.id)
+    return BenefitList(items=[BenefitPublic.model_validate(r) for r in rows])
+
+
+@router.get(
+    "/inbox",
+    response_model=InboxList,
+    responses=problem_responses(401, 500),
+    summary="Policies pushed to me (政策找人)",
+)
+def read_inbox(user: CurrentUserDep, session: SessionDep) -> InboxList:
+    rows = crud.list_inbox(session, user.id)
+    return InboxList(items=[InboxItemPublic.model_validate(r) for r in rows])
+
+
+@router.post(
+    "/inbox/{item_id}/reply",
+    response_model=InboxItemPublic,
+    responses=problem_responses(401, 404, 409, 422, 500),
+    summary="Answer a pushed policy",
+    description="A later reply replaces the earlier one. Someone else's item is `404 not_found`.",
+)
+def reply_inbox(
+    item_id: int,
+    body: InboxReply,
+    user: CurrentUserDep,
+    session: SessionDep,
+    clock: ClockDep,
+    idem: IdempotencyDep,
+) -> Response:
+    now = clock()
+
+    def effect() -> Response:
+        item = crud.get_own_inbox_item(session, user.id, item_id)
+        if item is None:
+            raise ProblemError(404, "not_found", "Not Found", "No such inbox item.")
+        item.answer = body.answer
+        item.answer_note = body.note
+        item.answered_at = now
+        session.flush()
+        return JSONResponse(InboxItemPublic.model_validate(item).model_dump(mode="json"))
+
+    return run_idempotent(session, idem, _scope(user), now, effect)

@@ -1,0 +1,143 @@
+"""Demo accounts seeded with the catalogue on first start (all rows marked ``example_data``).
+
+Service ids are real ids from ``assets/seed/services.json``. Sign in as them in dev mode with
+``SUNSHINE_DEV_LOGIN_CODE`` or the code the server logs.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.models import Benefit, InboxItem, Role, ServiceRecord, User, Visit
+
+RESIDENT_PHONE = "13800000001"
+VOLUNTEER_PHONE = "13800000002"
+
+_T0 = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
+
+
+def _at(days: int) -> datetime:
+    return _T0 + timedelta(days=days)
+
+
+DEMO_USERS: list[dict[str, Any]] = [
+    {
+        "user": {
+            "phone": RESIDENT_PHONE,
+            "name": "张阿姨",
+            "roles": [Role.RESIDENT.value],
+            "id_number": "310101195503120028",
+            "address": "上海市黄浦区示例路 100 弄 1 号 101 室",
+            "emergency_contact": "张先生（儿子） 13900000003",
+        },
+        "service_records": [
+            {
+                "service_id": "svc-disability-card-renew",
+                "service_name": "残疾人证换领",
+                "status": "completed",
+                "submitted_at": _at(0),
+                "updated_at": _at(12),
+                "note": "新证已可在街道社区事务受理服务中心领取。",
+            },
+            {
+                "service_id": "svc-severe-care-subsidy",
+                "service_name": "重度残疾人护理补贴",
+                "status": "in_review",
+                "submitted_at": _at(20),
+                "updated_at": _at(22),
+                "note": None,
+            },
+        ],
+        "visits": [
+            {
+                "kind": "home_visit",
+                "visitor_name": "王社工",
+                "visited_at": _at(5),
+                "summary": "上门了解居家情况，家中通道需加装扶手。",
+                "follow_up_at": _at(35),
+            },
+            {
+                "kind": "phone_call",
+                "visitor_name": "李志愿",
+                "visited_at": _at(25),
+                "summary": "电话回访，确认出行陪同需求。",
+                "follow_up_at": None,
+            },
+        ],
+        "benefits": [
+            {
+                "service_id": "svc-transport-subsidy",
+                "title": "残疾人交通补贴",
+                "status": "active",
+                "amount_yuan_per_month": None,
+                "granted_at": _at(-60),
+                "description": "按规定自动发放，无需申请（示例数据，金额以实际为准）。",
+            }
+        ],
+        "inbox": [
+            {
+                "service_id": "svc-hardship-living-subsidy",
+                "title": "您可能符合困难残疾人生活补贴条件",
+                "body": "根据您的情况，您可能可以申请困难残疾人生活补贴。需要帮您办理吗？",
+                "created_at": _at(30),
+            },
+            {
+                "service_id": "svc-wheelchair-fuel-subsidy",
+                "title": "残疾人机动轮椅车燃油补贴",
+                "body": "如您使用机动轮椅车，可申请燃油补贴。",
+                "created_at": _at(31),
+            },
+        ],
+    },
+    {
+        "user": {
+            "phone": VOLUNTEER_PHONE,
+            "name": "李志愿",
+            "roles": [Role.RESIDENT.value, Role.VOLUNTEER.value],
+            "id_number": "310104199001011234",
+            "address": "上海市徐汇区示例路 8 号",
+            "emergency_contact": None,
+        },
+        "service_records": [],
+        "visits": [],
+        "benefits": [],
+        "inbox": [
+            {
+                "service_id": None,
+                "title": "志愿者培训通知",
+                "body": "本月视障陪同出行培训开放报名。",
+                "created_at": _at(28),
+            }
+        ],
+    },
+]
+
+
+def seed_demo_users(session: Session) -> int:
+    """Create the demo users and their records unless their phones exist; returns users added."""
+    added = 0
+    for demo in DEMO_USERS:
+        fields = demo["user"]
+        if session.scalars(select(User.id).where(User.phone == fields["phone"])).first():
+            continue
+        user = User(**fields, version=1, example_data=True)
+        session.add(user)
+        session.flush()
+        for model, key in (
+            (ServiceRecord, "service_records"),
+            (Visit, "visits"),
+            (Benefit, "benefits"),
+            (InboxItem, "inbox"),
+        ):
+            for row in demo[key]:
+                session.add(model(**row, user_id=user.id, example_data=True))
+        added += 1
+    try:
+        session.commit()
+    except IntegrityError:  # another process seeded them first
+        session.rollback()
+        return 0
+    return added

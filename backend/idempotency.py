@@ -1,0 +1,213 @@
+"""Idempotency-Key: the first response to a mutating request is stored and replayed.
+
+Semantics (DESIGN.md §3), for a key within one caller's scope (a user, or "anonymous" for
+``/auth/*``):
+
+* first use: the key is *claimed* (an ``in_progress`` row, committed at once so a concurrent
+  duplicate sees it), then the route's effect runs and the record becomes ``done`` with the
+  response (status, body, a few headers) **in the same transaction as the effect**: either both
+  are committed or neither is;
+* same key, same request (method, path, If-Match and canonical JSON body): the stored response
+  is replayed with ``Idempotent-Replayed: true``, and the effect does not run again;
+* same key, another request: ``422 idempotency_key_reused``;
+* same key while the first request is still running: ``409 idempotency_in_progress`` (a claim
+  older than ``STALE_AFTER`` belongs to a crashed request and is taken over);
+* only successful (2xx) responses are stored. An error rolls the effect back and releases the
+  key, so retrying with the same key runs the request again: nothing happened the first time.
+* records live ``RETENTION`` (24 h) and are purged lazily.
+
+Routes use it by wrapping their effect::
+
+    return run_idempotent(session, idem, scope, now, effect)
+
+where ``effect()`` makes its changes in ``session`` without committing and returns the
+Response. Not a middleware: only routes that opt in are affected, and bodies are read once by
+FastAPI (``IdempotencyDep`` hashes the cached body).
+"""
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from fastapi import Response
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.core.problems import ProblemError
+from backend.models import IdempotencyRecord
+
+logger = logging.getLogger(__name__)
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+RETENTION = timedelta(hours=24)
+STALE_AFTER = timedelta(minutes=2)
+STORED_HEADERS = ("content-type", "etag", "location")
+
+
+@dataclass(frozen=True)
+class IdempotencyContext:
+    """What a request brings: its key (None when absent) and the hash of what it asks."""
+
+    key: str | None
+    request_hash: str
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+
+def request_fingerprint(method: str, path: str, body: bytes, if_match: str | None) -> str:
+    """sha256 over what makes two requests "the same"; JSON bodies compare by value."""
+    try:
+        canonical = json.dumps(
+            json.loads(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()
+    except (ValueError, UnicodeDecodeError):
+        canonical = body
+    digest = hashlib.sha256()
+    for part in (method.upper().encode(), path.encode(), (if_match or "").encode(), canonical):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def run_idempotent(
+    session: Session,
+    idem: IdempotencyContext,
+    scope: str,
+    now: datetime,
+    effect: Callable[[], Response],
+    *,
+    store: Callable[[Response], bytes] | None = None,
+    replay: Callable[[StoredResponse], Response] | None = None,
+) -> Response:
+    """Run ``effect`` at most once per key; see the module docstring.
+
+    ``store`` picks the bytes to keep (default: the response body) and ``replay`` turns them
+    back into a response (default: status, body and headers as stored) -- for responses that
+    must not be kept verbatim, such as freshly minted tokens.
+    """
+    if idem.key is None:
+        try:
+            response = effect()
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+        return response
+
+    existing = _claim(session, scope, idem, now)
+    if existing is not None:
+        stored = StoredResponse(
+            existing.status or 200, existing.body or b"", existing.headers or {}
+        )
+        response = replay(stored) if replay is not None else _replay(stored)
+        response.headers[REPLAYED_HEADER] = "true"
+        return response
+
+    try:
+        response = effect()
+    except BaseException:
+        session.rollback()
+        _release(session, scope, idem.key)
+        raise
+    record = session.get(IdempotencyRecord, (scope, idem.key))
+    if record is None:  # cannot happen unless someone deleted our claim
+        session.rollback()
+        raise ProblemError(409, "idempotency_in_progress", "Request in progress")
+    if 200 <= response.status_code < 300:
+        record.state = "done"
+        record.status = response.status_code
+        record.body = store(response) if store is not None else bytes(response.body)
+        record.headers = {
+            name: response.headers[name] for name in STORED_HEADERS if name in response.headers
+        }
+    else:
+        session.delete(record)
+    session.commit()  # the effect and its stored response, together
+    return response
+
+
+def _claim(
+    session: Session, scope: str, idem: IdempotencyContext, now: datetime
+) -> IdempotencyRecord | None:
+    """Claim the key (committed); or return the finished record to replay; or raise."""
+    assert idem.key is not None
+    session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= now))
+    record = session.get(IdempotencyRecord, (scope, idem.key))
+    if record is None:
+        session.add(
+            IdempotencyRecord(
+                scope=scope,
+                key=idem.key,
+                request_hash=idem.request_hash,
+                state="in_progress",
+                started_at=now,
+                expires_at=now + RETENTION,
+            )
+        )
+        try:
+            session.commit()
+            return None
+        except IntegrityError:  # a concurrent duplicate claimed it first
+            session.rollback()
+            record = session.get(IdempotencyRecord, (scope, idem.key), populate_existing=True)
+            if record is None:
+                raise _in_progress() from None
+
+    if record.request_hash != idem.request_hash:
+        session.rollback()
+        raise ProblemError(
+            422,
+            "idempotency_key_reused",
+            "Idempotency key reused",
+            "This Idempotency-Key was used for a different request; make a new key per action.",
+        )
+    if record.state == "in_progress":
+        if now - record.started_at < STALE_AFTER:
+            session.rollback()
+            raise _in_progress()
+        logger.warning("taking over an abandoned idempotency claim")
+        record.started_at = now
+        record.expires_at = now + RETENTION
+        session.commit()
+        return None
+    session.rollback()  # read-only from here
+    return record
+
+
+def _in_progress() -> ProblemError:
+    return ProblemError(
+        409,
+        "idempotency_in_progress",
+        "Request in progress",
+        "A request with this Idempotency-Key is still being processed; retry shortly.",
+        headers={"Retry-After": "1"},
+    )
+
+
+def _release(session: Session, scope: str, key: str) -> None:
+    session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.scope == scope,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.state == "in_progress",
+        )
+    )
+    session.commit()
+
+
+def _replay(stored: StoredResponse) -> Response:
+    headers = dict(stored.headers)
+    media_type = headers.pop("content-type", None)
+    return Response(
+        content=stored.body, status_code=stored.status, headers=headers, media_type=media_type
+    )
