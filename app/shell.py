@@ -110,7 +110,8 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
 async def run_session(state: AppState, ctx: AppContext, announcer: Announcer) -> None:
     """Show the catalogue we have, then follow the sync runner for the life of the session."""
     # The first frame draws no CJK text: wait for one client round trip, by which time the
-    # client has applied our fonts and theme (DESIGN.md §5).
+    # client has applied our fonts and theme (DESIGN.md §5). This narrows Flutter's font race;
+    # the web overlay (app/web_client.py) is what guarantees nothing is fetched from outside.
     await announcer.features()
     state.refresh_catalog(ctx.catalog)
     state.ready = True
