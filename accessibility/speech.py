@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import stamina
+
 __all__ = [
     "DEFAULT_RATE",
     "MAX_RATE",
@@ -79,6 +81,10 @@ _MAX_CHUNK_CHARS = 200
 # espeak-ng is one process-wide C library and pyttsx3 shares an engine per driver name, so
 # Speakers in one process take turns on it. The app itself uses shared_speaker().
 _ENGINE_LOCK = threading.RLock()
+
+
+class SynthesisCancelled(RuntimeError):
+    """espeak-ng reported an unfinished synthesis; worth one more try."""
 
 
 @dataclass(frozen=True)
@@ -645,12 +651,21 @@ class Speaker:
                     raise TimeoutError(f"espeak-ng did not finish within {timeout} s")
                 _wait_for_espeak_idle(timeout)
                 if not self._completed:
-                    raise RuntimeError("espeak-ng cancelled the synthesis")
+                    raise SynthesisCancelled("espeak-ng cancelled the synthesis")
         if self._engine_errors:
             error = self._engine_errors[0]
             raise RuntimeError(f"speech engine error: {error}") from error
         if not path.is_file() or path.stat().st_size == 0:
             raise RuntimeError(f"the speech engine wrote no audio to {path}")
+
+    def _synthesize_with_retry(self, engine: Any, text: str, path: Path, timeout: float) -> None:
+        """espeak-ng now and then cancels a synthesis by itself (a race inside pyttsx3's
+        runAndWait, seen in about 1 run in 10 of the browser test); trying again succeeds."""
+        for attempt in stamina.retry_context(
+            on=SynthesisCancelled, attempts=3, wait_initial=0.05, wait_max=0.5
+        ):
+            with attempt:
+                self._synthesize(engine, text, path, timeout)
 
     def _render_file(self, engine: Any, job: _FileJob) -> None:
         if not job.result.set_running_or_notify_cancel():
@@ -661,7 +676,7 @@ class Speaker:
             if self._closed:
                 raise RuntimeError("the speaker has been closed")
             job.path.unlink(missing_ok=True)
-            self._synthesize(engine, job.text, job.path, job.timeout)
+            self._synthesize_with_retry(engine, job.text, job.path, job.timeout)
         except BaseException as exc:
             job.result.set_exception(exc)
         else:
@@ -704,7 +719,7 @@ class Speaker:
                 # Synthesize the next sentence while the previous one is still playing.
                 wav = self._workdir / f"utterance-{job.generation}-{index}.wav"
                 written.append(wav)
-                self._synthesize(engine, chunk, wav, timeout=10.0 + len(chunk) * 0.05)
+                self._synthesize_with_retry(engine, chunk, wav, timeout=10.0 + len(chunk) * 0.05)
                 if playback is not None and not self._wait_for(playback, job):
                     return
                 if self._cancelled(job):

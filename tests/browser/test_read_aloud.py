@@ -40,7 +40,9 @@ def test_read_aloud_on_home_speaks_the_heading_and_content(browser, launcher, tm
     while time.monotonic() < deadline and len(played) < 3:
         played = sorted(record_dir.glob("*.wav"))
         time.sleep(0.2)
-    assert len(played) >= 3, "read-aloud played fewer than three sentences"
+    assert len(played) >= 3, (
+        f"read-aloud played {len(played)} sentences; heard {page.announcements()}\n{app.log()[-3000:]}"
+    )
     seconds, peak = wav_stats(played[0])
     assert peak > 0.05, "the first sentence is silent"
     assert 0.5 < seconds < 6, f"the heading 阳光申办 took {seconds:.2f} s"
