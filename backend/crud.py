@@ -12,7 +12,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -348,44 +348,32 @@ def user_for_access_token(session: Session, token: str, now: datetime) -> User |
 # --- me --------------------------------------------------------------------------------------
 
 
-def list_service_records(session: Session, user_id: int) -> list[ServiceRecord]:
+OwnedRow = TypeVar("OwnedRow", ServiceRecord, Visit, Benefit, InboxItem)
+
+
+def _own_rows(session: Session, model: type[OwnedRow], user_id: int, when: Any) -> list[OwnedRow]:
+    """One user's rows of ``model``, newest first: the owner filter lives in this one place."""
     return list(
         session.scalars(
-            select(ServiceRecord)
-            .where(ServiceRecord.user_id == user_id)
-            .order_by(ServiceRecord.submitted_at.desc(), ServiceRecord.id.desc())
+            select(model).where(model.user_id == user_id).order_by(when.desc(), model.id.desc())
         )
     )
+
+
+def list_service_records(session: Session, user_id: int) -> list[ServiceRecord]:
+    return _own_rows(session, ServiceRecord, user_id, ServiceRecord.submitted_at)
 
 
 def list_visits(session: Session, user_id: int) -> list[Visit]:
-    return list(
-        session.scalars(
-            select(Visit)
-            .where(Visit.user_id == user_id)
-            .order_by(Visit.visited_at.desc(), Visit.id.desc())
-        )
-    )
+    return _own_rows(session, Visit, user_id, Visit.visited_at)
 
 
 def list_benefits(session: Session, user_id: int) -> list[Benefit]:
-    return list(
-        session.scalars(
-            select(Benefit)
-            .where(Benefit.user_id == user_id)
-            .order_by(Benefit.granted_at.desc(), Benefit.id.desc())
-        )
-    )
+    return _own_rows(session, Benefit, user_id, Benefit.granted_at)
 
 
 def list_inbox(session: Session, user_id: int) -> list[InboxItem]:
-    return list(
-        session.scalars(
-            select(InboxItem)
-            .where(InboxItem.user_id == user_id)
-            .order_by(InboxItem.created_at.desc(), InboxItem.id.desc())
-        )
-    )
+    return _own_rows(session, InboxItem, user_id, InboxItem.created_at)
 
 
 def get_own_inbox_item(session: Session, user_id: int, item_id: int) -> InboxItem | None:
