@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from backend.core import security
 from backend.models import (
     META_ROW_ID,
+    ActivityEntry,
     AuthToken,
     Benefit,
     CatalogItem,
@@ -348,7 +349,7 @@ def user_for_access_token(session: Session, token: str, now: datetime) -> User |
 # --- me --------------------------------------------------------------------------------------
 
 
-OwnedRow = TypeVar("OwnedRow", ServiceRecord, Visit, Benefit, InboxItem)
+OwnedRow = TypeVar("OwnedRow", ServiceRecord, Visit, Benefit, InboxItem, ActivityEntry)
 
 
 def _own_rows(session: Session, model: type[OwnedRow], user_id: int, when: Any) -> list[OwnedRow]:
@@ -374,6 +375,33 @@ def list_benefits(session: Session, user_id: int) -> list[Benefit]:
 
 def list_inbox(session: Session, user_id: int) -> list[InboxItem]:
     return _own_rows(session, InboxItem, user_id, InboxItem.created_at)
+
+
+def list_activity(session: Session, user_id: int) -> list[ActivityEntry]:
+    return _own_rows(session, ActivityEntry, user_id, ActivityEntry.at)
+
+
+def record_activity(
+    session: Session,
+    user: User,
+    action: str,
+    *,
+    target: str | None,
+    request_key: str | None,
+    now: datetime,
+    actor: User | None = None,
+) -> None:
+    """Log an action in the caller's transaction, so it exists exactly when the effect does."""
+    session.add(
+        ActivityEntry(
+            user_id=user.id,
+            actor_user_id=(actor or user).id,
+            action=action,
+            target=target,
+            request_key=request_key,
+            at=now,
+        )
+    )
 
 
 def get_own_inbox_item(session: Session, user_id: int, item_id: int) -> InboxItem | None:

@@ -244,6 +244,24 @@ class InboxItem(Base):
     example_data: Mapped[bool] = mapped_column(default=False)
 
 
+class ActivityEntry(Base):
+    """One thing a user's account did, written in the same transaction as the change itself.
+
+    The person's own record of their actions (and, later, of who acted for them); it also lets
+    tests count effects on the server: an action applied twice shows up as two entries.
+    """
+
+    __tablename__ = "activity"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    actor_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(String(64))
+    request_key: Mapped[str | None] = mapped_column(String(36))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 # --- wire ------------------------------------------------------------------------------------
 
 
@@ -427,3 +445,27 @@ class BenefitList(BaseModel):
 
 class InboxList(BaseModel):
     items: list[InboxItemPublic]
+
+
+class ActivityPublic(_Row):
+    id: int
+    action: Literal["profile_changed", "inbox_replied"]
+    target: str | None
+    request_key: str | None = Field(description="The Idempotency-Key the action was sent with.")
+    acted_for_me_by: int | None = Field(description="Another user who acted for me, if any.")
+    at: datetime
+
+    @classmethod
+    def of(cls, entry: ActivityEntry) -> "ActivityPublic":
+        return cls(
+            id=entry.id,
+            action=entry.action,  # type: ignore[arg-type]  # only the literals are written
+            target=entry.target,
+            request_key=entry.request_key,
+            acted_for_me_by=None if entry.actor_user_id == entry.user_id else entry.actor_user_id,
+            at=entry.at,
+        )
+
+
+class ActivityList(BaseModel):
+    items: list[ActivityPublic]

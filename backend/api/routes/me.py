@@ -15,6 +15,8 @@ from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDe
 from backend.core.problems import ProblemError, problem_responses
 from backend.idempotency import run_idempotent
 from backend.models import (
+    ActivityList,
+    ActivityPublic,
     BenefitList,
     BenefitPublic,
     InboxItemPublic,
@@ -102,6 +104,14 @@ def patch_me(
         for field in body.model_fields_set:
             setattr(user, field, getattr(body, field))
         user.version += 1
+        crud.record_activity(
+            session,
+            user,
+            "profile_changed",
+            target=",".join(sorted(body.model_fields_set)),
+            request_key=idem.key,
+            now=clock(),
+        )
         session.flush()
         return _me_response(user)
 
@@ -152,6 +162,18 @@ def read_inbox(user: CurrentUserDep, session: SessionDep) -> InboxList:
     return InboxList(items=[InboxItemPublic.model_validate(r) for r in rows])
 
 
+@router.get(
+    "/activity",
+    response_model=ActivityList,
+    responses=problem_responses(401, 500),
+    summary="What my account did, newest first",
+    description="Every change made through this account, written with the change itself.",
+)
+def read_activity(user: CurrentUserDep, session: SessionDep) -> ActivityList:
+    rows = crud.list_activity(session, user.id)
+    return ActivityList(items=[ActivityPublic.of(r) for r in rows])
+
+
 @router.post(
     "/inbox/{item_id}/reply",
     response_model=InboxItemPublic,
@@ -176,6 +198,9 @@ def reply_inbox(
         item.answer = body.answer
         item.answer_note = body.note
         item.answered_at = now
+        crud.record_activity(
+            session, user, "inbox_replied", target=str(item.id), request_key=idem.key, now=now
+        )
         session.flush()
         return JSONResponse(InboxItemPublic.model_validate(item).model_dump(mode="json"))
 

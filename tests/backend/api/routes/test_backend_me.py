@@ -217,6 +217,7 @@ ME_ENDPOINTS = [
     ("GET", ME + "/visits", None),
     ("GET", ME + "/benefits", None),
     ("GET", ME + "/inbox", None),
+    ("GET", ME + "/activity", None),
     ("POST", ME + "/inbox/1/reply", {"answer": "interested"}),
 ]
 
@@ -231,12 +232,14 @@ def test_every_me_endpoint_requires_sign_in(client: TestClient):
 def test_user_b_never_sees_or_changes_user_a_data(
     client: TestClient, aunt: dict[str, str], volunteer: dict[str, str], session: Session
 ):
-    aunt_me = client.get(ME, headers=aunt).json()
     aunt_items = inbox_ids(client, aunt)
+    client.post(f"{ME}/inbox/{aunt_items[0]}/reply", headers=aunt, json={"answer": "need_help"})
+    aunt_me = client.get(ME, headers=aunt).json()
     aunt_lists = {
         path: client.get(ME + path, headers=aunt).json()
-        for path in ("/service-records", "/visits", "/benefits", "/inbox")
+        for path in ("/service-records", "/visits", "/benefits", "/inbox", "/activity")
     }
+    assert aunt_lists["/activity"]["items"], "A has done something B must not see"
 
     # Every /me endpoint, called by B, answers about B only.
     for method, path, body in ME_ENDPOINTS:
@@ -261,8 +264,10 @@ def test_user_b_never_sees_or_changes_user_a_data(
         assert problem_code(response) == "not_found"
         assert response.json()["detail"] == missing.json()["detail"]
     session.expire_all()
-    answers = session.scalars(select(InboxItem.answer).where(InboxItem.id.in_(aunt_items))).all()
-    assert answers == [None] * len(aunt_items)
+    rows = session.execute(
+        select(InboxItem.id, InboxItem.answer).where(InboxItem.id.in_(aunt_items))
+    )
+    assert dict(rows.all()) == {i: "need_help" if i == aunt_items[0] else None for i in aunt_items}
     assert client.get(ME, headers=aunt).json() == aunt_me
     for path, before in aunt_lists.items():
         assert client.get(ME + path, headers=aunt).json() == before
@@ -305,6 +310,30 @@ def test_replayed_inbox_reply_is_applied_once(
 
     assert second.json() == first.json()
     assert second.headers["idempotent-replayed"] == "true"
+
+
+def test_activity_lists_each_applied_action_once_newest_first(
+    client: TestClient, aunt: dict[str, str]
+):
+    item_id = inbox_ids(client, aunt)[0]
+    reply_key, patch_key = key(), key()
+    reply = {**aunt, "Idempotency-Key": reply_key}
+    for _ in range(2):  # the second is a replay: no second effect, no second entry
+        client.post(f"{ME}/inbox/{item_id}/reply", headers=reply, json={"answer": "interested"})
+    patch = {**aunt, "Idempotency-Key": patch_key, "If-Match": '"1"'}
+    assert client.patch(ME, headers=patch, json={"address": "乙"}).status_code == 200
+    client.post(f"{ME}/inbox/{item_id}/reply", headers=aunt, json={"answer": "need_help"})
+
+    items = client.get(f"{ME}/activity", headers=aunt).json()["items"]
+
+    assert [(i["action"], i["request_key"]) for i in items] == [
+        ("inbox_replied", None),
+        ("profile_changed", patch_key),
+        ("inbox_replied", reply_key),
+    ]
+    assert items[1]["target"] == "address"
+    assert items[2]["target"] == str(item_id)
+    assert all(i["acted_for_me_by"] is None for i in items)
 
 
 def test_records_are_kept_at_least_24_hours(
