@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+import email.utils
+import time
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from services.errors import BadResponseError, CursorExpiredError, OfflineError, ProblemError
+from services.errors import (
+    BadResponseError,
+    CursorExpiredError,
+    NoAnswerError,
+    NotSentError,
+    OfflineError,
+    ProblemError,
+)
 
 API_PREFIX = "/api/v1"
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class CatalogChange(BaseModel):
@@ -24,6 +36,24 @@ class CatalogChanges(BaseModel):
     changes: list[CatalogChange]
     next_cursor: str
     has_more: bool
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    expires_in: int = 0
+
+    def __repr__(self) -> str:  # tokens must never reach a log through a repr
+        return "TokenPair(<redacted>)"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    status: int
+    body: Any
+    headers: httpx.Headers
 
 
 class ApiClient:
@@ -65,6 +95,54 @@ class ApiClient:
         except ValidationError as exc:
             raise BadResponseError(f"catalogue page does not match the contract: {exc}") from exc
 
+    # -- sign-in ------------------------------------------------------------------------------
+
+    def request_code(self, phone: str, key: str) -> dict[str, Any]:
+        return self.call("POST", "/auth/code", json={"phone": phone}, key=key).body
+
+    def exchange_code(self, phone: str, code: str, key: str) -> TokenPair:
+        body = self.call("POST", "/auth/token", json={"phone": phone, "code": code}, key=key).body
+        return _model(TokenPair, body, "/auth/token")
+
+    def refresh(self, refresh_token: str, key: str) -> TokenPair:
+        body = self.call(
+            "POST", "/auth/refresh", json={"refresh_token": refresh_token}, key=key
+        ).body
+        return _model(TokenPair, body, "/auth/refresh")
+
+    # -- any call -----------------------------------------------------------------------------
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        token: str | None = None,
+        key: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> ApiResponse:
+        """One request; ``key`` becomes the Idempotency-Key. Raises a SunshineError on failure."""
+        sent_headers = dict(headers or {})
+        if token is not None:
+            sent_headers["Authorization"] = f"Bearer {token}"
+        if key is not None:
+            sent_headers["Idempotency-Key"] = key
+        try:
+            response = self._http.request(method, path, json=json, headers=sent_headers)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise NotSentError(str(exc) or type(exc).__name__) from exc
+        except httpx.TransportError as exc:  # read/write timeouts, resets, protocol drops
+            raise NoAnswerError(str(exc) or type(exc).__name__) from exc
+        if not response.is_success:
+            raise _problem(response)
+        if response.status_code == 204 or not response.content:
+            return ApiResponse(response.status_code, None, response.headers)
+        try:
+            return ApiResponse(response.status_code, response.json(), response.headers)
+        except ValueError as exc:
+            raise BadResponseError(f"{path}: answer is not JSON") from exc
+
     def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         try:
             response = self._http.get(path, params=params)
@@ -76,6 +154,27 @@ class ApiClient:
             except ValueError as exc:
                 raise BadResponseError(f"{path}: answer is not JSON") from exc
         raise _problem(response)
+
+
+def _model(model: type[M], body: Any, path: str) -> M:
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise BadResponseError(f"{path}: answer does not match the contract") from exc
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Retry-After as delta-seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def _problem(response: httpx.Response) -> ProblemError:
@@ -90,4 +189,10 @@ def _problem(response: httpx.Response) -> ProblemError:
         title = str(body.get("title") or title)
         detail = str(body.get("detail") or "")
     error_type = CursorExpiredError if code == "cursor_expired" else ProblemError
-    return error_type(response.status_code, code, title, detail)
+    return error_type(
+        response.status_code,
+        code,
+        title,
+        detail,
+        retry_after=retry_after_seconds(response.headers.get("retry-after")),
+    )

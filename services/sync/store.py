@@ -31,6 +31,25 @@ CREATE TABLE IF NOT EXISTS sync_state (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS personal_data (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    owner TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL,
+    rejection_code TEXT,
+    reported INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS outbox_status ON outbox (status, seq);
 """
 
 CURSOR_KEY = "catalog_cursor"
@@ -47,6 +66,8 @@ class LocalStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        # Deleted personal data is overwritten, not left in free pages for anyone to read.
+        self._db.execute("PRAGMA secure_delete=ON")
         with self._transaction() as db:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
@@ -55,6 +76,24 @@ class LocalStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """The one writer's transaction: everything inside commits together or not at all."""
+        with self._transaction() as db:
+            yield db
+
+    def read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def wipe_personal(self) -> None:
+        """Forget everything about the signed-in person, including unsent actions and the WAL."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM personal_data")
+            db.execute("DELETE FROM outbox")
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

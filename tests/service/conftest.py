@@ -23,7 +23,15 @@ from sync_support import SMALL_SEED, BackendServer, write_seed_dir
 
 from backend.core.config import DEFAULT_SEED_DIR
 from services.api import ApiClient
+from services.client import PersonalServices, build_personal_services
+from services.sync.sender import RetryPolicy
 from services.sync.store import LocalStore
+from services.tokens import MemoryTokenStore
+
+# Tiny waits: the tests inject many failures and must not sleep through real backoffs.
+FAST_RETRIES = RetryPolicy(
+    attempts=3, wait_initial=0.01, wait_max=0.05, wait_jitter=0.01, timeout=5.0, pause_initial=0.0
+)
 
 
 @pytest.fixture
@@ -96,3 +104,22 @@ def make_store(tmp_path: Path) -> Iterator[Callable[[str], LocalStore]]:
 @pytest.fixture
 def store(make_store: Callable[[str], LocalStore]) -> LocalStore:
     return make_store("client")
+
+
+@pytest.fixture
+def make_client(
+    make_api: Callable[..., ApiClient], make_store: Callable[[str], LocalStore]
+) -> Callable[..., PersonalServices]:
+    """A client's signed-in side (own store, memory tokens) against a backend URL."""
+
+    def make(
+        url: str,
+        name: str = "client",
+        transport: httpx.BaseTransport | None = None,
+        policy: RetryPolicy = FAST_RETRIES,
+    ) -> PersonalServices:
+        return build_personal_services(
+            make_api(url, transport), make_store(name), MemoryTokenStore(), policy
+        )
+
+    return make

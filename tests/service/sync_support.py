@@ -26,6 +26,7 @@ from backend.models import CatalogItem
 from services.sync.store import LocalStore
 
 HOST = "127.0.0.1"
+DEV_CODE = "246810"  # the backend's SUNSHINE_DEV_LOGIN_CODE in service tests
 START_TIMEOUT = 15.0
 KINDS = ("district", "service", "policy", "institution", "event", "rule")
 
@@ -92,7 +93,12 @@ class BackendServer:
             self.db_path = db_path
         if seed_dir is not None:
             self.seed_dir = seed_dir
-        settings = Settings(data_dir=self.data_dir, db_url=self.db_url, seed_dir=self.seed_dir)
+        settings = Settings(
+            data_dir=self.data_dir,
+            db_url=self.db_url,
+            seed_dir=self.seed_dir,
+            dev_login_code=DEV_CODE,
+        )
         app = create_app(settings)
         config = uvicorn.Config(
             app, host=HOST, port=self.port, log_level="warning", timeout_graceful_shutdown=5

@@ -1,0 +1,32 @@
+"""Wires the signed-in side of the client: account, outbox, personal data and the sender."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.account import Account
+from services.api import ApiClient
+from services.personal import PersonalData
+from services.sync.outbox import Outbox
+from services.sync.sender import OutboxSender, RetryPolicy
+from services.sync.store import LocalStore
+from services.tokens import TokenStore
+
+
+@dataclass(frozen=True)
+class PersonalServices:
+    account: Account
+    outbox: Outbox
+    personal: PersonalData
+    sender: OutboxSender
+
+
+def build_personal_services(
+    api: ApiClient, store: LocalStore, tokens: TokenStore, policy: RetryPolicy | None = None
+) -> PersonalServices:
+    account = Account(api, tokens, store)
+    outbox = Outbox(store)
+    personal = PersonalData(store, outbox, account)
+    return PersonalServices(
+        account, outbox, personal, OutboxSender(account, outbox, personal, policy)
+    )

@@ -1,0 +1,113 @@
+"""The signed-in person's own data, kept locally so it reads offline, and their actions on it.
+
+What the app shows is the server's last answer (a *snapshot* per list) with every action still
+waiting in the outbox applied on top, in order. An action the server rejects leaves the outbox
+and so, by construction, leaves the view: there is no hand-written undo to get wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.account import Account
+from services.errors import InputError, SignedOutError
+from services.sync.actions import ACTION_KINDS, INBOX_ANSWERS, INBOX_REPLY, PROFILE_EDIT
+from services.sync.outbox import Outbox
+from services.sync.store import LocalStore
+from services.validation import clean_contact_changes
+
+LISTS = {
+    "service_records": "/me/service-records",
+    "visits": "/me/visits",
+    "benefits": "/me/benefits",
+    "inbox": "/me/inbox",
+}
+SNAPSHOT_KEYS = ("me", *LISTS)
+
+
+@dataclass(frozen=True)
+class PersonalView:
+    me: dict[str, Any] | None = None
+    service_records: list[dict[str, Any]] = field(default_factory=list)
+    visits: list[dict[str, Any]] = field(default_factory=list)
+    benefits: list[dict[str, Any]] = field(default_factory=list)
+    inbox: list[dict[str, Any]] = field(default_factory=list)
+    waiting: int = 0  # actions not sent yet
+
+    @property
+    def loaded(self) -> bool:
+        return self.me is not None
+
+
+def save_snapshot(db: sqlite3.Connection, key: str, value: Any) -> None:
+    db.execute(
+        "INSERT INTO personal_data (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, json.dumps(value, ensure_ascii=False)),
+    )
+
+
+class PersonalData:
+    def __init__(self, store: LocalStore, outbox: Outbox, account: Account) -> None:
+        self.store = store
+        self.outbox = outbox
+        self.account = account
+
+    def snapshots(self) -> dict[str, Any]:
+        rows = self.store.read(
+            f"SELECT key, value FROM personal_data WHERE key IN ({','.join('?' * len(SNAPSHOT_KEYS))})",
+            SNAPSHOT_KEYS,
+        )
+        return {key: json.loads(value) for key, value in rows}
+
+    def view(self) -> PersonalView:
+        owner = self.account.owner()
+        if owner is None:
+            return PersonalView()
+        snapshots = self.snapshots()
+        waiting = self.outbox.waiting(owner)
+        for item in waiting:
+            ACTION_KINDS[item.kind].overlay(snapshots, item.payload)
+        return PersonalView(
+            me=snapshots.get("me"),
+            **{name: snapshots.get(name) or [] for name in LISTS},
+            waiting=len(waiting),
+        )
+
+    def refresh(self) -> None:
+        """Fetch the profile and every list; all replace their snapshots in one transaction."""
+        answers = {"me": self.account.call("GET", "/me").body}
+        for name, path in LISTS.items():
+            answers[name] = self.account.call("GET", path).body["items"]
+        with self.store.transaction() as db:
+            if db.execute("SELECT 1 FROM personal_data WHERE key = 'owner'").fetchone() is None:
+                return  # signed out while we were fetching: keep nothing
+            for key, value in answers.items():
+                save_snapshot(db, key, value)
+
+    # -- the person's actions: each is an outbox row, shown at once through the overlay ------
+
+    def edit_contact(self, changes: dict[str, str]) -> str:
+        cleaned = clean_contact_changes(changes)
+        me = self.view().me
+        if me is None:
+            raise SignedOutError("profile not loaded")
+        changed = {k: v for k, v in cleaned.items() if me.get(k) != v}
+        if not changed:
+            raise InputError("profile", "nothing_changed")
+        return self._act(PROFILE_EDIT, {"changes": changed, "base_version": me["version"]})
+
+    def reply_inbox(self, item_id: int, answer: str, note: str | None = None) -> str:
+        if answer not in INBOX_ANSWERS:
+            raise ValueError(f"not an inbox answer: {answer}")
+        return self._act(INBOX_REPLY, {"item_id": item_id, "answer": answer, "note": note})
+
+    def _act(self, kind: str, payload: dict[str, Any]) -> str:
+        owner = self.account.owner()
+        if owner is None:
+            raise SignedOutError("not signed in")
+        with self.store.transaction() as db:
+            return self.outbox.enqueue(db, owner, kind, payload)
