@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.account_actions import AccountActions
 from services.preferences import Preferences
 
 Navigate = Callable[[str], None]
@@ -15,3 +16,4 @@ class Actions:
     go: Navigate
     change_preferences: Callable[[Preferences], None]
     read_aloud: Callable[[list[str]], None]
+    account: AccountActions

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 from accessibility.speech import Speaker, shared_speaker
 from app.display import apply_process_preferences
+from app.outbox_runner import OutboxRunner
 from app.sync_runner import SyncRunner
 from services.api import ApiClient
 from services.catalog import Catalog
+from services.client import PersonalServices, build_personal_services
 from services.config import ClientSettings
 from services.preferences import PreferencesStore
 from services.sync import CatalogSync, LocalStore
+from services.tokens import open_token_store
 
 
 @dataclass
@@ -22,6 +25,8 @@ class AppContext:
     store: LocalStore
     catalog: Catalog
     runner: SyncRunner
+    personal: PersonalServices
+    outbox_runner: OutboxRunner
     preferences: PreferencesStore
     speaker: Speaker
     kiosk: bool = False
@@ -35,6 +40,7 @@ def build_context(settings: ClientSettings, api_url: str, *, kiosk: bool = False
     store = LocalStore(settings.store_path)
     api = ApiClient(api_url, timeout=settings.request_timeout)
     runner = SyncRunner(CatalogSync(api, store), interval=settings.sync_interval)
+    personal = build_personal_services(api, store, open_token_store(settings.data_dir, kiosk=kiosk))
     preferences = PreferencesStore(settings.data_dir)
     speaker = (
         Speaker(player=shlex.split(settings.audio_player))
@@ -48,6 +54,8 @@ def build_context(settings: ClientSettings, api_url: str, *, kiosk: bool = False
         store=store,
         catalog=Catalog(store),
         runner=runner,
+        personal=personal,
+        outbox_runner=OutboxRunner(personal, interval=settings.sync_interval),
         preferences=preferences,
         speaker=speaker,
         kiosk=kiosk,

@@ -11,7 +11,9 @@ from __future__ import annotations
 import gettext
 import io
 import logging
+from datetime import date
 
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -66,3 +68,16 @@ def _(message: str) -> str:
 def N_(message: str) -> str:
     """Mark for extraction only; translate with ``_()`` when shown."""
     return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation.ngettext(singular, plural, n)
+
+
+def format_day(iso: str) -> str:
+    """A date from an ISO timestamp in the current language, e.g. 2026年3月14日 / March 14, 2026."""
+    try:
+        day = date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return str(iso)
+    return format_date(day, format="long", locale=_language)

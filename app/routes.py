@@ -69,18 +69,8 @@ ROUTES: tuple[Route, ...] = (
         N_("Community events, sign-up and check-in are being built."),
     ),
     Route("/settings", "screen-settings", N_("Settings")),
-    Route(
-        "/login",
-        "screen-login",
-        N_("Sign in"),
-        N_("Signing in with your phone number is being built."),
-    ),
-    Route(
-        "/profile",
-        "screen-profile",
-        N_("My profile"),
-        N_("Your profile, service records and visit records are being built."),
-    ),
+    Route("/login", "screen-login", N_("Sign in")),
+    Route("/profile", "screen-profile", N_("My profile")),
     Route(
         "/inbox",
         "screen-inbox",

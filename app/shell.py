@@ -10,6 +10,8 @@ import flet as ft
 
 from accessibility.announce import Announcer
 from accessibility.theme import FONT_ASSET, FONT_FAMILY, build_theme
+from app.account_actions import AccountActions
+from app.account_messages import rejection_sentence, waiting_sentence
 from app.actions import Actions
 from app.context import AppContext
 from app.display import apply_process_preferences
@@ -76,7 +78,10 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         elif not ctx.speaker.say("\n".join(texts)):
             announce(read_aloud_unavailable_sentence())
 
-    actions = Actions(go=go, change_preferences=change_preferences, read_aloud=read_aloud)
+    account = AccountActions(state, ctx, announce, go, page.run_task)
+    actions = Actions(
+        go=go, change_preferences=change_preferences, read_aloud=read_aloud, account=account
+    )
     # Failures after an utterance was queued (no audio device, player missing) arrive on the
     # speaker's worker thread; tell this session in words instead of staying silent.
     ctx.speaker.on_error = lambda _reason: page.run_task(
@@ -94,13 +99,16 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
     page.on_keyboard_event = on_key
 
     def mounted() -> None:
-        task.current = asyncio.create_task(
-            run_session(state, ctx, announcer.current), name="session"
-        )
+        task.current = [
+            asyncio.create_task(run_session(state, ctx, announcer.current), name="session"),
+            asyncio.create_task(
+                follow_outbox(state, ctx, account, announcer.current), name="session-outbox"
+            ),
+        ]
 
     def unmounted() -> None:
-        if task.current is not None:
-            task.current.cancel()
+        for running in task.current or []:
+            running.cancel()
 
     ft.on_mounted(mounted)
     ft.on_unmounted(unmounted)
@@ -128,4 +136,25 @@ async def run_session(state: AppState, ctx: AppContext, announcer: Announcer) ->
         if snapshot.status is SyncStatus.OFFLINE:
             await announcer.say(sync_status_sentence(snapshot.status, state.catalog_empty))
         elif previous is SyncStatus.OFFLINE:
+            ctx.outbox_runner.wake()  # reconnected: send what waited
             await announcer.say(back_online_sentence())
+
+
+async def follow_outbox(
+    state: AppState, ctx: AppContext, account: AccountActions, announcer: Announcer
+) -> None:
+    """Keep the person's data and the waiting count current; say what changed."""
+    await announcer.features()
+    account.refresh_view()
+    ctx.outbox_runner.ensure_started()
+    seen = 0
+    while True:
+        snapshot = await ctx.outbox_runner.wait_for_change(seen)
+        seen = snapshot.generation
+        before = state.personal.waiting
+        account.refresh_view()
+        state.session_expired = snapshot.session_expired
+        for rejection in snapshot.rejections:
+            await announcer.say(rejection_sentence(rejection))
+        if state.personal.waiting != before and state.signed_in:
+            await announcer.say(waiting_sentence(state.personal.waiting))

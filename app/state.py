@@ -8,6 +8,7 @@ from enum import StrEnum
 import flet as ft
 
 from services.catalog import Catalog, District, ServiceItem
+from services.personal import PersonalView
 from services.preferences import Preferences
 
 
@@ -15,6 +16,16 @@ class SyncStatus(StrEnum):
     CONNECTING = "connecting"
     ONLINE = "online"
     OFFLINE = "offline"
+
+
+class Drafts:
+    """What the person is typing. Not observable on purpose: a keystroke must not re-render
+    the screen (the field already shows it); the text is read when they press a button."""
+
+    def __init__(self) -> None:
+        self.phone = ""
+        self.code = ""
+        self.contact: dict[str, str] = {}
 
 
 @ft.observable
@@ -29,9 +40,28 @@ class AppState:
     common_services: list[ServiceItem] = field(default_factory=list)
     catalog_empty: bool = True
     preferences: Preferences = field(default_factory=Preferences)
+    # The signed-in person (DESIGN.md §3 "Me"): their data with waiting actions applied.
+    signed_in: bool = False
+    session_expired: bool = False
+    personal: PersonalView = field(default_factory=PersonalView)
+    # Sign-in and profile forms: a sentence about the last attempt (also announced).
+    busy: bool = False
+    code_sent: bool = False
+    form_message: str = ""
+    form_error: bool = False
+    editing_contact: bool = False
+    confirm_sign_out: bool = False
+    drafts: Drafts = field(default_factory=Drafts)
 
     def route_change(self, e: ft.RouteChangeEvent) -> None:
         self.route = e.route
+        # A form's message and half-done steps belong to the screen they were on.
+        self.tell("")
+        self.editing_contact = False
+        self.confirm_sign_out = False
+
+    def tell(self, message: str, *, error: bool = False) -> None:
+        self.form_message, self.form_error = message, error
 
     def refresh_catalog(self, catalog: Catalog) -> None:
         self.districts = catalog.districts()

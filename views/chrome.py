@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from accessibility.reading import readable_texts
-from accessibility.semantics import action_button, body_text, screen
+from accessibility.semantics import action_button, body_text, screen, status_region
 from accessibility.theme import current_look
 from app.actions import Actions
 from app.i18n import _
@@ -63,3 +63,26 @@ def missing_record_view(
 ) -> ft.View:
     """A detail screen whose record is not in the local store (yet): say so, offer the way back."""
     return screen_view(path, identifier, title, [body_text(sentence)], actions)
+
+
+def notice(
+    text: str, identifier: str, *, warning: bool, icon: ft.IconData | None = None
+) -> ft.Control:
+    """A coloured sentence in a live region: its changes are spoken by screen readers."""
+    look = current_look()
+    scale, palette = look.scale, look.palette
+    foreground = palette.offline_fg if warning else palette.online_fg
+    row: list[ft.Control] = []
+    if icon is not None:
+        row.append(ft.Icon(icon, color=foreground, size=scale.icon))
+    row.append(ft.Text(text, size=scale.body, color=foreground, expand=True))
+    return status_region(
+        ft.Container(
+            content=ft.Row(row, spacing=scale.gap),
+            bgcolor=palette.offline_bg if warning else palette.online_bg,
+            padding=scale.padding,
+            border_radius=scale.radius,
+            border=ft.Border.all(palette.border_width, foreground) if look.high_contrast else None,
+        ),
+        identifier=identifier,
+    )

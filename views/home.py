@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import flet as ft
 
-from accessibility.semantics import action_button, body_text, heading, status_region
+from accessibility.semantics import action_button, body_text, heading
 from accessibility.theme import current_look
+from app.account_messages import waiting_sentence
 from app.actions import Actions, Navigate
 from app.i18n import N_, _
 from app.messages import sync_status_sentence
 from app.state import AppState, SyncStatus
-from views.chrome import screen_view
+from views.chrome import notice, screen_view
 
 # (identifier, label msgid, route, icon)
 QUICK_ACTIONS: tuple[tuple[str, str, str, ft.IconData], ...] = (
@@ -35,6 +36,7 @@ def home_view(state: AppState, actions: Actions) -> ft.View:
         _("Sunshine"),
         [
             sync_banner(state),
+            *filter(None, [waiting_banner(state)]),
             heading(_("Quick actions"), level=2),
             wrap(
                 [
@@ -53,34 +55,24 @@ def home_view(state: AppState, actions: Actions) -> ft.View:
 
 
 def sync_banner(state: AppState) -> ft.Control:
-    look = current_look()
-    scale, palette = look.scale, look.palette
     offline = state.sync_status is SyncStatus.OFFLINE
-    foreground = palette.offline_fg if offline else palette.online_fg
-    return status_region(
-        ft.Container(
-            content=ft.Row(
-                [
-                    ft.Icon(
-                        ft.Icons.CLOUD_OFF if offline else ft.Icons.CLOUD_DONE,
-                        color=foreground,
-                        size=scale.icon,
-                    ),
-                    ft.Text(
-                        sync_status_sentence(state.sync_status, state.catalog_empty),
-                        size=scale.body,
-                        color=foreground,
-                        expand=True,
-                    ),
-                ],
-                spacing=scale.gap,
-            ),
-            bgcolor=palette.offline_bg if offline else palette.online_bg,
-            padding=scale.padding,
-            border_radius=scale.radius,
-            border=ft.Border.all(palette.border_width, foreground) if look.high_contrast else None,
-        ),
-        identifier="sync-status",
+    return notice(
+        sync_status_sentence(state.sync_status, state.catalog_empty),
+        "sync-status",
+        warning=offline,
+        icon=ft.Icons.CLOUD_OFF if offline else ft.Icons.CLOUD_DONE,
+    )
+
+
+def waiting_banner(state: AppState) -> ft.Control | None:
+    """ "N actions waiting to send", while there are any (DESIGN.md §4)."""
+    if not state.personal.waiting:
+        return None
+    return notice(
+        waiting_sentence(state.personal.waiting),
+        "outbox-waiting",
+        warning=True,
+        icon=ft.Icons.SCHEDULE_SEND,
     )
 
 

@@ -13,7 +13,9 @@ from app.state import AppState
 from views.chrome import screen_view
 from views.district import district_view
 from views.home import home_view
+from views.login import login_view
 from views.pending import pending_view
+from views.profile import profile_view
 from views.service import service_view
 from views.settings import settings_view
 from views.splash import splash_view
@@ -33,6 +35,10 @@ def render_screens(state: AppState, ctx: AppContext, actions: Actions) -> list[f
         screen = district_view(path, route, params["code"], ctx.catalog, actions)
     elif route.identifier == "screen-settings":
         screen = settings_view(path, route, state, actions)
+    elif route.identifier == "screen-login":
+        screen = login_view(path, route, state, ctx, actions)
+    elif route.identifier == "screen-profile":
+        screen = profile_view(path, route, state, actions)
     elif route.pending is not None:
         screen = pending_view(path, route, actions)
     else:

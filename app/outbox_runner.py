@@ -1,0 +1,99 @@
+"""Drains the outbox at start-up, on a timer, on reconnect and right after each action.
+
+One runner per process, like the catalogue's SyncRunner; sessions follow it through
+``wait_for_change`` and announce what changed (the waiting count, refused actions).
+After a drain that leaves nothing waiting, the person's data is fetched again, so records the
+server added (a visit, a benefit) appear without any action.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, field
+
+from services.client import PersonalServices
+from services.errors import SunshineError
+from services.sync.outbox import Rejection
+from services.sync.sender import DrainResult, DrainStop
+
+logger = logging.getLogger(__name__)
+
+SOONEST_RETRY = 1.0  # seconds; a Retry-After of 0 must not spin
+
+
+@dataclass(frozen=True)
+class OutboxSnapshot:
+    generation: int
+    waiting: int = 0
+    session_expired: bool = False  # tokens refused: the person must sign in again
+    rejections: list[Rejection] = field(default_factory=list)  # refused in this drain
+
+
+class OutboxRunner:
+    def __init__(self, services: PersonalServices, interval: float) -> None:
+        self.services = services
+        self.interval = interval
+        self.snapshot = OutboxSnapshot(0)
+        self._changed: asyncio.Condition | None = None
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def ensure_started(self) -> None:
+        if self._task is None or self._task.done():
+            self._changed = asyncio.Condition()
+            self._wake = asyncio.Event()
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="outbox")
+
+    def wake(self) -> None:
+        """Drain now: an action was taken, the network came back, or someone signed in."""
+        if self._wake is not None:
+            self._wake.set()
+
+    async def wait_for_change(self, seen_generation: int) -> OutboxSnapshot:
+        assert self._changed is not None, "ensure_started() first"
+        async with self._changed:
+            await self._changed.wait_for(lambda: self.snapshot.generation != seen_generation)
+            return self.snapshot
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _run(self) -> None:
+        while True:
+            assert self._changed is not None and self._wake is not None
+            self._wake.clear()
+            result = await asyncio.to_thread(self._drain_and_refresh)
+            rejections = await asyncio.to_thread(self._take_rejections)
+            async with self._changed:
+                self.snapshot = OutboxSnapshot(
+                    self.snapshot.generation + 1,
+                    waiting=result.waiting,
+                    session_expired=result.stopped is DrainStop.SIGNED_OUT and result.waiting > 0,
+                    rejections=rejections,
+                )
+                self._changed.notify_all()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._delay(result))
+
+    def _drain_and_refresh(self) -> DrainResult:
+        result = self.services.sender.drain()
+        if result.stopped is DrainStop.EMPTY and self.services.account.signed_in:
+            try:
+                self.services.personal.refresh()
+            except SunshineError as exc:
+                logger.info("personal data refresh failed: %s", type(exc).__name__)
+        return result
+
+    def _take_rejections(self) -> list[Rejection]:
+        owner = self.services.account.owner()
+        return [] if owner is None else self.services.outbox.take_rejections(owner)
+
+    def _delay(self, result: DrainResult) -> float:
+        if result.retry_at is None:
+            return self.interval
+        return min(self.interval, max(SOONEST_RETRY, result.retry_at - time.time()))
