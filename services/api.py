@@ -22,6 +22,8 @@ from services.errors import (
 API_PREFIX = "/api/v1"
 
 M = TypeVar("M", bound=BaseModel)
+# A server asking us to wait longer than this is misconfigured; we try again after an hour.
+LONGEST_RETRY_AFTER = 3600.0
 
 
 class CatalogChange(BaseModel):
@@ -168,13 +170,14 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():  # "²" is a digit to str.isdigit, not to float
+        return min(float(value), LONGEST_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    wait = when.timestamp() - (time.time() if now is None else now)
+    return min(max(0.0, wait), LONGEST_RETRY_AFTER)
 
 
 def _problem(response: httpx.Response) -> ProblemError:

@@ -85,6 +85,12 @@ class PersonalData:
         with self.store.transaction() as db:
             if db.execute("SELECT 1 FROM personal_data WHERE key = 'owner'").fetchone() is None:
                 return  # signed out while we were fetching: keep nothing
+            stored = db.execute("SELECT value FROM personal_data WHERE key = 'me'").fetchone()
+            if stored is not None and json.loads(stored[0])["version"] > answers["me"]["version"]:
+                # A queued edit settled while we were fetching and the queue was rebased onto
+                # the version it made; going back to our older copy would make the next edit
+                # build on a stale version and be refused as a conflict.
+                answers["me"] = json.loads(stored[0])
             for key, value in answers.items():
                 save_snapshot(db, key, value)
 
@@ -98,16 +104,24 @@ class PersonalData:
         changed = {k: v for k, v in cleaned.items() if me.get(k) != v}
         if not changed:
             raise InputError("profile", "nothing_changed")
-        return self._act(PROFILE_EDIT, {"changes": changed, "base_version": me["version"]})
+        return self._act(PROFILE_EDIT, {"changes": changed}, base_on_profile=True)
 
     def reply_inbox(self, item_id: int, answer: str, note: str | None = None) -> str:
         if answer not in INBOX_ANSWERS:
             raise ValueError(f"not an inbox answer: {answer}")
         return self._act(INBOX_REPLY, {"item_id": item_id, "answer": answer, "note": note})
 
-    def _act(self, kind: str, payload: dict[str, Any]) -> str:
+    def _act(self, kind: str, payload: dict[str, Any], *, base_on_profile: bool = False) -> str:
         owner = self.account.owner()
         if owner is None:
             raise SignedOutError("not signed in")
         with self.store.transaction() as db:
+            if base_on_profile:
+                # The version the edit builds on is read in the transaction that queues it, not
+                # from the view above: an earlier edit may have settled in between, rebasing the
+                # queue onto the version it made (actions.py), and this edit must build on it too.
+                row = db.execute("SELECT value FROM personal_data WHERE key = 'me'").fetchone()
+                if row is None:
+                    raise SignedOutError("profile not loaded")
+                payload = {**payload, "base_version": json.loads(row[0])["version"]}
             return self.outbox.enqueue(db, owner, kind, payload)

@@ -15,8 +15,10 @@ PHONE_LENGTH = 11
 CODE_LENGTH = 6
 CONTACT_LIMITS = {"address": 200, "emergency_contact": 100}  # the server's limits
 
-_SEPARATORS = re.compile(r"[\s\-()（）]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212()（）]+")  # hyphens and dashes of all kinds
+_LINE_BREAKS = re.compile(r"[\t\r\n\v\f]+")
+# Other control characters, and the bidirectional overrides that can disguise text.
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _digits_text(text: str) -> str:
@@ -29,6 +31,10 @@ def normalise_phone(text: str) -> str:
         raise InputError("phone", "phone_empty")
     if phone.startswith("+86"):
         phone = phone[3:]
+    elif phone.startswith("0086") and len(phone) == PHONE_LENGTH + 4:
+        phone = phone[4:]
+    if not phone:  # only a country code
+        raise InputError("phone", "phone_empty")
     elif phone.startswith("86") and len(phone) == PHONE_LENGTH + 2:
         phone = phone[2:]
     if not phone.isdigit() or not phone.isascii():
@@ -57,7 +63,8 @@ def clean_contact_changes(changes: dict[str, str]) -> dict[str, str | None]:
     for name, value in changes.items():
         if name not in CONTACT_LIMITS:
             raise ValueError(f"not a contact field: {name}")
-        text = _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+        text = _LINE_BREAKS.sub(" ", unicodedata.normalize("NFC", value))
+        text = _INVISIBLE.sub("", text).strip()
         if len(text) > CONTACT_LIMITS[name]:
             raise InputError(name, f"{name}_too_long", limit=CONTACT_LIMITS[name])
         cleaned[name] = text or None

@@ -113,13 +113,13 @@ class OutboxSender:
                 stopped, retry_at = DrainStop.EMPTY, None
                 break
             now = self.clock()
-            if item.next_attempt_at > now:
-                stopped, retry_at = DrainStop.WAITING, item.next_attempt_at
-                break
             if now - item.created_at > GIVE_UP_AFTER:
                 self.outbox.mark_rejected(item.id, EXPIRED_CODE, "not accepted within 23 h")
                 rejected += 1
                 continue
+            if item.next_attempt_at > now:
+                stopped, retry_at = DrainStop.WAITING, item.next_attempt_at
+                break
             outcome = self._send(item)
             if outcome is ItemOutcome.SENT:
                 sent += 1
