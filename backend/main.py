@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
@@ -53,8 +54,40 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
     app.state.session_factory = session_factory
     app.state.clock = system_clock  # tests swap in a backend.core.clock.FakeClock
     install_problems(app)
+    _document_optional_parameters_without_null(app)
     app.include_router(api_router, prefix=API_V1)
     return app
+
+
+def _document_optional_parameters_without_null(app: FastAPI) -> None:
+    """An optional query or header parameter is documented as its type, not "type or null".
+
+    FastAPI renders ``X | None = None`` as ``anyOf: [X, null]``, which tells client generators
+    and fuzzers that the literal text ``null`` is a valid Idempotency-Key, cursor or If-Match.
+    On the wire a parameter is either sent or absent; ``required: false`` already says so.
+    """
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = generate()
+            for path_item in document.get("paths", {}).values():
+                for operation in path_item.values():
+                    for parameter in operation.get("parameters", []):
+                        if not parameter.get("required"):
+                            _drop_null_alternative(parameter.get("schema", {}))
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _drop_null_alternative(schema: dict[str, Any]) -> None:
+    alternatives = schema.get("anyOf", [])
+    rest = [alt for alt in alternatives if alt != {"type": "null"}]
+    if len(rest) == 1 and len(alternatives) == 2:
+        del schema["anyOf"]
+        schema.update(rest[0])
 
 
 def _prepare_database(

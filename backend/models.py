@@ -295,7 +295,14 @@ PHONE_DESCRIPTION = "Mainland China mobile number: 11 digits, 1 then 3-9, e.g. 1
 class _PhoneModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    phone: str = Field(max_length=32, description=PHONE_DESCRIPTION, examples=["13800000001"])
+    phone: str = Field(
+        max_length=32,
+        description=PHONE_DESCRIPTION,
+        examples=["13800000001"],
+        # Documented, not enforced by pydantic: the validator below refuses with a sentence
+        # a person can act on, instead of pydantic's "should match pattern".
+        json_schema_extra={"pattern": r"^(?:\+86)?[ -]?1[3-9](?:[ -]?[0-9]){9}$"},
+    )
 
     @field_validator("phone")
     @classmethod
@@ -361,7 +368,7 @@ class MePublic(BaseModel):
 class MePatch(BaseModel):
     """Only contact fields; anything else is a 422."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
     address: str | None = Field(default=None, max_length=200)
     emergency_contact: str | None = Field(default=None, max_length=100)

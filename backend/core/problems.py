@@ -7,6 +7,10 @@ sentence without parsing prose:
     HTTPException           404 / 405 from routing    -> not_found / method_not_allowed / http_<n>
     RequestValidationError  bad query, path or body   -> 422 validation_error (+ ``errors``)
     any other Exception     a bug                     -> 500 internal_error (no traceback leaked)
+
+Every 422 carries ``errors`` (empty when a route raised it, e.g. idempotency_key_reused); a JSON
+body that is not UTF-8 is a 422 json_invalid like any other malformed JSON; a 405 names in
+``Allow`` every method of the path, not just those of the first route that matched.
 """
 
 from http import HTTPStatus
@@ -17,11 +21,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:sunshine:problem:"
 
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 class Problem(BaseModel):
@@ -104,18 +110,49 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)
+    # The document promises ``errors`` on every 422 (ValidationProblem); a 422 a route raises
+    # itself, such as idempotency_key_reused, is about no one field and lists none.
+    extra = {"errors": []} if exc.status == 422 else None
     return problem_response(
-        request, exc.status, exc.code, exc.title, exc.detail, headers=exc.headers
+        request, exc.status, exc.code, exc.title, exc.detail, headers=exc.headers, extra=extra
     )
 
 
 async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
+    if status == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        # FastAPI reports a JSON body that is not UTF-8 as a bare 400 "error parsing the
+        # body"; it is malformed JSON, answered like every other malformed JSON body.
+        return _validation_problem(
+            request, [{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}]
+        )
     title = HTTPStatus(status).phrase
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
     code = _HTTP_CODES.get(status, f"http_{status}")
-    return problem_response(request, status, code, title, detail, headers=exc.headers)
+    headers = exc.headers
+    if status == 405 and (allowed := _allowed_methods(request)):
+        # Starlette names only the methods of the first route that matched the path; RFC 9110
+        # wants every method the resource supports (GET /me and PATCH /me are two routes).
+        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+    return problem_response(request, status, code, title, detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app answers on this request's path."""
+    allowed = []
+    for method in _METHODS:
+        probe = {
+            "type": "http",
+            "method": method,
+            "path": request.scope["path"],
+            "root_path": request.scope.get("root_path", ""),
+            "headers": [],
+            "query_string": b"",
+        }
+        if any(route.matches(probe)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -129,6 +166,10 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
         }
         for e in exc.errors()
     ]
+    return _validation_problem(request, errors)
+
+
+def _validation_problem(request: Request, errors: list[dict[str, Any]]) -> JSONResponse:
     return problem_response(
         request,
         422,

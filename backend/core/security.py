@@ -16,7 +16,7 @@ import hmac
 import re
 import secrets
 
-PHONE_RE = re.compile(r"1[3-9]\d{9}")
+PHONE_RE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits only: \d also matches ١٢٣
 _PHONE_SEPARATORS = re.compile(r"[\s-]")
 
 

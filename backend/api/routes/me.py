@@ -7,7 +7,7 @@ one (404 ``not_found``) and never reveals that it exists.
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Path, Response
 from fastapi.responses import JSONResponse
 
 from backend import crud
@@ -182,7 +182,7 @@ def read_activity(user: CurrentUserDep, session: SessionDep) -> ActivityList:
     description="A later reply replaces the earlier one. Someone else's item is `404 not_found`.",
 )
 def reply_inbox(
-    item_id: int,
+    item_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
     body: InboxReply,
     user: CurrentUserDep,
     session: SessionDep,
