@@ -136,6 +136,7 @@ class ApiClient:
             raise NotSentError(str(exc) or type(exc).__name__) from exc
         except httpx.TransportError as exc:  # read/write timeouts, resets, protocol drops
             raise NoAnswerError(str(exc) or type(exc).__name__) from exc
+        _refuse_redirect(response, path)
         if not response.is_success:
             raise _problem(response)
         if response.status_code == 204 or not response.content:
@@ -150,12 +151,20 @@ class ApiClient:
             response = self._http.get(path, params=params)
         except httpx.TransportError as exc:  # connect, read, timeouts, protocol drops
             raise OfflineError(str(exc) or type(exc).__name__) from exc
+        _refuse_redirect(response, path)
         if response.is_success:
             try:
                 return response.json()
             except ValueError as exc:
                 raise BadResponseError(f"{path}: answer is not JSON") from exc
         raise _problem(response)
+
+
+def _refuse_redirect(response: httpx.Response, path: str) -> None:
+    """Our API never redirects: a 3xx comes from a captive portal (or a proxy) sending us to its
+    login page. That is no answer from the server, and no refusal: retry later, never reject."""
+    if 300 <= response.status_code < 400:
+        raise BadResponseError(f"{path}: redirected ({response.status_code}), not our API")
 
 
 def _model(model: type[M], body: Any, path: str) -> M:

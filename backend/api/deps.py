@@ -11,14 +11,24 @@ from sqlalchemy.orm import Session
 from backend import crud
 from backend.core.clock import Clock
 from backend.core.config import Settings
+from backend.core.db import WRITE_TRANSACTION
 from backend.core.problems import ProblemError
 from backend.idempotency import IdempotencyContext, request_fingerprint
 from backend.models import User
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def get_session(request: Request) -> Iterator[Session]:
     """One session (one transaction, hence one consistent snapshot) per request."""
-    with request.app.state.session_factory() as session:
+    factory = request.app.state.session_factory
+    if request.method in SAFE_METHODS:
+        session = factory()
+    else:  # every transaction of this request, not just the first, takes the write lock
+        session = factory(
+            bind=request.app.state.engine.execution_options(**{WRITE_TRANSACTION: True})
+        )
+    with session:
         yield session
 
 

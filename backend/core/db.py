@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+WRITE_TRANSACTION = "sunshine_write_transaction"  # execution option: this session will write
 
 
 def create_db_engine(db_url: str | URL) -> Engine:
@@ -57,4 +58,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A request that will write takes the write lock up front (BEGIN IMMEDIATE), waiting up
+        # to busy_timeout for it. A plain BEGIN that reads and then writes fails at once with
+        # "database is locked" when another writer committed in between: SQLite cannot wait
+        # there without risking a deadlock.
+        immediate = connection.get_execution_options().get(WRITE_TRANSACTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

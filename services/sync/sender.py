@@ -179,8 +179,10 @@ class OutboxSender:
             self.outbox.mark_waiting(item.id, str(exc), retry_at)
             return DrainStop.WAITING, retry_at
         with self.outbox.store.transaction() as db:
-            kind.settle(db, save_snapshot, item.payload, response)
-            self.outbox.mark_done(db, item.id)
+            # Signed out while the request was out: the wipe stands, nothing is written back.
+            if db.execute("SELECT 1 FROM personal_data WHERE key = 'owner'").fetchone():
+                kind.settle(db, save_snapshot, item.payload, response)
+                self.outbox.mark_done(db, item.id)
         return ItemOutcome.SENT
 
     def _retry_hook(self, exc: Exception) -> bool | float:

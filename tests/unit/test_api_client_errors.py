@@ -19,6 +19,17 @@ def test_a_captive_portal_page_is_treated_as_offline():
         api.catalog_changes(None)
 
 
+def test_a_captive_portal_redirect_is_offline_not_a_refusal():
+    """Else the outbox would reject (drop) every action sent through hotel Wi-Fi."""
+    api = client_answering(
+        lambda request: httpx.Response(302, headers={"Location": "http://portal.test/login"})
+    )
+    with pytest.raises(BadResponseError):
+        api.call("PATCH", "/me", json={"address": "x"}, key="k")
+    with pytest.raises(BadResponseError):
+        api.catalog_changes(None)
+
+
 def test_json_that_breaks_the_contract_is_a_bad_response():
     api = client_answering(lambda request: httpx.Response(200, json={"changes": "nope"}))
     with pytest.raises(OfflineError):
