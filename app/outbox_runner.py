@@ -9,11 +9,11 @@ server added (a visit, a benefit) appear without any action.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
 
+from app.background import BackgroundLoop
 from services.client import PersonalServices
 from services.errors import SunshineError
 from services.sync.outbox import Rejection
@@ -32,53 +32,29 @@ class OutboxSnapshot:
     rejections: list[Rejection] = field(default_factory=list)  # refused in this drain
 
 
-class OutboxRunner:
+class OutboxRunner(BackgroundLoop[OutboxSnapshot]):
+    """``wake()``: drain now -- an action was taken, the network came back, someone signed in."""
+
+    task_name = "outbox"
+
     def __init__(self, services: PersonalServices, interval: float) -> None:
+        super().__init__(OutboxSnapshot(0))
         self.services = services
         self.interval = interval
-        self.snapshot = OutboxSnapshot(0)
-        self._changed: asyncio.Condition | None = None
-        self._wake: asyncio.Event | None = None
-        self._task: asyncio.Task[None] | None = None
 
-    def ensure_started(self) -> None:
-        if self._task is None or self._task.done():
-            self._changed = asyncio.Condition()
-            self._wake = asyncio.Event()
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="outbox")
-
-    def wake(self) -> None:
-        """Drain now: an action was taken, the network came back, or someone signed in."""
-        if self._wake is not None:
-            self._wake.set()
-
-    async def wait_for_change(self, seen_generation: int) -> OutboxSnapshot:
-        assert self._changed is not None, "ensure_started() first"
-        async with self._changed:
-            await self._changed.wait_for(lambda: self.snapshot.generation != seen_generation)
-            return self.snapshot
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-
-    async def _run(self) -> None:
+    async def run_forever(self) -> None:
         while True:
-            assert self._changed is not None and self._wake is not None
-            self._wake.clear()
             result = await asyncio.to_thread(self._drain_and_refresh)
             rejections = await asyncio.to_thread(self._take_rejections)
-            async with self._changed:
-                self.snapshot = OutboxSnapshot(
+            await self.publish(
+                OutboxSnapshot(
                     self.snapshot.generation + 1,
                     waiting=result.waiting,
                     session_expired=result.stopped is DrainStop.SIGNED_OUT and result.waiting > 0,
                     rejections=rejections,
                 )
-                self._changed.notify_all()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._delay(result))
+            )
+            await self.sleep(self._delay(result))
 
     def _drain_and_refresh(self) -> DrainResult:
         try:

@@ -7,10 +7,10 @@ so state changes happen in that session's context.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 
+from app.background import BackgroundLoop
 from app.state import SyncStatus
 from services.errors import OfflineError, ProblemError
 from services.sync import CatalogSync, PullResult
@@ -25,49 +25,23 @@ class SyncSnapshot:
     last_result: PullResult | None
 
 
-class SyncRunner:
+class SyncRunner(BackgroundLoop[SyncSnapshot]):
+    task_name = "catalog-sync"
+
     def __init__(self, sync: CatalogSync, interval: float, offline_retry: float = 5.0) -> None:
+        super().__init__(SyncSnapshot(0, SyncStatus.CONNECTING, None))
         self.sync = sync
         self.interval = interval
         self.offline_retry = min(offline_retry, interval)
-        self.snapshot = SyncSnapshot(0, SyncStatus.CONNECTING, None)
-        self._changed: asyncio.Condition | None = None
-        self._wake: asyncio.Event | None = None
-        self._task: asyncio.Task[None] | None = None
-
-    def ensure_started(self) -> None:
-        """Start the loop in the running event loop (the first session's)."""
-        if self._task is None or self._task.done():
-            self._changed = asyncio.Condition()
-            self._wake = asyncio.Event()
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="catalog-sync")
 
     def sync_now(self) -> None:
-        if self._wake is not None:
-            self._wake.set()
+        self.wake()
 
-    async def wait_for_change(self, seen_generation: int) -> SyncSnapshot:
-        assert self._changed is not None, "ensure_started() first"
-        async with self._changed:
-            await self._changed.wait_for(lambda: self.snapshot.generation != seen_generation)
-            return self.snapshot
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-
-    async def _run(self) -> None:
+    async def run_forever(self) -> None:
         while True:
             status, result = await self._attempt()
-            assert self._changed is not None and self._wake is not None
-            async with self._changed:
-                self.snapshot = SyncSnapshot(self.snapshot.generation + 1, status, result)
-                self._changed.notify_all()
-            delay = self.interval if status is SyncStatus.ONLINE else self.offline_retry
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+            await self.publish(SyncSnapshot(self.snapshot.generation + 1, status, result))
+            await self.sleep(self.interval if status is SyncStatus.ONLINE else self.offline_retry)
 
     async def _attempt(self) -> tuple[SyncStatus, PullResult | None]:
         try:

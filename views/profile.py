@@ -132,41 +132,50 @@ def contact_section(state: AppState, me: dict[str, Any], actions: Actions) -> li
 
 def records_sections(state: AppState) -> list[ft.Control]:
     personal = state.personal
-    controls: list[ft.Control] = [heading(_("My service records"), level=2)]
-    controls += [
-        body_text(
-            _("{service}: {status}, submitted {date}.").format(
-                service=r["service_name"],
-                status=_(RECORD_STATUS.get(r["status"], r["status"])),
-                date=format_day(r["submitted_at"]),
-            )
-        )
-        for r in personal.service_records
-    ] or [body_text(_("No service records yet."))]
-    controls.append(heading(_("Visits and follow-ups"), level=2))
-    controls += [
-        body_text(
-            _("{kind} on {date} by {visitor}: {summary}").format(
-                kind=_(VISIT_KIND.get(v["kind"], v["kind"])),
-                date=format_day(v["visited_at"]),
-                visitor=v["visitor_name"],
-                summary=v["summary"],
-            )
-        )
-        for v in personal.visits
-    ] or [body_text(_("No visit records yet."))]
-    controls.append(heading(_("Benefits granted to me"), level=2))
-    controls += [
-        body_text(
-            _("{title}: {status}, since {date}.").format(
-                title=b["title"],
-                status=_(BENEFIT_STATUS.get(b["status"], b["status"])),
-                date=format_day(b["granted_at"]),
-            )
-        )
-        for b in personal.benefits
-    ] or [body_text(_("No benefits recorded yet."))]
-    return controls
+    return [
+        *_section(
+            _("My service records"),
+            [
+                _("{service}: {status}, submitted {date}.").format(
+                    service=r["service_name"],
+                    status=_(RECORD_STATUS.get(r["status"], r["status"])),
+                    date=format_day(r["submitted_at"]),
+                )
+                for r in personal.service_records
+            ],
+            _("No service records yet."),
+        ),
+        *_section(
+            _("Visits and follow-ups"),
+            [
+                _("{kind} on {date} by {visitor}: {summary}").format(
+                    kind=_(VISIT_KIND.get(v["kind"], v["kind"])),
+                    date=format_day(v["visited_at"]),
+                    visitor=v["visitor_name"],
+                    summary=v["summary"],
+                )
+                for v in personal.visits
+            ],
+            _("No visit records yet."),
+        ),
+        *_section(
+            _("Benefits granted to me"),
+            [
+                _("{title}: {status}, since {date}.").format(
+                    title=b["title"],
+                    status=_(BENEFIT_STATUS.get(b["status"], b["status"])),
+                    date=format_day(b["granted_at"]),
+                )
+                for b in personal.benefits
+            ],
+            _("No benefits recorded yet."),
+        ),
+    ]
+
+
+def _section(title: str, sentences: list[str], empty: str) -> list[ft.Control]:
+    """A heading, then one sentence per record, or one sentence saying there are none."""
+    return [heading(title, level=2), *[body_text(s) for s in sentences or [empty]]]
 
 
 def sign_out_section(state: AppState, actions: Actions) -> list[ft.Control]:
