@@ -61,17 +61,15 @@ class OutboxRunner(BackgroundLoop[OutboxSnapshot]):
             result = self.services.sender.drain()
         except Exception:  # a bug must not stop sending for the rest of the app's life
             logger.exception("outbox drain failed; trying again later")
-            return DrainResult(0, 0, DrainStop.OFFLINE, self._waiting(), time.time() + 30)
+            return DrainResult(
+                0, 0, DrainStop.OFFLINE, self.services.sender.waiting(), time.time() + 30
+            )
         if result.stopped is DrainStop.EMPTY and self.services.account.signed_in:
             try:
                 self.services.personal.refresh()
             except SunshineError as exc:
                 logger.info("personal data refresh failed: %s", type(exc).__name__)
         return result
-
-    def _waiting(self) -> int:
-        owner = self.services.account.owner()
-        return 0 if owner is None else self.services.outbox.waiting_count(owner)
 
     def _take_rejections(self) -> list[Rejection]:
         owner = self.services.account.owner()

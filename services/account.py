@@ -17,13 +17,11 @@ import stamina
 
 from services.api import ApiClient, ApiResponse, TokenPair
 from services.errors import NoAnswerError, ProblemError, SignedOutError
-from services.sync.store import LocalStore
+from services.sync.store import OWNER_KEY, LocalStore, write_personal
 from services.tokens import TokenStore
 from services.validation import normalise_code, normalise_phone
 
 logger = logging.getLogger(__name__)
-
-OWNER_KEY = "owner"
 
 
 @dataclass(frozen=True)
@@ -69,11 +67,7 @@ class Account:
             self.store.wipe_personal()  # someone else's leftovers never mix with this person's
         self.tokens.save(pair)
         with self.store.transaction() as db:
-            db.execute(
-                "INSERT INTO personal_data (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (OWNER_KEY, owner),
-            )
+            write_personal(db, OWNER_KEY, owner)
         return me
 
     def sign_out(self) -> None:

@@ -8,7 +8,6 @@ and so, by construction, leaves the view: there is no hand-written undo to get w
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +15,7 @@ from services.account import Account
 from services.errors import InputError, SignedOutError
 from services.sync.actions import ACTION_KINDS, INBOX_ANSWERS, INBOX_REPLY, PROFILE_EDIT
 from services.sync.outbox import Outbox
-from services.sync.store import LocalStore
+from services.sync.store import OWNER_KEY, LocalStore, read_personal, read_snapshot, save_snapshot
 from services.validation import clean_contact_changes
 
 LISTS = {
@@ -40,14 +39,6 @@ class PersonalView:
     @property
     def loaded(self) -> bool:
         return self.me is not None
-
-
-def save_snapshot(db: sqlite3.Connection, key: str, value: Any) -> None:
-    db.execute(
-        "INSERT INTO personal_data (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, json.dumps(value, ensure_ascii=False)),
-    )
 
 
 class PersonalData:
@@ -83,14 +74,14 @@ class PersonalData:
         for name, path in LISTS.items():
             answers[name] = self.account.call("GET", path).body["items"]
         with self.store.transaction() as db:
-            if db.execute("SELECT 1 FROM personal_data WHERE key = 'owner'").fetchone() is None:
+            if read_personal(db, OWNER_KEY) is None:
                 return  # signed out while we were fetching: keep nothing
-            stored = db.execute("SELECT value FROM personal_data WHERE key = 'me'").fetchone()
-            if stored is not None and json.loads(stored[0])["version"] > answers["me"]["version"]:
+            stored = read_snapshot(db, "me")
+            if stored is not None and stored["version"] > answers["me"]["version"]:
                 # A queued edit settled while we were fetching and the queue was rebased onto
                 # the version it made; going back to our older copy would make the next edit
                 # build on a stale version and be refused as a conflict.
-                answers["me"] = json.loads(stored[0])
+                answers["me"] = stored
             for key, value in answers.items():
                 save_snapshot(db, key, value)
 
@@ -120,8 +111,8 @@ class PersonalData:
                 # The version the edit builds on is read in the transaction that queues it, not
                 # from the view above: an earlier edit may have settled in between, rebasing the
                 # queue onto the version it made (actions.py), and this edit must build on it too.
-                row = db.execute("SELECT value FROM personal_data WHERE key = 'me'").fetchone()
-                if row is None:
+                me = read_snapshot(db, "me")
+                if me is None:
                     raise SignedOutError("profile not loaded")
-                payload = {**payload, "base_version": json.loads(row[0])["version"]}
+                payload = {**payload, "base_version": me["version"]}
             return self.outbox.enqueue(db, owner, kind, payload)

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.api import ApiResponse
+from services.sync.store import read_snapshot, save_snapshot
 
 Snapshots = dict[str, Any]  # "me", "inbox", ...: the server's last answers, by name
-SaveSnapshot = Callable[[sqlite3.Connection, str, Any], None]
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class ActionKind:
     name: str
     request: Callable[[dict[str, Any]], Request]
     overlay: Callable[[Snapshots, dict[str, Any]], None]
-    settle: Callable[[sqlite3.Connection, SaveSnapshot, dict[str, Any], ApiResponse], None]
+    settle: Callable[[sqlite3.Connection, dict[str, Any], ApiResponse], None]
 
 
 # -- profile: contact fields, with If-Match --------------------------------------------------
@@ -61,10 +61,8 @@ def _profile_overlay(snapshots: Snapshots, payload: dict[str, Any]) -> None:
         snapshots["me"] = {**snapshots["me"], **payload["changes"]}
 
 
-def _profile_settle(
-    db: sqlite3.Connection, save: SaveSnapshot, payload: dict[str, Any], response: ApiResponse
-) -> None:
-    save(db, "me", response.body)
+def _profile_settle(db: sqlite3.Connection, payload: dict[str, Any], response: ApiResponse) -> None:
+    save_snapshot(db, "me", response.body)
     # Edits queued after this one were made on top of it: they build on the version it made,
     # not on the one this edit replaced (else our own edits would conflict with each other).
     old, new = payload["base_version"], response.body["version"]
@@ -102,13 +100,10 @@ def _inbox_overlay(snapshots: Snapshots, payload: dict[str, Any]) -> None:
     ]
 
 
-def _inbox_settle(
-    db: sqlite3.Connection, save: SaveSnapshot, payload: dict[str, Any], response: ApiResponse
-) -> None:
-    row = db.execute("SELECT value FROM personal_data WHERE key = 'inbox'").fetchone()
-    inbox = json.loads(row[0]) if row else []
+def _inbox_settle(db: sqlite3.Connection, payload: dict[str, Any], response: ApiResponse) -> None:
     answered = response.body
-    save(db, "inbox", [answered if i["id"] == answered["id"] else i for i in inbox])
+    inbox = read_snapshot(db, "inbox") or []
+    save_snapshot(db, "inbox", [answered if i["id"] == answered["id"] else i for i in inbox])
 
 
 ACTION_KINDS: dict[str, ActionKind] = {

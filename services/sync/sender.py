@@ -34,9 +34,10 @@ import stamina
 
 from services.account import Account
 from services.errors import OfflineError, ProblemError, SignedOutError, SunshineError
-from services.personal import PersonalData, save_snapshot
+from services.personal import PersonalData
 from services.sync.actions import ACTION_KINDS
 from services.sync.outbox import Outbox, OutboxItem
+from services.sync.store import OWNER_KEY, read_personal
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ class OutboxSender:
         sent = rejected = 0
         owner = self.account.owner()
         if owner is None or self.account.tokens.load() is None:
-            return DrainResult(0, 0, DrainStop.SIGNED_OUT, 0 if owner is None else self._left())
+            return DrainResult(0, 0, DrainStop.SIGNED_OUT, 0 if owner is None else self.waiting())
         while True:
             item = self.outbox.head(owner)
             if item is None:
@@ -130,9 +131,10 @@ class OutboxSender:
                 break
         if rejected:
             self._reload_after_rejection()
-        return DrainResult(sent, rejected, stopped, self._left(), retry_at)
+        return DrainResult(sent, rejected, stopped, self.waiting(), retry_at)
 
-    def _left(self) -> int:
+    def waiting(self) -> int:
+        """Actions of the signed-in person not yet accepted or refused."""
         owner = self.account.owner()
         return 0 if owner is None else self.outbox.waiting_count(owner)
 
@@ -180,8 +182,8 @@ class OutboxSender:
             return DrainStop.WAITING, retry_at
         with self.outbox.store.transaction() as db:
             # Signed out while the request was out: the wipe stands, nothing is written back.
-            if db.execute("SELECT 1 FROM personal_data WHERE key = 'owner'").fetchone():
-                kind.settle(db, save_snapshot, item.payload, response)
+            if read_personal(db, OWNER_KEY) is not None:
+                kind.settle(db, item.payload, response)
                 self.outbox.mark_done(db, item.id)
         return ItemOutcome.SENT
 

@@ -53,6 +53,7 @@ CREATE INDEX IF NOT EXISTS outbox_status ON outbox (status, seq);
 """
 
 CURSOR_KEY = "catalog_cursor"
+OWNER_KEY = "owner"  # personal_data: the signed-in user's id; absent when nobody is signed in
 RESYNC_GEN_KEY = "catalog_resync_gen"
 RESYNC_ACTIVE_KEY = "catalog_resync_active"
 
@@ -208,3 +209,29 @@ class LocalStore:
                     "SELECT COUNT(*) FROM catalog_items WHERE kind = ?", (kind,)
                 ).fetchone()
         return int(row[0])
+
+
+# -- the signed-in person's rows, inside a caller's transaction ---------------------------------
+
+
+def read_personal(db: sqlite3.Connection, key: str) -> str | None:
+    row = db.execute("SELECT value FROM personal_data WHERE key = ?", (key,)).fetchone()
+    return None if row is None else row[0]
+
+
+def write_personal(db: sqlite3.Connection, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO personal_data (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def read_snapshot(db: sqlite3.Connection, key: str) -> Any:
+    """The server's last answer stored under ``key`` (JSON), or None."""
+    value = read_personal(db, key)
+    return None if value is None else json.loads(value)
+
+
+def save_snapshot(db: sqlite3.Connection, key: str, value: Any) -> None:
+    write_personal(db, key, json.dumps(value, ensure_ascii=False))

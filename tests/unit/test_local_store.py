@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +22,6 @@ def change(
 
 def tombstone(item_id: str, version: int, *, kind: str = "service") -> CatalogChange:
     return CatalogChange(kind=kind, id=item_id, version=version, deleted=True, data=None)
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "client" / "store.sqlite3"
-
-
-@pytest.fixture
-def store(path: Path) -> Iterator[LocalStore]:
-    store = LocalStore(path)
-    yield store
-    store.close()
 
 
 def test_store_is_in_wal_mode_as_seen_from_a_second_connection(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,18 +26,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "client" / "store.sqlite3"
-
-
-@pytest.fixture
-def store(path: Path) -> Iterator[LocalStore]:
-    store = LocalStore(path)
-    yield store
-    store.close()
 
 
 @pytest.fixture
