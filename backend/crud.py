@@ -27,6 +27,7 @@ from backend.models import (
     CatalogItem,
     CatalogKind,
     CatalogMeta,
+    CatalogSeeded,
     InboxItem,
     LoginCode,
     LoginGuard,
@@ -107,6 +108,25 @@ def get_item(session: Session, kind: CatalogKind | str, id: str) -> CatalogItem 
 def has_history(session: Session) -> bool:
     """True once any change was ever recorded (even if its tombstone was purged since)."""
     return get_meta(session).last_seq > 0
+
+
+def kind_has_history(session: Session, kind: CatalogKind | str) -> bool:
+    """True once the kind was seeded, or any item of it was ever stored (tombstones count)."""
+    kind = CatalogKind(kind).value
+    if session.get(CatalogSeeded, kind) is not None:
+        return True
+    return (
+        session.scalars(select(CatalogItem.id).where(CatalogItem.kind == kind).limit(1)).first()
+        is not None
+    )
+
+
+def mark_seeded(session: Session, kind: CatalogKind | str) -> None:
+    """Remember that ``kind`` has been seeded (call with the feed lock held)."""
+    kind = CatalogKind(kind).value
+    if session.get(CatalogSeeded, kind) is None:
+        session.add(CatalogSeeded(kind=kind))
+        session.flush()
 
 
 def upsert_item(
@@ -402,6 +422,20 @@ def record_activity(
             at=now,
         )
     )
+
+
+def merge_facts(user: User, changes: dict[str, Any]) -> None:
+    """Apply a facts patch: a value sets a fact, None forgets it, facts not given are kept.
+
+    A new dict is assigned (not changed in place) so the JSON column sees the change.
+    """
+    merged = dict(user.facts or {})
+    for name, value in changes.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    user.facts = merged
 
 
 def get_own_inbox_item(session: Session, user_id: int, item_id: int) -> InboxItem | None:

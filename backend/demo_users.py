@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.models import Benefit, InboxItem, Role, ServiceRecord, User, Visit
+from backend.seed import begin_write
 
 RESIDENT_PHONE = "13800000001"
 VOLUNTEER_PHONE = "13800000002"
@@ -32,6 +33,17 @@ DEMO_USERS: list[dict[str, Any]] = [
             "id_number": "310101195503120028",
             "address": "上海市黄浦区示例路 100 弄 1 号 101 室",
             "emergency_contact": "张先生（儿子） 13900000003",
+            # Low income left unknown on purpose: 困难残疾人生活补贴 then shows as "maybe",
+            # matching the inbox item below. Her birth date comes from the ID number.
+            "facts": {
+                "hukou": "shanghai",
+                "certificate": True,
+                "category": "physical",
+                "level": 2,
+                "employment": "retired",
+                "student": False,
+                "district": "310101",
+            },
         },
         "service_records": [
             {
@@ -100,6 +112,7 @@ DEMO_USERS: list[dict[str, Any]] = [
             "id_number": "310104199001011234",
             "address": "上海市徐汇区示例路 8 号",
             "emergency_contact": None,
+            "facts": {"hukou": "shanghai", "certificate": False},
         },
         "service_records": [],
         "visits": [],
@@ -118,6 +131,7 @@ DEMO_USERS: list[dict[str, Any]] = [
 
 def seed_demo_users(session: Session) -> int:
     """Create the demo users and their records unless their phones exist; returns users added."""
+    begin_write(session)  # concurrent start-ups queue here instead of failing
     added = 0
     for demo in DEMO_USERS:
         fields = demo["user"]

@@ -4,7 +4,8 @@ A catalogue row holds only the *latest* state of one item plus the global ``seq`
 change, so "everything after cursor S" is simply ``seq > S ORDER BY seq``.
 """
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -20,7 +21,10 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    event,
+    inspect,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from backend.core.security import mask_id_number, normalise_phone
@@ -80,6 +84,16 @@ class CatalogMeta(Base):
 META_ROW_ID = 1
 
 
+class CatalogSeeded(Base):
+    """A kind the seed files have filled (or found filled): it is never seeded again, even if
+    all its items are later deleted and their tombstones purged."""
+
+    __tablename__ = "catalog_seeded"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on every backend (SQLite drops the zone; we put UTC back)."""
 
@@ -117,9 +131,25 @@ class User(Base):
     id_number: Mapped[str | None] = mapped_column(String(18))
     address: Mapped[str | None] = mapped_column(String(200))
     emergency_contact: Mapped[str | None] = mapped_column(String(100))
+    # What matching needs to know (hukou, certificate, level, ...; see FactsPublic). Only known
+    # facts are stored: an absent key is unknown. NULL in rows from before the column existed.
+    facts: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(default=1)
     example_data: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# Columns added after the first release. ``create_all`` creates missing tables but never alters
+# existing ones, so a database made before a column existed gets it here (no migrations yet).
+_ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (("users", "facts", "JSON"),)
+
+
+@event.listens_for(Base.metadata, "after_create")
+def _add_missing_columns(_metadata: Any, connection: Connection, **_kw: Any) -> None:
+    inspector = inspect(connection)
+    for table, column, sql_type in _ADDED_COLUMNS:
+        if column not in {c["name"] for c in inspector.get_columns(table)}:
+            connection.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
 
 
 class LoginCode(Base):
@@ -338,6 +368,73 @@ class TokenPairPublic(BaseModel):
 
 # --- wire: me --------------------------------------------------------------------------------
 
+DISTRICT_CODE_PATTERN = r"^3101[0-9]{2}$"  # a Shanghai district (assets/seed/districts.json)
+_ID_BIRTH_DATE = re.compile(r"[0-9]{6}([0-9]{8})[0-9]{3}[0-9Xx]")
+
+HukouFact = Literal["shanghai", "other"]
+CategoryFact = Literal[
+    "vision", "hearing", "speech", "physical", "intellectual", "mental", "multiple"
+]
+LowIncomeFact = Literal["dibao", "low_income", "none"]
+EmploymentFact = Literal["employed", "unemployed", "retired"]
+
+
+class _FactFields(BaseModel):
+    """What eligibility matching needs to know; every fact may be null = unknown."""
+
+    hukou: HukouFact | None = Field(
+        default=None, description="Household registration (户籍): in Shanghai or elsewhere."
+    )
+    certificate: bool | None = Field(default=None, description="Holds a disability certificate.")
+    category: CategoryFact | None = Field(
+        default=None, description="Disability category on the certificate (视力 … 多重)."
+    )
+    level: int | None = Field(
+        default=None, ge=1, le=4, description="Disability level: 1 (most severe) to 4."
+    )
+    low_income: LowIncomeFact | None = Field(
+        default=None, description="Household receives 低保 (dibao), is 低收入, or neither."
+    )
+    employment: EmploymentFact | None = None
+    student: bool | None = None
+    district: str | None = Field(
+        default=None,
+        pattern=DISTRICT_CODE_PATTERN,
+        description="District of residence: a 6-digit code such as 310101.",
+    )
+
+
+class FactsPublic(_FactFields):
+    birth_date: date | None = Field(
+        default=None,
+        description="From the ID number on record unless set by staff; not changeable by PATCH.",
+    )
+
+    @classmethod
+    def of(cls, user: "User") -> "FactsPublic":
+        facts = cls.model_validate(user.facts or {})
+        if facts.birth_date is None:
+            facts.birth_date = birth_date_from_id_number(user.id_number)
+        return facts
+
+
+class FactsPatch(_FactFields):
+    """The facts to change; a fact given as null is forgotten (unknown), others are kept."""
+
+    # Strict: JSON true is a boolean, 2 an integer; "true" and "2" are refused, as documented.
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def birth_date_from_id_number(id_number: str | None) -> date | None:
+    """Positions 7-14 of an 18-digit resident ID number (GB 11643), if they are a real date."""
+    match = _ID_BIRTH_DATE.fullmatch(id_number or "")
+    if match is None:
+        return None
+    try:
+        return datetime.strptime(match.group(1), "%Y%m%d").date()
+    except ValueError:
+        return None
+
 
 class MePublic(BaseModel):
     id: int
@@ -347,6 +444,7 @@ class MePublic(BaseModel):
     id_number: str | None = Field(description="Masked: first 3 and last 4 characters shown.")
     address: str | None
     emergency_contact: str | None
+    facts: FactsPublic
     version: int
     example_data: bool
 
@@ -360,23 +458,31 @@ class MePublic(BaseModel):
             id_number=mask_id_number(user.id_number),
             address=user.address,
             emergency_contact=user.emergency_contact,
+            facts=FactsPublic.of(user),
             version=user.version,
             example_data=user.example_data,
         )
 
 
 class MePatch(BaseModel):
-    """Only contact fields; anything else is a 422."""
+    """Contact fields and facts; anything else is a 422. ``facts`` is merged key by key."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
     address: str | None = Field(default=None, max_length=200)
     emergency_contact: str | None = Field(default=None, max_length=100)
+    facts: FactsPatch | None = Field(
+        default=None,
+        description=(
+            "Only the facts given change: a value sets it, null forgets it (unknown); facts "
+            "not given are kept. `facts: null` or `{}` changes no fact."
+        ),
+    )
 
     @model_validator(mode="after")
     def _not_empty(self) -> "MePatch":
         if not self.model_fields_set:
-            raise ValueError("give at least one of: address, emergency_contact")
+            raise ValueError("give at least one of: address, emergency_contact, facts")
         return self
 
 

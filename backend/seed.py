@@ -1,7 +1,9 @@
 """Fill an empty catalogue with the demo data in ``assets/seed`` on first start.
 
-Seeding runs only while the catalogue has never recorded a change, so restarts never duplicate
-rows or bump versions, and later edits are never overwritten by the files.
+Seeding is per kind: a kind's file is loaded only while that kind has no history (never seeded,
+no item of it ever stored), so restarts never duplicate rows or bump versions, later edits are
+never overwritten by the files, and a kind added to the seed later (``rules.json``) still
+reaches databases seeded before it existed.
 """
 
 import json
@@ -12,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from backend import crud
+from backend.core.db import WRITE_TRANSACTION
 from backend.models import CatalogKind
 
 logger = logging.getLogger(__name__)
@@ -21,6 +24,7 @@ SEED_FILES: tuple[tuple[str, CatalogKind], ...] = (
     ("services.json", CatalogKind.SERVICE),
     ("policies.json", CatalogKind.POLICY),
     ("institutions.json", CatalogKind.INSTITUTION),
+    ("rules.json", CatalogKind.RULE),
 )
 
 
@@ -46,11 +50,24 @@ def load_seed_file(path: Path) -> list[dict[str, Any]]:
     return items
 
 
-def seed_catalog(session: Session, seed_dir: Path) -> int:
-    """Load every seed file into an empty catalogue in one transaction; returns items stored.
+def begin_write(session: Session) -> None:
+    """End whatever the session had open and start a transaction that holds the write lock.
 
-    Missing files are skipped with a warning (the demo data may be incomplete); a malformed one
-    aborts start-up rather than leave a half-seeded database that would never be seeded again.
+    On SQLite a transaction that has read cannot wait for the write lock ("database is locked"
+    at once when another start-up wrote meanwhile); one that takes it first (BEGIN IMMEDIATE)
+    waits its turn on the busy timeout. Other databases queue on the feed lock's row lock.
+    """
+    session.rollback()
+    session.connection(execution_options={WRITE_TRANSACTION: True})
+
+
+def seed_catalog(session: Session, seed_dir: Path) -> int:
+    """Load each seed file whose kind has no history yet, all in one transaction; returns items
+    stored.
+
+    Missing files are skipped with a warning (the demo data may be incomplete; the kind is then
+    seeded on a later start that has the file); a malformed one aborts start-up rather than
+    leave a half-seeded database that would never be seeded again.
     """
     batches = []
     for file_name, kind in SEED_FILES:
@@ -60,15 +77,18 @@ def seed_catalog(session: Session, seed_dir: Path) -> int:
         else:
             logger.warning("seed file %s not found; no %s items seeded", path, kind.value)
 
-    crud.lock_feed(session)  # a second process starting now waits here, then sees a full catalogue
-    if crud.has_history(session):
-        session.rollback()
-        return 0
+    begin_write(session)
+    crud.lock_feed(session)  # a second process starting now waits here, then sees our seeding
     count = 0
     for kind, items in batches:
+        if crud.kind_has_history(session, kind):
+            crud.mark_seeded(session, kind)  # databases from before per-kind seeding
+            continue
         for item in items:
             crud.upsert_item(session, kind, item["id"], item)
             count += 1
+        crud.mark_seeded(session, kind)
     session.commit()
-    logger.info("seeded %d catalogue items from %s", count, seed_dir)
+    if count:
+        logger.info("seeded %d catalogue items from %s", count, seed_dir)
     return count

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 from services.sync.store import LocalStore
@@ -12,6 +15,8 @@ class CatalogRecord(BaseModel):
 
     id: str
     example_data: bool = False
+    # Fields not yet checked against an official source (assets/seed/README.md).
+    example_fields: tuple[str, ...] = ()
 
 
 class District(CatalogRecord):
@@ -26,6 +31,12 @@ class ServiceItem(CatalogRecord):
     description: str = ""
     common: bool = False
     popularity: int = 0
+    materials: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    where: str = ""
+    how: str = ""
+    institution_ids: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
 
 
 class Institution(CatalogRecord):
@@ -34,6 +45,19 @@ class Institution(CatalogRecord):
     address: str = ""
     phone: str = ""
     hours: str = ""
+    kind: str = ""
+    accessibility: tuple[str, ...] = ()
+    service_ids: tuple[str, ...] = ()
+
+
+class Policy(CatalogRecord):
+    title: str
+    issuer: str = ""
+    date: str = ""  # ISO YYYY-MM-DD: promulgation or latest revision
+    doc_number: str | None = None
+    summary: str = ""
+    keywords: tuple[str, ...] = ()
+    related_service_ids: tuple[str, ...] = ()
 
 
 class Catalog:
@@ -55,12 +79,40 @@ class Catalog:
         data = self.store.item("service", service_id)
         return None if data is None else ServiceItem.model_validate(data)
 
+    def services_for(self, ids: Iterable[str]) -> list[ServiceItem]:
+        """The services with these ids, in the order given; ids not saved here are skipped."""
+        found = (self.store.item("service", i) for i in ids)
+        return [ServiceItem.model_validate(data) for data in found if data is not None]
+
+    def policy(self, policy_id: str) -> Policy | None:
+        data = self.store.item("policy", policy_id)
+        return None if data is None else Policy.model_validate(data)
+
+    def policies_for_service(self, service_id: str) -> list[Policy]:
+        """Policies that name this service as related, newest first."""
+        policies = [Policy.model_validate(p) for p in self.store.items("policy")]
+        related = [p for p in policies if service_id in p.related_service_ids]
+        return sorted(related, key=lambda p: (p.date, p.id), reverse=True)
+
+    def institution(self, institution_id: str) -> Institution | None:
+        data = self.store.item("institution", institution_id)
+        return None if data is None else Institution.model_validate(data)
+
+    def institutions_for(self, service: ServiceItem) -> list[Institution]:
+        """Where to apply for a service, in the service's own order; missing ones skipped."""
+        found = (self.store.item("institution", i) for i in service.institution_ids)
+        return [Institution.model_validate(data) for data in found if data is not None]
+
     def district(self, code: str) -> District | None:
         return next((d for d in self.districts() if d.code == code), None)
 
     def institutions_in(self, district_code: str) -> list[Institution]:
         institutions = [Institution.model_validate(i) for i in self.store.items("institution")]
         return [i for i in institutions if i.district == district_code]
+
+    def rules(self) -> list[dict[str, Any]]:
+        """Eligibility rules (kind ``rule``) as raw data; ``services.matching`` parses them."""
+        return self.store.items("rule")
 
     def is_empty(self) -> bool:
         return self.store.count() == 0

@@ -16,7 +16,7 @@ from services.errors import InputError, SignedOutError
 from services.sync.actions import ACTION_KINDS, INBOX_ANSWERS, INBOX_REPLY, PROFILE_EDIT
 from services.sync.outbox import Outbox
 from services.sync.store import OWNER_KEY, LocalStore, read_personal, read_snapshot, save_snapshot
-from services.validation import clean_contact_changes
+from services.validation import clean_contact_changes, clean_fact_changes
 
 LISTS = {
     "service_records": "/me/service-records",
@@ -97,6 +97,22 @@ class PersonalData:
             raise InputError("profile", "nothing_changed")
         return self._act(PROFILE_EDIT, {"changes": changed}, base_on_profile=True)
 
+    def edit_facts(self, changes: dict[str, Any]) -> str:
+        """Queue a change of the matching facts (``None`` forgets one); shown at once.
+
+        Only facts that differ from what is shown are sent; nothing different is
+        ``InputError("facts", "nothing_changed")``. Returns the outbox action's id.
+        """
+        cleaned = clean_fact_changes(changes)
+        me = self.view().me
+        if me is None:
+            raise SignedOutError("profile not loaded")
+        current = me.get("facts") or {}
+        changed = {k: v for k, v in cleaned.items() if not _same(current.get(k), v)}
+        if not changed:
+            raise InputError("facts", "nothing_changed")
+        return self._act(PROFILE_EDIT, {"changes": {"facts": changed}}, base_on_profile=True)
+
     def reply_inbox(self, item_id: int, answer: str, note: str | None = None) -> str:
         if answer not in INBOX_ANSWERS:
             raise ValueError(f"not an inbox answer: {answer}")
@@ -116,3 +132,8 @@ class PersonalData:
                     raise SignedOutError("profile not loaded")
                 payload = {**payload, "base_version": me["version"]}
             return self.outbox.enqueue(db, owner, kind, payload)
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Equal and of the same type: True == 1 in Python, but a level is not a yes/no answer."""
+    return type(old) is type(new) and old == new

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from services.errors import InputError
+from services.matching.facts import EDITABLE_FACTS, is_valid_value
 
 PHONE_LENGTH = 11
 CODE_LENGTH = 6
@@ -68,4 +70,29 @@ def clean_contact_changes(changes: dict[str, str]) -> dict[str, str | None]:
         if len(text) > CONTACT_LIMITS[name]:
             raise InputError(name, f"{name}_too_long", limit=CONTACT_LIMITS[name])
         cleaned[name] = text or None
+    return cleaned
+
+
+def clean_fact_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """Facts to send in ``PATCH /me``: each valid for its fact, or None to forget it.
+
+    Forgiving like the rest of this module: a district code typed with spaces or full-width
+    digits, and a level given as text ("2"), are accepted. A wrong value is an
+    :class:`InputError` (``fact_invalid``, or ``district_invalid``); a name that is not an
+    editable fact is a programming error (``ValueError``): ``age`` comes from the ID number.
+    """
+    cleaned: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name not in EDITABLE_FACTS:
+            raise ValueError(f"not an editable fact: {name}")
+        if value is None:
+            cleaned[name] = None
+            continue
+        if name == "district" and isinstance(value, str):
+            value = _digits_text(value)
+        elif name == "level" and isinstance(value, str) and _digits_text(value).isdigit():
+            value = int(_digits_text(value))
+        if not is_valid_value(name, value):
+            raise InputError(name, "district_invalid" if name == "district" else "fact_invalid")
+        cleaned[name] = value
     return cleaned

@@ -41,7 +41,7 @@ class ActionKind:
     settle: Callable[[sqlite3.Connection, dict[str, Any], ApiResponse], None]
 
 
-# -- profile: contact fields, with If-Match --------------------------------------------------
+# -- profile: contact fields and matching facts, with If-Match ---------------------------------
 
 PROFILE_EDIT = "profile_edit"
 CONTACT_FIELDS = ("address", "emergency_contact")
@@ -57,8 +57,15 @@ def _profile_request(payload: dict[str, Any]) -> Request:
 
 
 def _profile_overlay(snapshots: Snapshots, payload: dict[str, Any]) -> None:
-    if snapshots.get("me") is not None:
-        snapshots["me"] = {**snapshots["me"], **payload["changes"]}
+    me = snapshots.get("me")
+    if me is None:
+        return
+    changes = dict(payload["changes"])
+    facts = changes.pop("facts", None)
+    me = {**me, **changes}
+    if facts:  # merged key by key, as the server does; None is "unknown"
+        me["facts"] = {**(me.get("facts") or {}), **facts}
+    snapshots["me"] = me
 
 
 def _profile_settle(db: sqlite3.Connection, payload: dict[str, Any], response: ApiResponse) -> None:

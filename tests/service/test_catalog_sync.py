@@ -366,6 +366,7 @@ def test_real_seed_catalogue_lands_completely(
         "service": seed_file("services.json"),
         "policy": seed_file("policies.json"),
         "institution": seed_file("institutions.json"),
+        "rule": seed_file("rules.json"),
     }
     assert len(expected["district"]) == 16
     assert len(expected["service"]) >= 30

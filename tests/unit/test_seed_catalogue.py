@@ -108,8 +108,8 @@ REQUIRED = {
     "institutions": ["name", "district", "address", "phone", "hours", "service_ids"],
 }
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PREFIX = {"services": "svc-", "policies": "pol-", "institutions": "inst-"}
-KINDS = ["districts", "services", "policies", "institutions"]
+PREFIX = {"services": "svc-", "policies": "pol-", "institutions": "inst-", "rules": "rule-"}
+KINDS = ["districts", "services", "policies", "institutions", "rules"]
 
 
 @cache
@@ -223,7 +223,7 @@ def test_must_include(kind: str, field: str, names: list[str]) -> None:
     assert not missing, f"{kind} missing {missing}"
 
 
-@pytest.mark.parametrize("kind", ["services", "policies", "institutions"])
+@pytest.mark.parametrize("kind", ["services", "policies", "institutions", "rules"])
 def test_example_markers(kind: str) -> None:
     for record in load(kind):
         assert isinstance(record["example_data"], bool), record["id"]
@@ -232,3 +232,81 @@ def test_example_markers(kind: str) -> None:
         assert set(fields) <= set(record) - {"id", "example_data", "example_fields"}, record["id"]
         if fields:
             assert record["example_data"], f"{record['id']} lists example_fields"
+
+
+# --- rules.json: eligibility rules, one per service ------------------------------------------
+
+# The facts a rule may test and their values (services/matching/facts.py; repeated here so the
+# data is checked on its own). None = an open domain checked below.
+FACT_VALUES: dict[str, list[object] | None] = {
+    "hukou": ["shanghai", "other"],
+    "age": None,
+    "certificate": [True, False],
+    "category": ["vision", "hearing", "speech", "physical", "intellectual", "mental", "multiple"],
+    "level": [1, 2, 3, 4],
+    "low_income": ["dibao", "low_income", "none"],
+    "employment": ["employed", "unemployed", "retired"],
+    "student": [True, False],
+    "district": None,
+}
+NUMERIC_FACTS = {"age", "level"}
+
+
+def _valid_value(fact: str, value: object) -> bool:
+    allowed = FACT_VALUES[fact]
+    if allowed is not None:
+        return any(type(value) is type(v) and value == v for v in allowed)
+    if fact == "age":
+        return type(value) is int and 0 <= value <= 150
+    return isinstance(value, str) and value in DISTRICT_NAMES
+
+
+def _check_condition(node: object, where: str) -> list[str]:
+    """Every problem in a condition tree, as readable strings."""
+    if not isinstance(node, dict):
+        return [f"{where}: not an object"]
+    shapes = [key for key in ("all", "any", "fact") if key in node]
+    if len(shapes) != 1:
+        return [f"{where}: needs exactly one of all / any / fact, has {sorted(node)}"]
+    if shapes[0] in ("all", "any"):
+        children = node[shapes[0]]
+        if set(node) != {shapes[0]} or not isinstance(children, list):
+            return [f"{where}: {shapes[0]} must be the only key and hold a list"]
+        if shapes[0] == "any" and not children:
+            return [f"{where}: an empty any can never hold"]
+        return [p for i, c in enumerate(children) for p in _check_condition(c, f"{where}.{i}")]
+    fact = node["fact"]
+    if fact not in FACT_VALUES:
+        return [f"{where}: unknown fact {fact!r}"]
+    ops = set(node) - {"fact"}
+    if ops == {"is"}:
+        ok = _valid_value(fact, node["is"])
+    elif ops == {"in"}:
+        ok = bool(node["in"]) and all(_valid_value(fact, v) for v in node["in"])
+    elif ops and ops <= {"min", "max"} and fact in NUMERIC_FACTS:
+        ok = all(_valid_value(fact, node[op]) for op in ops) and node.get("min", 0) <= node.get(
+            "max", 150
+        )
+    else:
+        return [f"{where}: unknown operator {sorted(ops)} for {fact!r}"]
+    return [] if ok else [f"{where}: bad value in {node}"]
+
+
+def test_every_service_has_exactly_one_rule_and_every_rule_a_service() -> None:
+    rules = load("rules")
+    services = [s["id"] for s in load("services")]
+    ruled = [r["service_id"] for r in rules]
+    assert sorted(ruled) == sorted(services)
+    for rule in rules:
+        assert rule["id"] == "rule-" + rule["service_id"].removeprefix("svc-"), rule["id"]
+        assert set(rule) == {"id", "service_id", "when", "example_data", "example_fields"}
+
+
+def test_every_rule_condition_uses_known_facts_operators_and_values() -> None:
+    problems = [p for r in load("rules") for p in _check_condition(r["when"], r["id"])]
+    assert not problems, problems
+
+
+def test_rules_are_marked_unverified() -> None:
+    for rule in load("rules"):
+        assert rule["example_data"] is True and rule["example_fields"] == ["when"], rule["id"]

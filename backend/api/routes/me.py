@@ -65,9 +65,11 @@ def read_me(user: CurrentUserDep) -> Response:
     "",
     response_model=MePublic,
     responses=problem_responses(401, 409, 412, 422, 428, 500),
-    summary="Change my contact fields",
+    summary="Change my contact fields and facts",
     description=(
-        "Only `address` and `emergency_contact`; any other field is `422`. Requires "
+        "Only `address`, `emergency_contact` and `facts`; any other field is `422`. `facts` is "
+        "merged: each fact given is set (or forgotten, with null), the others are kept; "
+        "`birth_date` comes from the ID number and cannot be set. Requires "
         '`If-Match: "<version>"` from GET /me: missing is `428 precondition_required`, stale is '
         "`412 precondition_failed` (reload and reapply)."
     ),
@@ -102,7 +104,11 @@ def patch_me(
                 headers={"ETag": etag(user)},
             )
         for field in body.model_fields_set:
-            setattr(user, field, getattr(body, field))
+            if field == "facts":
+                if body.facts is not None:
+                    crud.merge_facts(user, body.facts.model_dump(mode="json", exclude_unset=True))
+            else:
+                setattr(user, field, getattr(body, field))
         user.version += 1
         crud.record_activity(
             session,
