@@ -9,6 +9,7 @@ from accessibility.theme import current_look
 from app.account_messages import waiting_sentence
 from app.actions import Actions, Navigate
 from app.i18n import N_, _
+from app.inbox_messages import inbox_action_label, unread_count, unread_sentence
 from app.messages import sync_status_sentence
 from app.state import AppState, SyncStatus
 from views.chrome import notice, screen_view
@@ -36,11 +37,13 @@ def home_view(state: AppState, actions: Actions) -> ft.View:
         _("Sunshine"),
         [
             sync_banner(state),
-            *filter(None, [waiting_banner(state)]),
+            *filter(None, [waiting_banner(state), inbox_banner(state)]),
             heading(_("Quick actions"), level=2),
             wrap(
                 [
-                    action_button(_(label), ident, _go(go, route), icon=icon)
+                    action_button(
+                        quick_label(state, ident, label), ident, _go(go, route), icon=icon
+                    )
                     for ident, label, route, icon in QUICK_ACTIONS
                 ]
             ),
@@ -74,6 +77,23 @@ def waiting_banner(state: AppState) -> ft.Control | None:
         warning=True,
         icon=ft.Icons.SCHEDULE_SEND,
     )
+
+
+def inbox_banner(state: AppState) -> ft.Control | None:
+    """How many pushed policies (政策找人) wait for an answer, in a live region."""
+    unread = unread_count(state.personal)
+    if not unread:
+        return None
+    return notice(
+        unread_sentence(unread), "inbox-unread", warning=False, icon=ft.Icons.MARK_EMAIL_UNREAD
+    )
+
+
+def quick_label(state: AppState, identifier: str, label: str) -> str:
+    """A quick action's label; the inbox's says how many policies are new."""
+    if identifier == "inbox":
+        return inbox_action_label(unread_count(state.personal))
+    return _(label)
 
 
 def common_services(state: AppState, go: Navigate) -> ft.Control:

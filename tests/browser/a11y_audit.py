@@ -120,16 +120,21 @@ AXE_SCRIPT = None  # axe.min.js from axe-playwright-python, read once
 # --- concrete routes -----------------------------------------------------------------------------
 
 
-def seed_values() -> dict[str, str]:
-    """Values for route parameters: the first seed service and district."""
+# A route whose {id} is not a service's: the seed file its records come from.
+ID_SOURCES = {"/policy/": "policies.json", "/institution/": "institutions.json"}
+
+
+def seed_values(pattern: str = "") -> dict[str, str]:
+    """Values for a route's parameters: the first seed record of its kind, the first district."""
     seed_dir = REPO_ROOT / "assets" / "seed"
-    services = json.loads((seed_dir / "services.json").read_text(encoding="utf-8"))
+    source = next((f for p, f in ID_SOURCES.items() if pattern.startswith(p)), "services.json")
+    records = json.loads((seed_dir / source).read_text(encoding="utf-8"))
     districts = json.loads((seed_dir / "districts.json").read_text(encoding="utf-8"))
-    return {"id": services[0]["id"], "code": districts[0]["code"]}
+    return {"id": records[0]["id"], "code": districts[0]["code"]}
 
 
 def concrete_path(pattern: str, values: dict[str, str] | None = None) -> str:
-    values = values or seed_values()
+    values = values or seed_values(pattern)
 
     def value(match: re.Match[str]) -> str:
         if match.group(1) not in values:
@@ -234,6 +239,7 @@ class ScreenAudit:
     named: int = 0
     unnamed: list[str] = field(default_factory=list)
     smallest_target: tuple[float, float] | None = None  # (width, height) in CSS px
+    unmeasured_text: int = 0  # text nodes below MAX_HEIGHT: names and targets checked, pixels not
     small_targets: list[str] = field(default_factory=list)
     offscreen_text: list[str] = field(default_factory=list)
     h1_count: int = 0
@@ -429,14 +435,21 @@ def settle(page: FletPage, timeout_s: float = 15, quiet_ms: int = 400) -> None:
     )
 
 
+# Headless Chromium draws nothing below about 8,192 px: a taller viewport would show blank
+# pixels as "white on white" and "cut off". Taller screens are measured down to here, and the
+# text below is counted as not measured (ScreenAudit.unmeasured_text) instead of guessed at.
+MAX_HEIGHT = 8000
+
+
 def fit_viewport(page: FletPage, config: AuditConfig, rounds: int = 3) -> None:
-    """Grow the viewport (never the width) until no scrollable semantics node hides content."""
+    """Grow the viewport (never the width, never past MAX_HEIGHT) until nothing scrolls."""
     for _ in range(rounds):
         need = page.page.evaluate(OVERFLOW_JS)
-        if need <= 0:
-            return
         size = page.page.viewport_size or {"width": config.width, "height": config.height}
-        page.page.set_viewport_size({"width": size["width"], "height": size["height"] + need + 32})
+        if need <= 0 or size["height"] >= MAX_HEIGHT:
+            return
+        height = min(size["height"] + need + 32, MAX_HEIGHT)
+        page.page.set_viewport_size({"width": size["width"], "height": height})
         settle(page)
 
 
@@ -612,6 +625,9 @@ def audit_screen(
     scale_y = image.height / vh if vh else 1
     for node in snap["texts"]:
         left, top, w, h = node["box"]
+        if top + h > vh + 0.5:
+            audit.unmeasured_text += 1  # below what the browser draws (MAX_HEIGHT)
+            continue
         box = (
             max(0, math.floor(left * scale_x)),
             max(0, math.floor(top * scale_y)),
