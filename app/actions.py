@@ -6,6 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.account_actions import AccountActions
+from app.inbox_actions import InboxActions
+from app.matching_actions import MatchingActions
+from app.search_actions import SearchActions
 from services.preferences import Preferences
 
 Navigate = Callable[[str], None]
@@ -17,3 +20,6 @@ class Actions:
     change_preferences: Callable[[Preferences], None]
     read_aloud: Callable[[list[str]], None]
     account: AccountActions
+    inbox: InboxActions
+    search: SearchActions
+    matching: MatchingActions

@@ -14,6 +14,7 @@ from services.catalog import Catalog
 from services.client import PersonalServices, build_personal_services
 from services.config import ClientSettings
 from services.preferences import PreferencesStore
+from services.search import CatalogSearch
 from services.sync import CatalogSync, LocalStore
 from services.tokens import open_token_store
 
@@ -24,6 +25,7 @@ class AppContext:
     api_url: str
     store: LocalStore
     catalog: Catalog
+    search: CatalogSearch
     runner: SyncRunner
     personal: PersonalServices
     outbox_runner: OutboxRunner
@@ -39,7 +41,10 @@ class AppContext:
 def build_context(settings: ClientSettings, api_url: str, *, kiosk: bool = False) -> AppContext:
     store = LocalStore(settings.store_path)
     api = ApiClient(api_url, timeout=settings.request_timeout)
-    runner = SyncRunner(CatalogSync(api, store), interval=settings.sync_interval)
+    search = CatalogSearch(store)
+    runner = SyncRunner(
+        CatalogSync(api, store, listeners=[search.catalog_changed]), interval=settings.sync_interval
+    )
     personal = build_personal_services(api, store, open_token_store(settings.data_dir, kiosk=kiosk))
     preferences = PreferencesStore(settings.data_dir)
     speaker = (
@@ -53,6 +58,7 @@ def build_context(settings: ClientSettings, api_url: str, *, kiosk: bool = False
         api_url=api_url,
         store=store,
         catalog=Catalog(store),
+        search=search,
         runner=runner,
         personal=personal,
         outbox_runner=OutboxRunner(personal, interval=settings.sync_interval),

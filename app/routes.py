@@ -26,24 +26,11 @@ class Route:
 
 ROUTES: tuple[Route, ...] = (
     Route("/", "screen-home", N_("Sunshine")),
-    Route(
-        "/search",
-        "screen-search",
-        N_("Search services"),
-        N_(
-            "Search is being built: soon you can find services, policies and institutions "
-            "by Chinese characters, pinyin or initials."
-        ),
-    ),
+    Route("/search", "screen-search", N_("Search services")),
     Route("/service/{id}", "screen-service", N_("Service")),
-    Route(
-        "/matching",
-        "screen-matching",
-        N_("What I can get"),
-        N_(
-            "Service matching is being built: it will tell you which services you qualify for, and why."
-        ),
-    ),
+    Route("/policy/{id}", "screen-policy", N_("Policy")),
+    Route("/institution/{id}", "screen-institution", N_("Institution")),
+    Route("/matching", "screen-matching", N_("What I can get")),
     Route(
         "/trips/new",
         "screen-trip-new",
@@ -71,12 +58,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/settings", "screen-settings", N_("Settings")),
     Route("/login", "screen-login", N_("Sign in")),
     Route("/profile", "screen-profile", N_("My profile")),
-    Route(
-        "/inbox",
-        "screen-inbox",
-        N_("Policies for you"),
-        N_("Policies pushed to you are being built."),
-    ),
+    Route("/inbox", "screen-inbox", N_("Policies for you")),
     Route(
         "/district/{code}",
         "screen-district",

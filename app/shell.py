@@ -16,6 +16,8 @@ from app.actions import Actions
 from app.context import AppContext
 from app.display import apply_process_preferences
 from app.i18n import _
+from app.inbox_actions import InboxActions
+from app.matching_actions import MatchingActions
 from app.messages import (
     back_online_sentence,
     preferences_changed_sentence,
@@ -23,6 +25,7 @@ from app.messages import (
     read_aloud_unavailable_sentence,
     sync_status_sentence,
 )
+from app.search_actions import SearchActions
 from app.state import AppState, SyncStatus
 from services.preferences import Preferences
 
@@ -79,8 +82,15 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
             announce(read_aloud_unavailable_sentence())
 
     account = AccountActions(state, ctx, announce, go, page.run_task)
+    inbox = InboxActions(state, ctx, announce, account.refresh_view)
     actions = Actions(
-        go=go, change_preferences=change_preferences, read_aloud=read_aloud, account=account
+        go=go,
+        change_preferences=change_preferences,
+        read_aloud=read_aloud,
+        account=account,
+        inbox=inbox,
+        search=SearchActions(state, ctx, announce, page.run_task),
+        matching=MatchingActions(state, ctx, announce, account.refresh_view),
     )
     # Failures after an utterance was queued (no audio device, player missing) arrive on the
     # speaker's worker thread; tell this session in words instead of staying silent.

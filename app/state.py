@@ -10,6 +10,7 @@ import flet as ft
 from services.catalog import Catalog, District, ServiceItem
 from services.personal import PersonalView
 from services.preferences import Preferences
+from services.search import SearchResult
 
 
 class SyncStatus(StrEnum):
@@ -26,6 +27,7 @@ class Drafts:
         self.phone = ""
         self.code = ""
         self.contact: dict[str, str] = {}
+        self.search = ""
 
 
 @ft.observable
@@ -50,18 +52,28 @@ class AppState:
     form_message: str = ""
     form_error: bool = False
     editing_contact: bool = False
+    editing_facts: bool = False
+    show_not_eligible: bool = False
     confirm_sign_out: bool = False
     drafts: Drafts = field(default_factory=Drafts)
+    # Search: the query the results are for (the field may already hold more letters).
+    search_query: str = ""
+    search_result: SearchResult | None = None
 
     def route_change(self, e: ft.RouteChangeEvent) -> None:
         self.route = e.route
         # A form's message and half-done steps belong to the screen they were on.
         self.tell("")
         self.editing_contact = False
+        self.editing_facts = False
+        self.show_not_eligible = False
         self.confirm_sign_out = False
 
     def tell(self, message: str, *, error: bool = False) -> None:
         self.form_message, self.form_error = message, error
+
+    def show_search(self, query: str, result: SearchResult | None) -> None:
+        self.search_query, self.search_result = query, result
 
     def refresh_catalog(self, catalog: Catalog) -> None:
         self.districts = catalog.districts()

@@ -13,9 +13,14 @@ from app.state import AppState
 from views.chrome import screen_view
 from views.district import district_view
 from views.home import home_view
+from views.inbox import inbox_view
+from views.institution import institution_view
 from views.login import login_view
+from views.matching import matching_view
 from views.pending import pending_view
+from views.policy import policy_view
 from views.profile import profile_view
+from views.search import search_view
 from views.service import service_view
 from views.settings import settings_view
 from views.splash import splash_view
@@ -29,8 +34,18 @@ def render_screens(state: AppState, ctx: AppContext, actions: Actions) -> list[f
     if path == "/":
         return [home]
     route, params = resolve(path)
-    if route.identifier == "screen-service":
+    if route.identifier == "screen-matching":
+        screen = matching_view(path, route, state, ctx, actions)
+    elif route.identifier == "screen-search":
+        screen = search_view(path, route, state, actions)
+    elif route.identifier == "screen-service":
         screen = service_view(path, route, params["id"], ctx.catalog, actions)
+    elif route.identifier == "screen-policy":
+        screen = policy_view(path, route, params["id"], ctx.catalog, actions)
+    elif route.identifier == "screen-institution":
+        screen = institution_view(path, route, params["id"], ctx.catalog, actions)
+    elif route.identifier == "screen-inbox":
+        screen = inbox_view(path, route, state, ctx.catalog, actions)
     elif route.identifier == "screen-district":
         screen = district_view(path, route, params["code"], ctx.catalog, actions)
     elif route.identifier == "screen-settings":

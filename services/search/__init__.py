@@ -1,5 +1,6 @@
 """Search over the local catalogue by Hanzi, pinyin, initials, fuzzy sounds, typos and synonyms."""
 
+from services.search.catalog_search import CatalogSearch
 from services.search.index import MatchKind, SearchHit, SearchIndex, SearchResult
 
-__all__ = ["MatchKind", "SearchHit", "SearchIndex", "SearchResult"]
+__all__ = ["CatalogSearch", "MatchKind", "SearchHit", "SearchIndex", "SearchResult"]

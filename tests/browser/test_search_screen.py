@@ -1,0 +1,65 @@
+"""Search in the web build: typed as a person types, results announced, each a way in."""
+
+from __future__ import annotations
+
+import pytest
+from flet_page import FletPage
+
+pytestmark = pytest.mark.browser
+
+
+def retype(page: FletPage, text: str) -> None:
+    page.node("search-input").first.click()
+    page.page.wait_for_timeout(300)  # Flutter puts its <input> in place after the tap
+    page.page.keyboard.press("Control+A")
+    page.page.keyboard.type(text, delay=40)
+
+
+def results(page: FletPage) -> list[str]:
+    return [
+        i.removeprefix("search-result-")
+        for i in page.identifiers()
+        if i.startswith("search-result-")
+    ]
+
+
+def search_for(page: FletPage, query: str, timeout_s: float = 20) -> list[str]:
+    """Type ``query``, wait for the count to be announced for it, return the hits in order."""
+    heard = len(page.announcements())
+    retype(page, query)
+    waited = 0.0
+    while waited < timeout_s:
+        new = page.announcements()[heard:]
+        if any("找到" in said and "没有" not in said for said in new):
+            return results(page)
+        page.page.wait_for_timeout(250)
+        waited += 0.25
+    raise AssertionError(f"no count announced for {query!r}; heard {page.announcements()[heard:]}")
+
+
+def test_initials_find_the_card_first_and_the_count_is_announced(browser, launcher, artifacts):
+    app = launcher()
+    page = FletPage(browser, app.url.rstrip("/") + "/search", width=400, height=1600)
+    page.open()
+    page.wait_for("screen-search")
+
+    retype(page, "cjrz")
+    count = page.wait_for_text("search-count", "找到")
+    page.wait_for_announcement(count)
+    assert results(page)[0] == "svc-disability-card-apply"
+    reason = page.text_of("search-result-svc-disability-card-apply")
+    assert "残疾人证申领" in reason and "拼音" in reason  # says which part matched, and how
+
+    retype(page, "qqqzzzxx")
+    page.wait_for_text("search-count", "没有找到")
+    assert results(page) == []
+    assert any(i.startswith("service-") for i in page.identifiers())  # suggestions instead
+    page.screenshot(artifacts / "search-nothing-found.png")
+
+    # traditional characters, as a Hong Kong or Taiwan keyboard types them
+    assert "svc-disability-card-apply" in search_for(page, "殘疾人證")[:3]
+
+    first = search_for(page, "lunyi")[0]
+    assert first == "svc-assistive-device-fitting"  # 轮椅 is one of its keywords
+    page.activate(f"search-result-{first}")
+    page.wait_for("screen-service")

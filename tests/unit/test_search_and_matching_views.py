@@ -1,0 +1,115 @@
+"""The search and matching screens build in every state they can be in.
+
+Flet drops an exception raised while a screen is built: the person just sees nothing happen. So
+each state is built here, from the real seed catalogue and the demo resident's facts.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from unittest.mock import MagicMock
+
+import flet as ft
+import pytest
+
+from app.routes import resolve
+from app.state import AppState
+from services.api import CatalogChange
+from services.catalog import Catalog
+from services.personal import PersonalView
+from services.search import CatalogSearch
+from services.sync.store import LocalStore
+from views.matching import matching_view
+from views.search import search_view
+
+SEED_DIR = Path(__file__).resolve().parents[2] / "assets" / "seed"
+KINDS = {
+    "district": "districts.json",
+    "service": "services.json",
+    "policy": "policies.json",
+    "institution": "institutions.json",
+    "rule": "rules.json",
+}
+ZHANG = {  # the demo resident's facts, low income not known
+    "hukou": "shanghai",
+    "certificate": True,
+    "category": "physical",
+    "level": 2,
+    "employment": "retired",
+    "student": False,
+    "district": "310101",
+    "birth_date": "1955-03-12",
+}
+
+
+@pytest.fixture
+def catalog(store: LocalStore) -> Catalog:
+    changes = [
+        CatalogChange(kind=kind, id=item["id"], version=1, deleted=False, data=item)
+        for kind, name in KINDS.items()
+        for item in json.loads((SEED_DIR / name).read_text(encoding="utf-8"))
+    ]
+    store.apply_page(changes, "seeded", last=True)
+    return Catalog(store)
+
+
+def identifiers(control: object) -> set[str]:
+    """Every Semantics identifier in a built control tree."""
+    found: set[str] = set()
+    stack = [control]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ft.Semantics) and node.identifier:
+            found.add(node.identifier)
+        for name in ("content", "controls"):
+            child = getattr(node, name, None)
+            if isinstance(child, list):
+                stack.extend(child)
+            elif child is not None:
+                stack.append(child)
+    return found
+
+
+@pytest.mark.parametrize("editing", [False, True])
+@pytest.mark.parametrize("not_eligible", [False, True])
+def test_matching_builds_signed_in(catalog: Catalog, editing: bool, not_eligible: bool) -> None:
+    state = AppState(signed_in=True, personal=PersonalView(me={"facts": ZHANG}))
+    state.editing_facts, state.show_not_eligible = editing, not_eligible
+    state.districts = catalog.districts()
+    route, _ = resolve("/matching")
+
+    view = matching_view("/matching", route, state, SimpleNamespace(catalog=catalog), MagicMock())
+
+    found = identifiers(view)
+    assert {"screen-matching", "matching-summary", "match-svc-severe-care-subsidy"} <= found
+    assert ("fact-district-310101" in found) is editing  # every fact is asked while editing
+    assert "fact-low_income-dibao" in found  # missing, so asked either way
+    assert ("match-svc-child-rehab-aid" in found) is not_eligible  # she is 71
+
+
+def test_matching_builds_signed_out_and_while_loading(catalog: Catalog) -> None:
+    route, _ = resolve("/matching")
+    ctx = SimpleNamespace(catalog=catalog)
+    signed_out = matching_view("/matching", route, AppState(), ctx, MagicMock())
+    assert "nav-login" in identifiers(signed_out)
+    loading = matching_view("/matching", route, AppState(signed_in=True), ctx, MagicMock())
+    assert "screen-matching" in identifiers(loading)
+
+
+@pytest.mark.parametrize("query", ["", "cjrz", "轮椅", "qqqzzzxx", "😀" * 300])
+def test_search_builds_for_any_result(catalog: Catalog, store: LocalStore, query: str) -> None:
+    state = AppState()
+    state.common_services = catalog.common_services()
+    if query:
+        state.show_search(query, CatalogSearch(store).search(query))
+    route, _ = resolve("/search")
+
+    found = identifiers(search_view("/search", route, state, MagicMock()))
+
+    assert {"screen-search", "search-input", "search-count"} <= found
+    hits = state.search_result.hits if state.search_result else ()
+    assert {f"search-result-{hit.id}" for hit in hits} <= found
+    if not hits:
+        assert any(i.startswith("service-") for i in found)  # suggestions instead
