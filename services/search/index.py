@@ -1,43 +1,62 @@
 """The search index over the local catalogue: built once, updated item by item, queried per keystroke.
 
 Everything about an item's text that a query needs is worked out when the item is indexed: the
-normalised text, every character's readings and fuzzy variants, and posting sets keyed by
-Hanzi character, by reading prefix and by pairs of neighbouring sound classes. A query looks up
-a few posting sets, intersects them and checks only the texts that survive
-(``matcher.match_text``); it never walks every reading of every item.
+normalised text, every character's readings and fuzzy variants, and sorted suffix tables
+(``suffixes.SuffixTable``) over the distinct texts. Each distinct text knows the items that use
+it as a bit mask (one bit per item slot).
+
+A query walks the suffix table of the short (pinyin) fields once, character by character, by the
+same spelling rules as ``matcher.match_text`` (the character itself, a full reading, an initial,
+a fuzzy variant, the unfinished last syllable, and in a second pass one mistyped syllable): a path
+like 残疾人证 is checked once for all the texts that contain it, not once per text. A Hanzi query
+is a range lookup in the same tables. Matched ranges become item masks (big ranges' masks are
+kept and updated with each delta), combined per match class with integer ``|``, ``&`` and
+``~``: the best class of every item, and ``total``, come out of a few big-integer operations.
+Only the top ``limit`` items are ranked (by popularity) and turned into hits, and only for them
+is the matched text and span worked out.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import reduce
+from itertools import pairwise
+from operator import and_, or_
 from pathlib import Path
 from typing import Any
 
 from services.search.fields import SEARCHED_KINDS, FieldSpec, field_values
 from services.search.matcher import (
     FUZZY,
-    MIN_TYPO_SYLLABLE,
     NO_MATCH,
     STRICT,
     TYPO,
     TypedQuery,
+    match_from,
     match_text,
-    near_syllables,
 )
-from services.search.normalize import has_letters, is_hanzi, normalize
-from services.search.readings import CharReadings, readings_of, sound_class
+from services.search.normalize import has_letters, normalize
+from services.search.readings import CharReadings, readings_of
+from services.search.suffixes import KEY_CAP, SuffixTable, after
 
 SYNONYMS_PATH = Path(__file__).resolve().parents[2] / "assets" / "search" / "synonyms.json"
 _SNIPPET = 12  # characters of context either side of a hit inside long prose
-# Typos are forgiven only when the query, read as typed, finds nothing: a slip is the likely
-# explanation then, and the costlier pass is never paid by queries that already found something.
-TYPO_FALLBACK = 1
+# Typos are forgiven only when the query, read as typed, finds fewer than TYPO_FALLBACK items: a
+# slip is the likely explanation then (``kangfy`` spells 康复医 by initials, but was meant as
+# kangfu), and the costlier pass is never paid by queries that already found plenty.
+TYPO_FALLBACK = 3
 MIN_TYPO_QUERY = 4  # letters; "zhe" is too short to say what it was meant to be
+# A suffix range with more entries than this has its item mask kept (and updated with deltas)
+# instead of being OR-ed together from its texts at each query.
+_KEPT_RANGE = 48
+_KEPT_MASKS = 4096
+_NOTHING: frozenset[str] = frozenset()
 
 
 class MatchKind(IntEnum):
@@ -52,6 +71,8 @@ class MatchKind(IntEnum):
 
 
 _PINYIN_KIND = {STRICT: MatchKind.PINYIN, FUZZY: MatchKind.FUZZY, TYPO: MatchKind.TYPO}
+# Every (MatchKind, field rank) a hit can have, best first: the order results are ranked in.
+_RANKS = tuple((kind, field_rank) for kind in MatchKind for field_rank in (0, 1))
 
 
 @dataclass(frozen=True)
@@ -74,38 +95,42 @@ class SearchResult:
     hits: tuple[SearchHit, ...]
 
 
-@dataclass(frozen=True)
-class _Text:
-    doc: str  # "kind:id"
-    spec: FieldSpec
-    value: int  # the _Value it reads
-
-
-@dataclass
+@dataclass(slots=True)
 class _Value:
     """One distinct normalised text. Keywords and categories repeat across many items: each is
     indexed and checked against a query once, however many items use it."""
 
     text: str  # normalised, no spaces
     chars: tuple[CharReadings, ...] | None  # pinyin fields only
-    uses: set[int]  # the _Texts that read it
+    field_rank: int  # 0: a short field, matched by pinyin too; 1: prose
+    uses: int = 0  # how many (item, field) pairs read it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Doc:
+    key: str  # "kind:id"
     kind: str
     id: str
     title: str
     popularity: int
-    texts: tuple[int, ...]
+    slot: int  # its bit in every item mask
+    texts: tuple[tuple[FieldSpec, int], ...]  # (field, value id), in field order
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    rank: tuple[int, int]  # (MatchKind, field rank)
-    text: int
-    span: tuple[int, int]
+@dataclass(slots=True)
+class _Variant:
+    """One reading of the query (itself, or with a synonym replaced) and what it matched."""
+
     synonym: str | None
+    # rank → items with a match of that rank (or a better one of the same field rank)
+    masks: dict[tuple[int, int], int]
+    typed: TypedQuery | None = None  # pinyin (letters in the query)
+    typos: bool = False  # matched by the one-typo pass
+    # first character → (path, cost) of every spelled path: a text holding a path matches
+    spelled: dict[str, list[tuple[str, int]]] | None = None
+    too_deep: bool = False  # some path was longer than a key: texts are checked whole
+    terms: tuple[str, ...] = ()  # Hanzi (no letters): the space-separated words
+    first: dict[tuple[int, int], int] | None = None  # the first word's own masks
 
 
 def load_synonyms(path: Path = SYNONYMS_PATH) -> dict[str, tuple[str, ...]]:
@@ -117,21 +142,43 @@ def load_synonyms(path: Path = SYNONYMS_PATH) -> dict[str, tuple[str, ...]]:
     }
 
 
+def _literal_kind(text: str, term: str) -> MatchKind | None:
+    start = text.find(term)
+    if start < 0:
+        return None
+    if text == term:
+        return MatchKind.EXACT
+    return MatchKind.PREFIX if start == 0 else MatchKind.SUBSTRING
+
+
 class SearchIndex:
     def __init__(self, synonyms: dict[str, tuple[str, ...]] | None = None) -> None:
         self._synonyms = load_synonyms() if synonyms is None else synonyms
         self._lock = threading.RLock()
         self._docs: dict[str, _Doc] = {}
-        self._texts: dict[int, _Text] = {}
+        self._slots: list[_Doc | None] = []  # slot → item
+        self._free: list[int] = []  # slots of removed items, reused
+        self._order: list[int] | None = []  # live slots, best first (None: to be worked out)
+        self._pos: list[int] = []  # slot → its place in _order
         self._values: dict[int, _Value] = {}
+        self._masks: dict[int, int] = {}  # value id → the items using it, one bit per slot
         self._value_ids: dict[tuple[str, bool], int] = {}
         self._next_id = 0
-        self._by_char: defaultdict[str, set[int]] = defaultdict(set)  # Hanzi/letter → texts
-        self._by_prefix: defaultdict[str, set[int]] = defaultdict(set)  # reading prefix → texts
-        self._by_pair: defaultdict[str, set[int]] = defaultdict(set)  # two sound classes → texts
-        self._tables = {"char": self._by_char, "prefix": self._by_prefix, "pair": self._by_pair}
+        # Short fields by every suffix (pinyin walk, Hanzi substrings) and by whole text (prefix
+        # matches); prose the same, for Hanzi only.
+        self._tables = {
+            "short": SuffixTable(suffixes=True),
+            "short_head": SuffixTable(suffixes=False),
+            "prose": SuffixTable(suffixes=True),
+            "prose_head": SuffixTable(suffixes=False),
+        }
+        self._kept: dict[tuple[str, str], int] = {}  # (table, key prefix) → items, big ranges
+        self._chars: set[str] = set()  # every character of a short field seen so far
+        self._first_chars: defaultdict[str, set[str]] = defaultdict(set)  # letter → characters
+        self._reading_chars: defaultdict[str, set[str]] = defaultdict(set)  # reading → chars
+        self._next_chars: defaultdict[str, set[str]] = defaultdict(set)  # char → chars after it
+        self._steps_from: dict[tuple[str, str], tuple[tuple[str, int, bool], ...]] = {}
         self._readings: Counter[str] = Counter()  # how many indexed characters have each reading
-        self._spellings: Counter[str] = Counter()  # the same, fuzzy variants included
         self._vocabulary: frozenset[str] | None = frozenset()
 
     # -- building ---------------------------------------------------------------------------
@@ -144,6 +191,21 @@ class SearchIndex:
             self.__init__(self._synonyms)  # type: ignore[misc]
             for kind, data in items:
                 self.upsert(kind, data)
+            self._refresh()
+            self._keep_characters()
+
+    def _keep_characters(self) -> None:
+        """Work out the item masks of every single character's range up front: one-letter
+        queries (``h``, ``c``) and common Hanzi hit hundreds of them at once."""
+        for name in ("short", "prose"):
+            keys = self._tables[name].keys
+            at = 0
+            while at < len(keys):
+                ch = keys[at][0]
+                stop = bisect_left(keys, after(ch), at)
+                if stop - at > _KEPT_RANGE:
+                    self._range_mask(name, ch, at, stop)
+                at = stop
 
     def upsert(self, kind: str, data: dict[str, Any]) -> None:
         """Index one item, replacing what was indexed under its kind and id before."""
@@ -153,83 +215,120 @@ class SearchIndex:
         key = f"{kind}:{data['id']}"
         with self._lock:
             self._remove(key)
-            text_ids = []
+            if self._free:
+                slot = self._free.pop()
+            else:
+                slot = len(self._slots)
+                self._slots.append(None)
+            bit = 1 << slot
+            texts: list[tuple[FieldSpec, int]] = []
             for spec in specs:
                 for raw in field_values(data, spec):
-                    text_id = self._add_text(key, spec, raw)
-                    if text_id is not None:
-                        text_ids.append(text_id)
+                    text = normalize(raw).replace(" ", "")
+                    if not text:
+                        continue
+                    value_id = self._value_for(text, spec.pinyin)
+                    self._values[value_id].uses += 1
+                    self._masks[value_id] |= bit
+                    texts.append((spec, value_id))
             popularity = data.get("popularity")
-            self._docs[key] = _Doc(
+            doc = _Doc(
+                key,
                 kind,
                 data["id"],
                 str(data.get(title_field) or data["id"]),
                 popularity if isinstance(popularity, int) else 0,
-                tuple(text_ids),
+                slot,
+                tuple(texts),
             )
+            self._docs[key] = doc
+            self._slots[slot] = doc
+            self._order = None
+            if self._kept:
+                self._keep_up(doc, bit)
 
     def remove(self, kind: str, item_id: str) -> None:
         with self._lock:
             self._remove(f"{kind}:{item_id}")
 
-    def _new_id(self) -> int:
+    def _value_for(self, text: str, pinyin: bool) -> int:
+        value_id = self._value_ids.get((text, pinyin))
+        if value_id is not None:
+            return value_id
         self._next_id += 1
-        return self._next_id
-
-    def _add_text(self, doc: str, spec: FieldSpec, raw: str) -> int | None:
-        text = normalize(raw).replace(" ", "")
-        if not text:
-            return None
-        value_id = self._value_ids.get((text, spec.pinyin))
-        if value_id is None:
-            value_id = self._value_ids[(text, spec.pinyin)] = self._new_id()
-            chars = tuple(readings_of(ch) for ch in text) if spec.pinyin else None
-            self._values[value_id] = _Value(text, chars, set())
-            for table, key in self._keys(text, chars):
-                self._tables[table][key].add(value_id)
-            if chars:
-                self._readings.update(r for c in chars for r in c.strict if r.isalpha())
-                self._spellings.update(r for c in chars for r in (*c.strict, *c.fuzzy))
-                self._vocabulary = None
-        text_id = self._new_id()
-        self._texts[text_id] = _Text(doc, spec, value_id)
-        self._values[value_id].uses.add(text_id)
-        return text_id
+        value_id = self._value_ids[(text, pinyin)] = self._next_id
+        chars = tuple(readings_of(ch) for ch in text) if pinyin else None
+        self._values[value_id] = _Value(text, chars, 0 if pinyin else 1)
+        self._masks[value_id] = 0
+        prefix = "short" if pinyin else "prose"
+        self._tables[prefix].add(value_id, text)
+        self._tables[prefix + "_head"].add(value_id, text)
+        if chars:
+            for c in chars:
+                if c.char not in self._chars:
+                    self._chars.add(c.char)
+                    for letter in c.first_letters:
+                        self._first_chars[letter].add(c.char)
+                    for reading in c.strict:
+                        self._reading_chars[reading].add(c.char)
+            for a, b in pairwise(text):
+                self._next_chars[a].add(b)
+            self._readings.update(r for c in chars for r in c.strict if r.isalpha())
+            self._vocabulary = None
+        return value_id
 
     def _remove(self, doc_key: str) -> None:
         doc = self._docs.pop(doc_key, None)
         if doc is None:
             return
-        for text_id in doc.texts:
-            text = self._texts.pop(text_id)
-            value = self._values[text.value]
-            value.uses.discard(text_id)
+        self._slots[doc.slot] = None
+        self._free.append(doc.slot)
+        self._order = None
+        bit = 1 << doc.slot
+        for _spec, value_id in doc.texts:
+            value = self._values[value_id]
+            value.uses -= 1
+            self._masks[value_id] &= ~bit
             if value.uses:
                 continue
-            del self._values[text.value]
-            del self._value_ids[(value.text, value.chars is not None)]
-            for table, key in self._keys(value.text, value.chars):
-                postings = self._tables[table]
-                postings[key].discard(text.value)
-                if not postings[key]:
-                    del postings[key]
+            del self._values[value_id]
+            del self._masks[value_id]
+            pinyin = value.chars is not None
+            del self._value_ids[(value.text, pinyin)]
+            prefix = "short" if pinyin else "prose"
+            self._tables[prefix].remove(value_id, value.text)
+            self._tables[prefix + "_head"].remove(value_id, value.text)
             if value.chars:
-                chars = value.chars
-                self._readings.subtract(r for c in chars for r in c.strict if r.isalpha())
-                self._spellings.subtract(r for c in chars for r in (*c.strict, *c.fuzzy))
+                self._readings.subtract(r for c in value.chars for r in c.strict if r.isalpha())
                 self._vocabulary = None
+        for key, mask in list(self._kept.items()):
+            if mask & bit:
+                self._kept[key] = mask & ~bit
 
-    @staticmethod
-    def _keys(value: str, chars: tuple[CharReadings, ...] | None) -> set[tuple[str, str]]:
-        """Every (posting table, key) a text is filed under."""
-        keys = {("char", ch) for ch in value}
-        for i, c in enumerate(chars or ()):
-            for r in (*c.strict, *c.fuzzy):
-                keys.update(("prefix", r[:k]) for k in range(1, len(r) + 1))
-            if i + 1 < len(chars):
-                following = chars[i + 1].classes
-                keys.update(("pair", a + b) for a in c.classes for b in following)
-        return keys
+    def _keep_up(self, doc: _Doc, bit: int) -> None:
+        """Add a new item to every kept range mask whose prefix one of its texts contains."""
+        short = [self._values[v].text for spec, v in doc.texts if spec.pinyin]
+        prose = [self._values[v].text for spec, v in doc.texts if not spec.pinyin]
+        for (table, prefix), mask in list(self._kept.items()):
+            texts = short if table.startswith("short") else prose
+            if table.endswith("_head"):
+                hit = any(text.startswith(prefix) for text in texts)
+            else:
+                hit = any(prefix in text for text in texts)
+            if hit:
+                self._kept[(table, prefix)] = mask | bit
+
+    def _refresh(self) -> None:
+        """Merge pending table entries and rank the items, if anything changed since."""
+        for table in self._tables.values():
+            table.flush()
+        if self._order is None:
+            live = [doc for doc in self._slots if doc is not None]
+            live.sort(key=lambda doc: (-doc.popularity, doc.title, doc.key))
+            self._order = [doc.slot for doc in live]
+            self._pos = [len(self._slots)] * len(self._slots)
+            for place, slot in enumerate(self._order):
+                self._pos[slot] = place
 
     def vocabulary(self) -> frozenset[str]:
         """Every reading of every indexed character: what a mistyped syllable is compared with."""
@@ -245,21 +344,23 @@ class SearchIndex:
         if not q:
             return SearchResult(query, 0, ())
         with self._lock:
-            best: dict[str, _Candidate] = {}
-            for variant, synonym in self._variants(q):
-                for doc, candidate in self._match_variant(variant, synonym).items():
-                    if doc not in best or candidate.rank < best[doc].rank:
-                        best[doc] = candidate
-            ranked = sorted(
-                best.items(),
-                key=lambda item: (
-                    item[1].rank,
-                    -self._docs[item[0]].popularity,
-                    self._docs[item[0]].title,
-                ),
-            )
-            hits = tuple(self._hit(doc, c) for doc, c in ranked[: max(limit, 0)])
-        return SearchResult(query, len(best), hits)
+            self._refresh()
+            variants = [self._match_variant(v, synonym) for v, synonym in self._variants(q)]
+            need = max(limit, 0)
+            placed = 0
+            chosen: list[tuple[int, tuple[int, int]]] = []
+            for rank in _RANKS:
+                mask = 0
+                for variant in variants:
+                    mask |= variant.masks.get(rank, 0)
+                if not mask:
+                    continue
+                fresh = mask & ~placed
+                if fresh and len(chosen) < need:
+                    chosen.extend((slot, rank) for slot in self._top(fresh, need - len(chosen)))
+                placed |= mask
+            hits = tuple(self._hit(slot, rank, variants) for slot, rank in chosen)
+        return SearchResult(query, placed.bit_count(), hits)
 
     def _variants(self, q: str) -> list[tuple[str, str | None]]:
         """The query itself, then the query with each synonym it contains replaced."""
@@ -269,127 +370,207 @@ class SearchIndex:
                 variants.extend((q.replace(typed, word), word) for word in meant)
         return variants
 
-    def _match_variant(self, q: str, synonym: str | None) -> dict[str, _Candidate]:
-        if has_letters(q):
-            return self._match_typed(q.replace(" ", ""), synonym)
-        terms = q.split(" ")
-        found = [self._match_hanzi(term, synonym) for term in terms]
-        # Several words: every word must match the item; it ranks by its weakest word.
-        docs = set(found[0]).intersection(*found[1:])
-        return {
-            doc: _Candidate(
-                max(f[doc].rank for f in found), found[0][doc].text, found[0][doc].span, synonym
-            )
-            for doc in docs
-        }
-
-    def _match_hanzi(self, term: str, synonym: str | None) -> dict[str, _Candidate]:
-        best: dict[str, _Candidate] = {}
-        for value_id in self._intersect(self._by_char, set(term)):
-            value = self._values[value_id]
-            start = value.text.find(term)
-            if start < 0:
-                continue
-            if value.text == term:
-                kind = MatchKind.EXACT
-            elif start == 0:
-                kind = MatchKind.PREFIX
-            else:
-                kind = MatchKind.SUBSTRING
-            self._keep_uses(best, value, kind, (start, start + len(term)), synonym)
-        return best
-
-    def _match_typed(self, q: str, synonym: str | None) -> dict[str, _Candidate]:
-        """Pinyin (mixed with Hanzi or not); a second pass forgives one typo if few matched."""
-        hanzi = {ch for ch in q if is_hanzi(ch)}
-        typed = TypedQuery(q, self.vocabulary())
-        if hanzi:
-            candidates = self._intersect(self._by_char, hanzi)
-        else:
-            candidates = self._typed_candidates(q, typos=False)
-        best = self._verify(candidates, typed, synonym, typos=False)
-        if len(best) < TYPO_FALLBACK and sum(ch.isalpha() for ch in q) >= MIN_TYPO_QUERY:
-            if not hanzi:
-                candidates = self._typed_candidates(q, typos=True)
-            for doc, candidate in self._verify(candidates, typed, synonym, typos=True).items():
-                best.setdefault(doc, candidate)
-        return best
-
-    def _verify(
-        self, candidates: Iterable[int], typed: TypedQuery, synonym: str | None, *, typos: bool
-    ) -> dict[str, _Candidate]:
-        best: dict[str, _Candidate] = {}
-        for value_id in candidates:
-            value = self._values[value_id]
-            if value.chars is None:
-                continue
-            cost, start, end = match_text(value.chars, typed, typos=typos)
-            if cost != NO_MATCH:
-                self._keep_uses(best, value, _PINYIN_KIND[cost], (start, end), synonym)
-        return best
-
-    def _typed_candidates(self, q: str, *, typos: bool) -> set[int]:
-        """Texts that could spell ``q`` (letters and digits only): a superset the matcher checks.
-
-        Spelled by one character, ``q`` is the start of one of its readings: looked up by
-        reading prefix. Spelled by two or more, the first two characters are neighbours whose
-        sound classes follow from each way the first syllable can be cut (``canji``: c+a, ca+n,
-        can+j): looked up by pair. With ``typos``, the first two syllables may each be a slip.
-        """
-        vocabulary = self.vocabulary()
-        found = set(self._by_prefix.get(q, ()))
-        firsts = self._first_pieces(q)
-        if typos:
-            for near in near_syllables(q, vocabulary):
-                found |= self._by_prefix.get(near, set())
-            for length in range(MIN_TYPO_SYLLABLE - 1, min(len(q) - 1, 7) + 1):
-                firsts |= {(near[0], length) for near in near_syllables(q[:length], vocabulary)}
-        for first, length in firsts:
-            seconds = {q[length]}
-            if typos:
-                for k in range(MIN_TYPO_SYLLABLE - 1, min(len(q) - length, 7) + 1):
-                    seconds |= {n[0] for n in near_syllables(q[length : length + k], vocabulary)}
-            for second in seconds:
-                found |= self._by_pair.get(sound_class(first) + sound_class(second), set())
+    def _top(self, mask: int, need: int) -> list[int]:
+        """The ``need`` best-ranked slots of ``mask``, best first."""
+        bits = bin(mask)
+        width = len(bits) - 1  # bit s is bits[width - s]; bits[:2] is "0b"
+        count = mask.bit_count()
+        order = self._order or []
+        if count * count <= need * len(order):  # few: take them all and sort
+            slots = []
+            at = bits.find("1", 2)
+            while at >= 0:
+                slots.append(width - at)
+                at = bits.find("1", at + 1)
+            slots.sort(key=self._pos.__getitem__)
+            return slots[:need]
+        found: list[int] = []  # many: walk the ranking until enough are in the mask
+        for slot in order:
+            if slot <= width - 2 and bits[width - slot] == "1":
+                found.append(slot)
+                if len(found) == need:
+                    break
         return found
 
-    def _first_pieces(self, q: str) -> set[tuple[str, int]]:
-        """(first letter, length) for each way the first character may be spelled, short of all of q."""
-        lengths = {1} if len(q) > 1 else set()
-        if q[:2] in ("zh", "ch", "sh") and len(q) > 2:
-            lengths.add(2)
-        lengths.update(
-            length for length in range(2, min(len(q) - 1, 7) + 1) if q[:length] in self._spellings
+    def _match_variant(self, q: str, synonym: str | None) -> _Variant:
+        if has_letters(q):
+            text = q.replace(" ", "")
+            typed = TypedQuery(text, self.vocabulary())
+            costs, spelled, too_deep = self._spell(typed, typos=False)
+            typos = False
+            found = reduce(or_, costs, 0).bit_count()
+            if found < TYPO_FALLBACK and sum(ch.isalpha() for ch in text) >= MIN_TYPO_QUERY:
+                costs, spelled, too_deep = self._spell(typed, typos=True)
+                typos = True
+            masks = {(_PINYIN_KIND[cost], 0): mask for cost, mask in enumerate(costs) if mask}
+            return _Variant(synonym, masks, typed, typos, spelled, too_deep)
+        terms = tuple(q.split(" "))
+        found = [self._match_literal(term) for term in terms]
+        if len(found) == 1:
+            return _Variant(synonym, found[0], terms=terms, first=found[0])
+        # Several words: every word must match the item; it ranks by its weakest word.
+        masks: dict[tuple[int, int], int] = {}
+        reached = [0] * len(found)  # per word: items matched at this rank or better
+        for rank in _RANKS:
+            for n, word in enumerate(found):
+                reached[n] |= word.get(rank, 0)
+            every = reduce(and_, reached)
+            if every:
+                masks[rank] = every
+        return _Variant(synonym, masks, terms=terms, first=found[0])
+
+    def _match_literal(self, term: str) -> dict[tuple[int, int], int]:
+        """Hanzi (or digits): rank → items with a field equal to, starting with or holding ``term``."""
+        out: dict[tuple[int, int], int] = {}
+        for field_rank, name in ((0, "short"), (1, "prose")):
+            value_id = self._value_ids.get((term, field_rank == 0))
+            exact = self._masks[value_id] if value_id is not None else 0
+            if len(term) <= KEY_CAP:
+                starts = self._range_mask(name + "_head", term)
+                anywhere = self._range_mask(name, term)
+            else:  # longer than a key: the texts holding its start, checked whole
+                table = self._tables[name]
+                starts = anywhere = 0
+                for v in table.values(*table.span(term[:KEY_CAP])):
+                    text = self._values[v].text
+                    if text.startswith(term):
+                        starts |= self._masks[v]
+                    elif term in text:
+                        anywhere |= self._masks[v]
+                anywhere |= starts
+            out[(MatchKind.EXACT, field_rank)] = exact
+            out[(MatchKind.PREFIX, field_rank)] = starts
+            out[(MatchKind.SUBSTRING, field_rank)] = anywhere
+        return out
+
+    def _range_mask(
+        self, name: str, prefix: str, lo: int | None = None, hi: int | None = None
+    ) -> int:
+        """The items using any text of table ``name`` filed under a key starting with ``prefix``."""
+        table = self._tables[name]
+        if lo is None or hi is None:
+            lo, hi = table.span(prefix)
+        if hi - lo <= _KEPT_RANGE:
+            return reduce(or_, map(self._masks.__getitem__, set(table.vals[lo:hi])), 0)
+        key = (name, prefix)
+        mask = self._kept.get(key)
+        if mask is None:
+            mask = reduce(or_, map(self._masks.__getitem__, set(table.vals[lo:hi])), 0)
+            if len(self._kept) >= _KEPT_MASKS:
+                del self._kept[next(iter(self._kept))]
+            self._kept[key] = mask
+        return mask
+
+    def _spell(
+        self, typed: TypedQuery, *, typos: bool
+    ) -> tuple[list[int], dict[str, list[tuple[str, int]]], bool]:
+        """Items per cost (STRICT, FUZZY, TYPO) whose short fields spell ``typed`` somewhere.
+
+        One walk down the suffix table of the short fields, by ``match_text``'s rules: each
+        character of a path may be typed as itself, a reading, an initial, a fuzzy variant, the
+        unfinished last syllable, or (with ``typos``, once) a slip of a reading. A state is a
+        range of suffixes sharing the path, a position in the query, and whether the typo is
+        still unspent; reaching the end of the query there matches every text of the range.
+        Returns the items per cost, the paths spelled (by first character) and whether some
+        path outgrew the keys.
+        """
+        table = self._tables["short"]
+        keys = table.keys
+        s = typed.text
+        m = len(s)
+        slips = typed.typos_at if typos else ()
+        # path → (cheapest cost, its range); two paths may share a range (条 always before 例)
+        ends: dict[str, tuple[int, int, int]] = {}
+        too_deep: set[tuple[int, int]] = set()
+        seen: dict[tuple[int, int, int, bool], int] = {}
+        starters: dict[tuple[int, bool], set[str]] = {}
+        steps_from = self._steps_from
+        stack: list[tuple[int, int, int, str, int, int, bool]] = [
+            (0, len(keys), 0, "", 0, STRICT, typos)
+        ]
+
+        def end(lo: int, hi: int, path: str, cost: int) -> None:
+            held = ends.get(path)
+            if held is None or cost < held[0]:
+                ends[path] = (cost, lo, hi)
+
+        while stack:
+            lo, hi, depth, path, i, cost, typo_left = stack.pop()
+            head = s[i]
+            rest = m - i
+            here_slips = slips[i] if typo_left else None
+            can_start = starters.get((i, typo_left))
+            if can_start is None:
+                can_start = starters[(i, typo_left)] = self._starters(head, here_slips)
+            if depth:
+                can_start = can_start & self._next_chars.get(path[-1], _NOTHING)
+            for ch, clo, chi in _children(keys, lo, hi, depth, path, can_start):
+                nexts: list[tuple[int, int, bool]] = []
+                if head == ch:
+                    nexts.append((i + 1, cost, typo_left))
+                steps = steps_from.get((ch, head))
+                if steps is None:
+                    steps = steps_from[(ch, head)] = _steps_from(ch, head)
+                for spelling, step_cost, whole in steps:
+                    if s.startswith(spelling, i):
+                        nexts.append((i + len(spelling), max(cost, step_cost), typo_left))
+                    elif whole and rest < len(spelling) and spelling.startswith(s[i:]):
+                        end(clo, chi, path + ch, max(cost, step_cost))
+                if here_slips:
+                    for reading in readings_of(ch).strict:
+                        for length in here_slips.get(reading, ()):
+                            nexts.append((i + length, TYPO, False))
+                for j, step_cost, left in nexts:
+                    if j == m:
+                        end(clo, chi, path + ch, step_cost)
+                    elif depth + 1 >= KEY_CAP:
+                        too_deep.add((clo, chi))
+                    else:
+                        state = (clo, depth + 1, j, left)
+                        if seen.get(state, NO_MATCH) <= step_cost:
+                            continue
+                        seen[state] = step_cost
+                        stack.append((clo, chi, depth + 1, path + ch, j, step_cost, left))
+        costs = [0, 0, 0]
+        # Ranges nest or are disjoint: skip one inside a range already taken at no higher cost.
+        reach = [-1, -1, -1]  # per cost: how far the ranges taken at that cost or lower reach
+        for path, (cost, lo, hi) in sorted(ends.items(), key=lambda e: (e[1][1], -e[1][2])):
+            if reach[cost] >= hi:
+                continue
+            costs[cost] |= self._range_mask("short", path, lo, hi)
+            for c in range(cost, 3):
+                reach[c] = max(reach[c], hi)
+        for lo, hi in too_deep:  # a path longer than a key: check its texts whole
+            for v in table.values(lo, hi):
+                value = self._values[v]
+                assert value.chars is not None
+                cost, _, _ = match_text(value.chars, typed, typos=typos)
+                if cost != NO_MATCH:
+                    costs[cost] |= self._masks[v]
+        spelled: dict[str, list[tuple[str, int]]] = {}
+        for path, (cost, _, _) in ends.items():
+            spelled.setdefault(path[0], []).append((path, cost))
+        return costs, spelled, bool(too_deep)
+
+    def _starters(self, head: str, slips: dict[str, tuple[int, ...]] | None) -> set[str]:
+        """Indexed characters that may spell the query from a letter ``head`` on."""
+        letter = head.isascii() and head.isalnum()
+        found = self._first_chars.get(head, set()) if letter else {head}
+        if slips:
+            found = found.union(*(self._reading_chars.get(r, ()) for r in slips))
+        return found
+
+    def _hit(self, slot: int, rank: tuple[int, int], variants: list[_Variant]) -> SearchHit:
+        doc = self._slots[slot]
+        assert doc is not None
+        variant = next(v for v in variants if v.masks.get(rank, 0) >> slot & 1)
+        where = (
+            self._spelled_at(doc, rank[0] - MatchKind.PINYIN, variant)
+            if variant.typed is not None
+            else self._literal_at(doc, slot, variant)
         )
-        return {(q[0], length) for length in lengths}
-
-    @staticmethod
-    def _intersect(postings: dict[str, set[int]], keys: set[str]) -> set[int]:
-        sets = sorted((postings.get(k, set()) for k in keys), key=len)
-        if not sets:
-            return set()
-        return sets[0].intersection(*sets[1:])
-
-    def _keep_uses(
-        self,
-        best: dict[str, _Candidate],
-        value: _Value,
-        kind: MatchKind,
-        span: tuple[int, int],
-        synonym: str | None,
-    ) -> None:
-        """Record the match for every item whose text this is, where it beats what they had."""
-        for text_id in value.uses:
-            text = self._texts[text_id]
-            rank = (kind, text.spec.rank)
-            held = best.get(text.doc)
-            if held is None or rank < held.rank:
-                best[text.doc] = _Candidate(rank, text_id, span, synonym)
-
-    def _hit(self, doc_key: str, candidate: _Candidate) -> SearchHit:
-        doc = self._docs[doc_key]
-        text = self._texts[candidate.text]
-        shown, span = self._values[text.value].text, candidate.span
+        spec, value_id, span = where or (doc.texts[0][0], doc.texts[0][1], (0, 0))
+        shown = self._values[value_id].text
         if len(shown) > 2 * _SNIPPET + (span[1] - span[0]):
             cut = max(span[0] - _SNIPPET, 0)
             shown = shown[cut : span[1] + _SNIPPET]
@@ -398,10 +579,101 @@ class SearchIndex:
             kind=doc.kind,
             id=doc.id,
             title=doc.title,
-            match=MatchKind(candidate.rank[0]),
-            field=text.spec.name,
+            match=MatchKind(rank[0]),
+            field=spec.name,
             matched_text=shown,
             span=span,
-            synonym=candidate.synonym,
+            synonym=variant.synonym,
             popularity=doc.popularity,
         )
+
+    def _spelled_at(
+        self, doc: _Doc, cost: int, variant: _Variant
+    ) -> tuple[FieldSpec, int, tuple[int, int]] | None:
+        """The item's first short field whose cheapest spelling of the query costs ``cost``."""
+        typed = variant.typed
+        assert typed is not None
+        for spec, value_id in doc.texts:
+            value = self._values[value_id]
+            if value.chars is None:
+                continue
+            if variant.too_deep or variant.spelled is None:
+                found, start, stop = match_text(value.chars, typed, typos=variant.typos)
+                if found == cost:
+                    return spec, value_id, (start, stop)
+                continue
+            found = _spelled_start(value.text, variant.spelled, cost)
+            if found is not None:
+                start, stop = found
+                if stop is None:  # several paths start there: the matcher's own choice
+                    _, stop = match_from(value.chars, typed, start, typos=variant.typos)
+                return spec, value_id, (start, stop)
+        return None
+
+    def _literal_at(
+        self, doc: _Doc, slot: int, variant: _Variant
+    ) -> tuple[FieldSpec, int, tuple[int, int]] | None:
+        """The item's first field holding the first word as well as the word matched it."""
+        first = variant.first or {}
+        own = next(r for r in _RANKS if first.get(r, 0) >> slot & 1)
+        term = variant.terms[0]
+        for spec, value_id in doc.texts:
+            value = self._values[value_id]
+            if value.field_rank == own[1] and _literal_kind(value.text, term) == own[0]:
+                start = value.text.find(term)
+                return spec, value_id, (start, start + len(term))
+        return None
+
+
+def _steps_from(ch: str, head: str) -> tuple[tuple[str, int, bool], ...]:
+    """The ways (``CharReadings.steps``) of typing ``ch`` that start with the letter ``head``."""
+    return tuple(step for step in readings_of(ch).steps if step[0].startswith(head))
+
+
+def _children(
+    keys: list[str], lo: int, hi: int, depth: int, path: str, wanted: set[str]
+) -> Iterator[tuple[str, int, int]]:
+    """(character, lo, hi) of each ``wanted`` character that follows ``path`` in keys[lo:hi].
+
+    Every key in keys[lo:hi] starts with ``path`` (``depth`` characters). A narrow range is
+    walked child by child; a wide one is probed once per wanted character.
+    """
+    if depth and hi - lo <= 2 * len(wanted):
+        at = bisect_right(keys, path, lo, hi)  # keys equal to path (the suffix ends) sort first
+        while at < hi:
+            ch = keys[at][depth]
+            stop = bisect_left(keys, after(path + ch), at, hi)
+            if ch in wanted:
+                yield ch, at, stop
+            at = stop
+        return
+    for ch in wanted:
+        prefix = path + ch
+        start = bisect_left(keys, prefix, lo, hi)
+        if start < hi and keys[start].startswith(prefix):
+            yield ch, start, bisect_left(keys, after(prefix), start, hi)
+
+
+def _spelled_start(
+    text: str, spelled: dict[str, list[tuple[str, int]]], cost: int
+) -> tuple[int, int | None] | None:
+    """Where ``match_text`` would find its cheapest match in ``text``, if that match costs
+    ``cost``: the first place a spelled path of that cost occurs, no cheaper one occurring.
+    With it, where the match ends when only one such path starts there (else None)."""
+    first = len(text)
+    paths: list[str] = []
+    for ch in set(text):
+        for path, path_cost in spelled.get(ch, ()):
+            if path_cost > cost:
+                continue
+            at = text.find(path)
+            if at < 0:
+                continue
+            if path_cost < cost:
+                return None
+            first = min(first, at)
+            paths.append(path)
+    if first == len(text):
+        return None
+    here = [path for path in paths if text.startswith(path, first)]
+    return first, (first + len(here[0]) if len(here) == 1 else None)

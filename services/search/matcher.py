@@ -13,6 +13,7 @@ keywords), and a character that cannot start the rest of the query is skipped by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -57,7 +58,14 @@ def near_syllables(typed: str, vocabulary: frozenset[str]) -> frozenset[str]:
     found = process.extract(
         typed, vocabulary, scorer=Levenshtein.distance, score_cutoff=1, limit=None
     )
-    near = {s for s, distance, _ in found if distance == 1 and len(s) >= MIN_TYPO_SYLLABLE}
+    # A two-letter syllable is a slip's target only when what was typed cannot be pinyin at
+    # all ("yii" or "fy" for yi, fu); "ji" typed for "ju" is another syllable, not a typo.
+    spellable = any(s.startswith(typed) for s in vocabulary)
+    near = {
+        s
+        for s, distance, _ in found
+        if distance == 1 and len(s) >= 2 and (len(s) >= MIN_TYPO_SYLLABLE or not spellable)
+    }
     # Levenshtein counts a swap of neighbours as two edits; a person counts it as one slip.
     for i in range(len(typed) - 1):
         swapped = typed[:i] + typed[i + 1] + typed[i] + typed[i + 2 :]
@@ -70,6 +78,36 @@ def match_text(
     chars: tuple[CharReadings, ...], query: TypedQuery, *, typos: bool = False
 ) -> tuple[int, int, int]:
     """(cost, start, end) of the cheapest place the query spells in ``chars``; NO_MATCH if none."""
+    best_from = _spelling_search(chars, query)
+    first = query.text[0]
+    first_slips = query.typos_at[0] if typos else {}
+    found = (NO_MATCH, 0, 0)
+    for start, c in enumerate(chars):
+        if (
+            first != c.char
+            and first not in c.first_letters
+            and not (first_slips and any(r in first_slips for r in c.strict))
+        ):
+            continue
+        cost, end = best_from(start, 0, typos)
+        if cost < found[0]:
+            found = (cost, start, end)
+            if cost == STRICT:
+                break
+    return found
+
+
+def match_from(
+    chars: tuple[CharReadings, ...], query: TypedQuery, start: int, *, typos: bool = False
+) -> tuple[int, int]:
+    """(cost, end) of the cheapest way the query spells ``chars`` from ``start`` on: what
+    ``match_text`` finds when its cheapest place starts there."""
+    return _spelling_search(chars, query)(start, 0, typos)
+
+
+def _spelling_search(
+    chars: tuple[CharReadings, ...], query: TypedQuery
+) -> Callable[[int, int, bool], tuple[int, int]]:
     s = query.text
     n, m = len(chars), len(s)
     memo: dict[tuple[int, int, bool], tuple[int, int]] = {}
@@ -112,19 +150,4 @@ def match_text(
         memo[key] = (best_cost, best_end)
         return best_cost, best_end
 
-    first = s[0]
-    first_slips = query.typos_at[0] if typos else {}
-    found = (NO_MATCH, 0, 0)
-    for start, c in enumerate(chars):
-        if (
-            first != c.char
-            and first not in c.first_letters
-            and not any(r in first_slips for r in c.strict)
-        ):
-            continue
-        cost, end = best_from(start, 0, typos)
-        if cost < found[0]:
-            found = (cost, start, end)
-            if cost == STRICT:
-                break
-    return found
+    return best_from
