@@ -6,30 +6,13 @@ said in ``state.form_message`` (a live region) and through the announcer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from app.account_messages import failure_sentence
-from app.context import AppContext
 from app.inbox_messages import reply_saved_sentence
-from app.state import AppState
+from app.screen_actions import ScreenActions
 from services.errors import SunshineError
 
-Announce = Callable[[str], None]
 
-
-class InboxActions:
-    def __init__(
-        self,
-        state: AppState,
-        ctx: AppContext,
-        announce: Announce,
-        refresh_view: Callable[[], None],
-    ) -> None:
-        self.state = state
-        self.ctx = ctx
-        self._announce = announce
-        self._refresh_view = refresh_view
-
+class InboxActions(ScreenActions):
     def reply(self, item_id: int, answer: str) -> None:
         """Answer (or change the answer to) one pushed policy."""
         try:
@@ -37,10 +20,5 @@ class InboxActions:
         except SunshineError as exc:
             self._tell(failure_sentence(exc), error=True)
             return
-        self._refresh_view()
-        self.ctx.outbox_runner.wake()
+        self._queued()
         self._tell(reply_saved_sentence(answer))
-
-    def _tell(self, message: str, *, error: bool = False) -> None:
-        self.state.tell(message, error=error)
-        self._announce(message)

@@ -7,33 +7,17 @@ overlay), so the screen re-matches on the next frame, offline too. What changed 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from app.account_messages import failure_sentence
-from app.context import AppContext
 from app.matching_messages import fact_error_sentence, rematched_sentence
-from app.state import AppState
+from app.screen_actions import ScreenActions
 from services.errors import InputError, SunshineError
 from services.matching import match_local
 
-Announce = Callable[[str], None]
 
-
-class MatchingActions:
-    def __init__(
-        self,
-        state: AppState,
-        ctx: AppContext,
-        announce: Announce,
-        refresh_view: Callable[[], None],
-    ) -> None:
-        self.state = state
-        self.ctx = ctx
-        self._announce = announce
-        self._refresh_view = refresh_view
-
+class MatchingActions(ScreenActions):
     def answer(self, fact: str, value: Any) -> None:
         try:
             self.ctx.personal.personal.edit_facts({fact: value})
@@ -43,8 +27,7 @@ class MatchingActions:
         except SunshineError as exc:
             self._tell(failure_sentence(exc), error=True)
             return
-        self._refresh_view()
-        self.ctx.outbox_runner.wake()
+        self._queued()
         matches = match_local(self.ctx.catalog, self.state.personal, date.today())
         self._tell(rematched_sentence(matches))
 
@@ -53,7 +36,3 @@ class MatchingActions:
 
     def toggle_not_eligible(self) -> None:
         self.state.show_not_eligible = not self.state.show_not_eligible
-
-    def _tell(self, message: str, *, error: bool = False) -> None:
-        self.state.tell(message, error=error)
-        self._announce(message)

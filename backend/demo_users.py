@@ -17,6 +17,17 @@ from backend.seed import begin_write
 RESIDENT_PHONE = "13800000001"
 VOLUNTEER_PHONE = "13800000002"
 
+RESIDENT_FACTS: dict[str, Any] = {  # 张阿姨's matching facts; tests match on them too
+    "hukou": "shanghai",
+    "certificate": True,
+    "category": "physical",
+    "level": 2,
+    "employment": "retired",
+    "student": False,
+    "district": "310101",
+}
+RESIDENT_BIRTH_DATE = "1955-03-12"  # what the server derives from her ID number
+
 _T0 = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
 
 
@@ -35,15 +46,7 @@ DEMO_USERS: list[dict[str, Any]] = [
             "emergency_contact": "张先生（儿子） 13900000003",
             # Low income left unknown on purpose: 困难残疾人生活补贴 then shows as "maybe",
             # matching the inbox item below. Her birth date comes from the ID number.
-            "facts": {
-                "hukou": "shanghai",
-                "certificate": True,
-                "category": "physical",
-                "level": 2,
-                "employment": "retired",
-                "student": False,
-                "district": "310101",
-            },
+            "facts": dict(RESIDENT_FACTS),
         },
         "service_records": [
             {

@@ -13,6 +13,7 @@ from app.search_messages import KIND_HEADINGS, hit_label, kind_heading, result_c
 from app.state import AppState
 from services.search import SearchHit
 from views.chrome import screen_view
+from views.detail_parts import link_buttons
 
 DETAIL_ROUTES = {
     "service": "/service/{id}",
@@ -96,18 +97,9 @@ def _suggestions(state: AppState, actions: Actions, *, nothing_found: bool) -> l
     if state.common_services:
         controls.append(heading(_("Services people use most"), level=2))
         controls.append(
-            ft.Column(
-                [
-                    action_button(
-                        service.name,
-                        f"service-{service.id}",
-                        lambda _e, sid=service.id: actions.go(f"/service/{sid}"),
-                        expand=True,
-                    )
-                    for service in state.common_services
-                ],
-                spacing=current_look().scale.gap,
-                horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+            link_buttons(
+                ((s.name, f"service-{s.id}", f"/service/{s.id}") for s in state.common_services),
+                actions,
             )
         )
     return controls

@@ -22,6 +22,7 @@ from app.matching_messages import (
     value_label,
     value_phrase,
 )
+from backend.demo_users import RESIDENT_BIRTH_DATE, RESIDENT_FACTS
 from services.errors import InputError
 from services.matching import (
     EDITABLE_FACTS,
@@ -202,16 +203,7 @@ def test_every_seed_match_for_the_demo_resident_has_a_whole_sentence() -> None:
     services = json.loads((SEED / "services.json").read_text(encoding="utf-8"))
     rules = json.loads((SEED / "rules.json").read_text(encoding="utf-8"))
     facts = Facts.from_profile(
-        {
-            "hukou": "shanghai",
-            "certificate": True,
-            "category": "physical",
-            "level": 2,
-            "employment": "retired",
-            "student": False,
-            "district": "310101",
-            "birth_date": "1955-03-12",
-        },
+        {**RESIDENT_FACTS, "birth_date": RESIDENT_BIRTH_DATE},
         date(2026, 3, 1),
     )
     benefit = {"service_id": "svc-transport-subsidy", "status": "active", "description": "auto"}

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from backend.demo_users import RESIDENT_BIRTH_DATE, RESIDENT_FACTS
 from services.matching import (
     FACT_VALUES,
     AllOf,
@@ -224,17 +225,7 @@ def test_agrees_with_two_valued_logic_on_every_known_fact_set(rule_id: str) -> N
 TODAY = date(2026, 3, 1)
 # 张阿姨, the demo resident: born 1955-03-12 (from her ID number), low income not stated.
 AUNT = Facts.from_profile(
-    {
-        "hukou": "shanghai",
-        "certificate": True,
-        "category": "physical",
-        "level": 2,
-        "employment": "retired",
-        "student": False,
-        "district": "310101",
-        "birth_date": "1955-03-12",
-        "low_income": None,
-    },
+    {**RESIDENT_FACTS, "birth_date": RESIDENT_BIRTH_DATE, "low_income": None},
     TODAY,
 )
 SHANGHAI_HOLDER = {"hukou": "shanghai", "certificate": True}

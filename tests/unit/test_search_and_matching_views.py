@@ -16,6 +16,7 @@ import pytest
 
 from app.routes import resolve
 from app.state import AppState
+from backend.demo_users import RESIDENT_BIRTH_DATE, RESIDENT_FACTS
 from services.api import CatalogChange
 from services.catalog import Catalog
 from services.personal import PersonalView
@@ -32,16 +33,7 @@ KINDS = {
     "institution": "institutions.json",
     "rule": "rules.json",
 }
-ZHANG = {  # the demo resident's facts, low income not known
-    "hukou": "shanghai",
-    "certificate": True,
-    "category": "physical",
-    "level": 2,
-    "employment": "retired",
-    "student": False,
-    "district": "310101",
-    "birth_date": "1955-03-12",
-}
+ZHANG = {**RESIDENT_FACTS, "birth_date": RESIDENT_BIRTH_DATE}  # low income not known
 
 
 @pytest.fixture

@@ -1,0 +1,38 @@
+"""What an action on a signed-in person's data shares: the state, the services, saying how it went.
+
+An action queues its change in the outbox, re-reads the person's view (the change shows at once,
+through the overlay), wakes the sender, and says the result in ``state.form_message`` (a live
+region) and through the announcer, so a screen-reader user hears it without hunting for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app.context import AppContext
+from app.state import AppState
+
+Announce = Callable[[str], None]
+
+
+class ScreenActions:
+    def __init__(
+        self,
+        state: AppState,
+        ctx: AppContext,
+        announce: Announce,
+        refresh_view: Callable[[], None],
+    ) -> None:
+        self.state = state
+        self.ctx = ctx
+        self._announce = announce
+        self._refresh_view = refresh_view
+
+    def _queued(self) -> None:
+        """After an action is in the outbox: show it and send it soon."""
+        self._refresh_view()
+        self.ctx.outbox_runner.wake()
+
+    def _tell(self, message: str, *, error: bool = False) -> None:
+        self.state.tell(message, error=error)
+        self._announce(message)
