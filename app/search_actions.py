@@ -55,10 +55,10 @@ class SearchActions:
     async def _search(self, text: str) -> None:
         query = text.strip()
         if not query:
-            self.state.show_search("", None)
+            self.state.show_search(None)
             return
         result = await asyncio.to_thread(self.ctx.search.search, query, RESULT_LIMIT)
         if self.state.drafts.search.strip() != query:
             return  # the person typed on while we searched
-        self.state.show_search(query, result)
+        self.state.show_search(result)
         self._announce(result_count_sentence(result))

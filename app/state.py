@@ -56,8 +56,7 @@ class AppState:
     show_not_eligible: bool = False
     confirm_sign_out: bool = False
     drafts: Drafts = field(default_factory=Drafts)
-    # Search: the query the results are for (the field may already hold more letters).
-    search_query: str = ""
+    # Search: the last results shown (their query is in them; the field may hold more letters).
     search_result: SearchResult | None = None
 
     def route_change(self, e: ft.RouteChangeEvent) -> None:
@@ -72,8 +71,8 @@ class AppState:
     def tell(self, message: str, *, error: bool = False) -> None:
         self.form_message, self.form_error = message, error
 
-    def show_search(self, query: str, result: SearchResult | None) -> None:
-        self.search_query, self.search_result = query, result
+    def show_search(self, result: SearchResult | None) -> None:
+        self.search_result = result
 
     def refresh_catalog(self, catalog: Catalog) -> None:
         self.districts = catalog.districts()

@@ -19,9 +19,6 @@ _TWO_LETTER_INITIALS = ("zh", "ch", "sh")
 _INITIAL_SWAPS = {"zh": "z", "z": "zh", "ch": "c", "c": "ch", "sh": "s", "s": "sh",
                   "n": "l", "l": "n", "f": "h", "h": "f"}  # fmt: skip
 _FINAL_SWAPS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
-# Window keys treat sounds that fuzzy matching confuses as one class, so the candidate filter
-# never drops a fuzzy match (z/zh, c/ch and s/sh already share their first letter).
-_CLASS = {"l": "n", "h": "f"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +30,6 @@ class CharReadings:
     fuzzy: tuple[str, ...]  # fuzzy-sound variants that are not also real readings
     initials: tuple[str, ...]  # what typing only the start of a reading looks like: c, zh, z
     fuzzy_initials: tuple[str, ...]  # the same with a fuzzy initial: l for n, zh for z
-    classes: frozenset[str]  # first-letter classes, for the candidate filter
     # Everything above as (spelling, cost, whole reading?) for the matcher's inner loop: one
     # tuple walk per character instead of four, cheapest first.
     steps: tuple[tuple[str, int, bool], ...]
@@ -42,10 +38,6 @@ class CharReadings:
 
 def initial_of(reading: str) -> str:
     return reading[:2] if reading[:2] in _TWO_LETTER_INITIALS else reading[:1]
-
-
-def sound_class(letter: str) -> str:
-    return _CLASS.get(letter, letter)
 
 
 def fuzzy_variants(reading: str) -> set[str]:
@@ -87,9 +79,6 @@ def readings_of(ch: str) -> CharReadings:
             if initial_of(r) in _INITIAL_SWAPS and _INITIAL_SWAPS[initial_of(r)] not in initials
         )
     )
-    classes = frozenset(sound_class(r[0]) for r in (*strict, *fuzzy)) | (
-        frozenset() if strict else frozenset({ch})
-    )
     steps = (
         *((r, 0, True) for r in strict),
         *((i, 0, False) for i in initials),
@@ -97,4 +86,4 @@ def readings_of(ch: str) -> CharReadings:
         *((i, 1, False) for i in fuzzy_initials),
     )
     first_letters = frozenset(step[0][0] for step in steps)
-    return CharReadings(ch, strict, fuzzy, initials, fuzzy_initials, classes, steps, first_letters)
+    return CharReadings(ch, strict, fuzzy, initials, fuzzy_initials, steps, first_letters)

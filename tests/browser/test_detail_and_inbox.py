@@ -15,36 +15,17 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from flet_page import REPO_ROOT, FletPage
+from test_sign_in_profile import DEV_CODE, server_get, sign_in
 
 from backend.core.config import Settings as BackendSettings
-from backend.demo_users import RESIDENT_PHONE
 from backend.embedded import EmbeddedBackend, free_port
 
 pytestmark = pytest.mark.browser
 
-DEV_CODE = "246810"
 CARD = "svc-disability-card-apply"
 PLAYER = Path(__file__).with_name("recording_player.py")
-
-
-def type_into(page: FletPage, identifier: str, text: str) -> None:
-    page.node(identifier).first.click()
-    page.page.wait_for_timeout(300)  # Flutter puts its <input> in place after the tap
-    page.page.keyboard.press("Control+A")
-    page.page.keyboard.type(text)
-
-
-def sign_in(page: FletPage) -> None:
-    page.wait_for("screen-login")
-    type_into(page, "login-phone", RESIDENT_PHONE)
-    page.activate("login-send-code")
-    page.wait_for_text("login-status", "138****")
-    type_into(page, "login-code", DEV_CODE)
-    page.activate("login-submit")
-    page.wait_for("screen-profile")
 
 
 def in_screen(page: FletPage, screen: str, identifier: str):
@@ -66,11 +47,7 @@ def ids_in(page: FletPage, screen: str, prefix: str) -> set[str]:
 
 
 def server_inbox(url: str) -> list[dict]:
-    token = httpx.post(
-        f"{url}/api/v1/auth/token", json={"phone": RESIDENT_PHONE, "code": DEV_CODE}
-    ).json()["access_token"]
-    response = httpx.get(f"{url}/api/v1/me/inbox", headers={"Authorization": f"Bearer {token}"})
-    return response.json()["items"]
+    return server_get(url, "/me/inbox")["items"]
 
 
 def wait_for_answer(url: str, item_id: int, answer: str, timeout_s: float = 30) -> None:

@@ -34,11 +34,16 @@ def sign_in(page: FletPage, phone: str = RESIDENT_PHONE) -> None:
     page.wait_for_announcement("已登录。欢迎您")
 
 
-def server_me(url: str) -> dict:
+def server_get(url: str, path: str) -> dict:
+    """What the server itself holds for the demo resident at ``path`` (e.g. "/me")."""
     token = httpx.post(
         f"{url}/api/v1/auth/token", json={"phone": RESIDENT_PHONE, "code": DEV_CODE}
     ).json()["access_token"]
-    return httpx.get(f"{url}/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()
+    return httpx.get(f"{url}/api/v1{path}", headers={"Authorization": f"Bearer {token}"}).json()
+
+
+def server_me(url: str) -> dict:
+    return server_get(url, "/me")
 
 
 def test_bad_phone_and_wrong_code_are_explained_in_words(browser, launcher):

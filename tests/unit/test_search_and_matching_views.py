@@ -95,7 +95,7 @@ def test_search_builds_for_any_result(catalog: Catalog, store: LocalStore, query
     state = AppState()
     state.common_services = catalog.common_services()
     if query:
-        state.show_search(query, CatalogSearch(store).search(query))
+        state.show_search(CatalogSearch(store).search(query))
     route, _ = resolve("/search")
 
     found = identifiers(search_view("/search", route, state, MagicMock()))

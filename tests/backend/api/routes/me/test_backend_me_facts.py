@@ -2,55 +2,27 @@
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from me_support import ME, auth
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from backend.core.clock import FakeClock
 from backend.core.config import Settings
-from backend.demo_users import RESIDENT_PHONE, VOLUNTEER_PHONE
+from backend.demo_users import (
+    RESIDENT_BIRTH_DATE,
+    RESIDENT_FACTS,
+    RESIDENT_PHONE,
+    VOLUNTEER_PHONE,
+)
 from backend.models import ActivityEntry, User, birth_date_from_id_number
 
-ME = "/api/v1/me"
-DEV_CODE = "135790"
-AUNT_FACTS = {
-    "hukou": "shanghai",
-    "birth_date": "1955-03-12",
-    "certificate": True,
-    "category": "physical",
-    "level": 2,
-    "low_income": None,
-    "employment": "retired",
-    "student": False,
-    "district": "310101",
-}
-
-
-@pytest.fixture
-def settings(db_url: str, seed_dir: Path) -> Settings:
-    return Settings(db_url=db_url, seed_dir=seed_dir, dev_login_code=DEV_CODE)
-
-
-@pytest.fixture
-def clock(app: FastAPI) -> FakeClock:
-    app.state.clock = FakeClock()
-    return app.state.clock
-
-
-def auth(client: TestClient, phone: str) -> dict[str, str]:
-    response = client.post("/api/v1/auth/token", json={"phone": phone, "code": DEV_CODE})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-@pytest.fixture
-def aunt(client: TestClient, clock: FakeClock) -> dict[str, str]:
-    return auth(client, RESIDENT_PHONE)
+# What /me shows for 张阿姨: her seeded facts, her birth date from the ID, low income unknown.
+AUNT_FACTS = {**RESIDENT_FACTS, "birth_date": RESIDENT_BIRTH_DATE, "low_income": None}
 
 
 def patch(client: TestClient, headers: dict[str, str], body: Any, version: int = 1) -> Any:

@@ -4,50 +4,20 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from me_support import DEV_CODE, ME, auth
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.core.clock import FakeClock
 from backend.core.config import DEFAULT_SEED_DIR, Settings
-from backend.demo_users import DEMO_USERS, RESIDENT_PHONE, VOLUNTEER_PHONE
+from backend.demo_users import DEMO_USERS, RESIDENT_PHONE
 from backend.idempotency import request_fingerprint
 from backend.models import IdempotencyRecord, InboxItem, User
-
-ME = "/api/v1/me"
-DEV_CODE = "135790"
-
-
-@pytest.fixture
-def settings(db_url: str, seed_dir: Path) -> Settings:
-    return Settings(db_url=db_url, seed_dir=seed_dir, dev_login_code=DEV_CODE)
-
-
-@pytest.fixture
-def clock(app: FastAPI) -> FakeClock:
-    app.state.clock = FakeClock()
-    return app.state.clock
-
-
-def auth(client: TestClient, phone: str) -> dict[str, str]:
-    response = client.post("/api/v1/auth/token", json={"phone": phone, "code": DEV_CODE})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-@pytest.fixture
-def aunt(client: TestClient, clock: FakeClock) -> dict[str, str]:
-    return auth(client, RESIDENT_PHONE)
-
-
-@pytest.fixture
-def volunteer(client: TestClient, clock: FakeClock) -> dict[str, str]:
-    return auth(client, VOLUNTEER_PHONE)
 
 
 def problem_code(response: Any) -> str:
