@@ -90,6 +90,7 @@ bench: install system-deps i18n-compile
 	$(PY) bench/startup.py
 	$(PY) bench/sync.py
 	$(PY) bench/search.py
+	$(PY) bench/trips.py
 
 # Per-screen accessibility table for every mode (also written to test-artifacts/a11y-report.md).
 a11y-report: install system-deps i18n-compile

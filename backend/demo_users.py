@@ -13,9 +13,14 @@ from sqlalchemy.orm import Session
 
 from backend.models import Benefit, InboxItem, Role, ServiceRecord, User, Visit
 from backend.seed import begin_write
+from backend.trips.models import Volunteer, VolunteerStatus, skills_mask
 
 RESIDENT_PHONE = "13800000001"
 VOLUNTEER_PHONE = "13800000002"
+STAFF_PHONE = "13800000009"
+VOLUNTEER_ID_NUMBER = "310104199001011233"  # passes the GB 11643 check
+# What databases seeded before the check existed hold for him (a wrong check digit).
+_OLD_VOLUNTEER_ID_NUMBER = "310104199001011234"
 
 RESIDENT_FACTS: dict[str, Any] = {  # 张阿姨's matching facts; tests match on them too
     "hukou": "shanghai",
@@ -112,7 +117,7 @@ DEMO_USERS: list[dict[str, Any]] = [
             "phone": VOLUNTEER_PHONE,
             "name": "李志愿",
             "roles": [Role.RESIDENT.value, Role.VOLUNTEER.value],
-            "id_number": "310104199001011234",
+            "id_number": VOLUNTEER_ID_NUMBER,
             "address": "上海市徐汇区示例路 8 号",
             "emergency_contact": None,
             "facts": {"hukou": "shanghai", "certificate": False},
@@ -128,33 +133,79 @@ DEMO_USERS: list[dict[str, Any]] = [
                 "created_at": _at(28),
             }
         ],
+        "volunteer": {
+            "real_name": "李志愿",
+            "id_number": VOLUNTEER_ID_NUMBER,
+            "phone": VOLUNTEER_PHONE,
+            "skills": ["sighted_guide", "wheelchair"],
+            "districts": ["310101", "310104", "310105"],
+            "availability": ["weekend", "weekday_evening"],
+            "status": VolunteerStatus.VERIFIED.value,
+            "created_at": _at(-90),
+            "verified_at": _at(-88),
+        },
+    },
+    {
+        "user": {
+            "phone": STAFF_PHONE,
+            "name": "王社工",
+            "roles": [Role.RESIDENT.value, Role.STAFF.value],
+            "id_number": None,
+            "address": None,
+            "emergency_contact": None,
+            "facts": {},
+        },
+        "service_records": [],
+        "visits": [],
+        "benefits": [],
+        "inbox": [],
     },
 ]
 
 
 def seed_demo_users(session: Session) -> int:
-    """Create the demo users and their records unless their phones exist; returns users added."""
+    """Create the demo users and their records unless their phones exist; returns users added.
+
+    Safe to run on every start: a demo user seeded by an earlier version gets what was added
+    since (李志愿's volunteer registration), and nothing else about existing users changes.
+    """
     begin_write(session)  # concurrent start-ups queue here instead of failing
     added = 0
     for demo in DEMO_USERS:
         fields = demo["user"]
-        if session.scalars(select(User.id).where(User.phone == fields["phone"])).first():
-            continue
-        user = User(**fields, version=1, example_data=True)
-        session.add(user)
-        session.flush()
-        for model, key in (
-            (ServiceRecord, "service_records"),
-            (Visit, "visits"),
-            (Benefit, "benefits"),
-            (InboxItem, "inbox"),
-        ):
-            for row in demo[key]:
-                session.add(model(**row, user_id=user.id, example_data=True))
-        added += 1
+        user = session.scalars(select(User).where(User.phone == fields["phone"])).one_or_none()
+        if user is None:
+            user = User(**fields, version=1, example_data=True)
+            session.add(user)
+            session.flush()
+            for model, key in (
+                (ServiceRecord, "service_records"),
+                (Visit, "visits"),
+                (Benefit, "benefits"),
+                (InboxItem, "inbox"),
+            ):
+                for row in demo[key]:
+                    session.add(model(**row, user_id=user.id, example_data=True))
+            added += 1
+        if "volunteer" in demo:
+            _ensure_volunteer(session, user, demo["volunteer"])
     try:
         session.commit()
     except IntegrityError:  # another process seeded them first
         session.rollback()
         return 0
     return added
+
+
+def _ensure_volunteer(session: Session, user: User, fields: dict[str, Any]) -> None:
+    """The demo volunteer's registration, unless he has one (his own, if he re-registered)."""
+    if session.get(Volunteer, user.id) is not None:
+        return
+    if user.example_data and user.id_number == _OLD_VOLUNTEER_ID_NUMBER:
+        user.id_number = fields["id_number"]  # the demo number fixed to pass the check
+    session.add(
+        Volunteer(
+            **fields, user_id=user.id, skills_mask=skills_mask(fields["skills"]), example_data=True
+        )
+    )
+    session.flush()

@@ -16,7 +16,10 @@ from backend.core.db import create_db_engine, create_session_factory
 from backend.core.problems import install_problems
 from backend.demo_users import seed_demo_users
 from backend.models import Base
+from backend.notify import models as _notify_models  # noqa: F401  (registers its table)
+from backend.notify.sms import build_sms_provider
 from backend.seed import seed_catalog
+from backend.trips import models as _trips_models  # noqa: F401  (registers its tables)
 
 API_V1 = "/api/v1"
 
@@ -53,6 +56,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
     app.state.engine = engine
     app.state.session_factory = session_factory
     app.state.clock = system_clock  # tests swap in a backend.core.clock.FakeClock
+    app.state.sms = build_sms_provider(settings)  # tests swap in a recorder
     install_problems(app)
     _document_optional_parameters_without_null(app)
     app.include_router(api_router, prefix=API_V1)

@@ -562,7 +562,19 @@ class InboxList(BaseModel):
 
 class ActivityPublic(_Row):
     id: int
-    action: Literal["profile_changed", "inbox_replied"]
+    action: Literal[
+        "profile_changed",
+        "inbox_replied",
+        "trip_requested",
+        "trip_claimed",
+        "trip_cancelled",
+        "trip_started",
+        "trip_completed",
+        "trip_released",
+        "trip_rated",
+        "volunteer_registered",
+        "volunteer_verified",
+    ]
     target: str | None
     request_key: str | None = Field(description="The Idempotency-Key the action was sent with.")
     acted_for_me_by: int | None = Field(description="Another user who acted for me, if any.")

@@ -76,6 +76,7 @@ _bearer = HTTPBearer(auto_error=False, description="Access token from POST /auth
 
 
 def get_current_user(
+    request: Request,
     session: SessionDep,
     clock: ClockDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -98,6 +99,13 @@ def get_current_user(
             "The access token is invalid or expired; refresh it or sign in again.",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
+    if request.method not in SAFE_METHODS:
+        # The lookup opened the request's write transaction, which holds SQLite's write lock.
+        # Give it back before this dependency's worker thread returns: the route runs in
+        # another one, and when every worker waits for the lock (many concurrent writes) the
+        # holder could never get a thread to finish in. The route's first query takes the lock
+        # again and reloads the user inside its own transaction.
+        session.rollback()
     return user
 
 

@@ -2,10 +2,13 @@
 
 from fastapi import APIRouter
 
-from backend.api.routes import auth, catalog, health, me
+from backend.api.routes import auth, catalog, health, me, notifications, trips, volunteers
 
 api_router = APIRouter()
 api_router.include_router(health.router)
 api_router.include_router(catalog.router)
 api_router.include_router(auth.router)
 api_router.include_router(me.router)
+api_router.include_router(notifications.router)
+api_router.include_router(trips.router)
+api_router.include_router(volunteers.router)

@@ -34,6 +34,18 @@ class Settings(BaseSettings):
     # settings with it set do not validate (the server will not start), and the token route
     # ignores it unless env is "dev".
     dev_login_code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    # Volunteer registrations verified at once; None means "in dev mode only" (production
+    # waits for staff: POST /volunteers/{user_id}/verify).
+    auto_verify_volunteers: bool | None = None
+    # Who sends text messages. "logging" only logs them: the one provider until a real SMS
+    # gateway is wired in (backend.notify.sms).
+    sms_provider: Literal["logging"] = "logging"
+
+    @property
+    def volunteers_auto_verified(self) -> bool:
+        if self.auto_verify_volunteers is None:
+            return self.env == "dev"
+        return self.auto_verify_volunteers
 
     @model_validator(mode="after")
     def _default_db_url(self) -> "Settings":

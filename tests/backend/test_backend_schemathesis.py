@@ -41,6 +41,12 @@ REFUSED_BY_DESIGN = {
     ("GET", "/catalog/changes"): ["400", "410"],
     # If-Match is checked, not just parsed: missing or malformed is 428, stale is 412.
     ("PATCH", "/me"): ["412", "428"],
+    # A start time must be 15 minutes to 30 days ahead of the server's clock (422
+    # trip_time_too_soon / too_far), and places must not be blank.
+    ("POST", "/trips"): ["422"],
+    # An ID number must pass the GB 11643 check digit and hold a real, past birth date; a name
+    # must not be blank.
+    ("POST", "/volunteers"): ["422"],
 }
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 

@@ -1,12 +1,8 @@
-"""What the /me route tests share besides fixtures: the dev sign-in code and signing in."""
+"""What the /me route tests share besides fixtures: their path, and signing in (shared with the
+other route tests through ``route_support``)."""
 
-from fastapi.testclient import TestClient
+from route_support import API, DEV_CODE, auth
 
-ME = "/api/v1/me"
-DEV_CODE = "135790"
+ME = f"{API}/me"
 
-
-def auth(client: TestClient, phone: str) -> dict[str, str]:
-    response = client.post("/api/v1/auth/token", json={"phone": phone, "code": DEV_CODE})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+__all__ = ["DEV_CODE", "ME", "auth"]

@@ -143,7 +143,7 @@ def test_demo_users_are_seeded_once(make_app: Callable[..., FastAPI], settings: 
     app = make_app(settings)
 
     with app.state.session_factory() as session:
-        assert session.scalar(select(func.count()).select_from(User)) == 2
+        assert session.scalar(select(func.count()).select_from(User)) == len(DEMO_USERS)
 
 
 def inbox_ids(client: TestClient, headers: dict[str, str]) -> list[int]:

@@ -1,0 +1,138 @@
+"""Creating notifications (in the caller's transaction) and the Chinese texts of their SMS.
+
+Only what a person must not miss while away from the app goes out as SMS too: a volunteer
+took the trip (with the code word), gave it back, the trip was cancelled, or nobody took it.
+"""
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from backend.notify.models import Notification, NotificationKind
+from backend.trips.models import Trip
+
+SHANGHAI = timezone(timedelta(hours=8))
+LIST_LIMIT = 100
+SMS_PREFIX = "【阳光申办】"
+
+_SMS_TEMPLATES: dict[NotificationKind, str] = {
+    NotificationKind.TRIP_CLAIMED: (
+        "志愿者{volunteer_name}已接单：{when} 从{from_place}到{to_place}，暗号“{code_word}”。"
+    ),
+    NotificationKind.TRIP_RELEASED: (
+        "志愿者无法陪同，已退回订单：{when} 从{from_place}到{to_place}，正在重新等待志愿者接单。"
+    ),
+    NotificationKind.TRIP_CANCELLED: "您接的出行已被取消：{when} 从{from_place}到{to_place}。",
+    NotificationKind.TRIP_EXPIRED: (
+        "很抱歉，{when} 从{from_place}到{to_place}的出行到出发时间仍无志愿者接单，已失效。"
+    ),
+}
+
+
+def spoken_time(at: datetime) -> str:
+    """Shanghai local time as an SMS says it: 11月23日 14:00."""
+    local = at.astimezone(SHANGHAI)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def sms_text(kind: NotificationKind, data: dict[str, Any], start_at: datetime) -> str | None:
+    """The SMS for a notification of ``kind``, or None if that kind is not texted."""
+    template = _SMS_TEMPLATES.get(kind)
+    if template is None:
+        return None
+    return SMS_PREFIX + template.format(when=spoken_time(start_at), **data)
+
+
+def trip_facts(trip: Trip) -> dict[str, Any]:
+    """When and where: what every trip notification repeats."""
+    return {
+        "start_at": trip.start_at.isoformat().replace("+00:00", "Z"),  # as TripPublic has it
+        "from_place": trip.from_place,
+        "to_place": trip.to_place,
+    }
+
+
+def notify_trip(
+    session: Session,
+    user_id: int,
+    kind: NotificationKind,
+    trip: Trip,
+    now: datetime,
+    *,
+    sms_phone: str | None,
+    **extra: Any,
+) -> Notification:
+    """A notification about ``trip``; texted to ``sms_phone`` if the kind is texted.
+
+    ``extra`` joins the trip's when-and-where in ``data`` (kinds about the volunteer carry only
+    ``volunteer_name``: the requester already knows the trip).
+    """
+    about_volunteer = kind in (NotificationKind.TRIP_STARTED, NotificationKind.TRIP_COMPLETED)
+    data = dict(extra) if about_volunteer else {**extra, **trip_facts(trip)}
+    text = sms_text(kind, data, trip.start_at) if sms_phone else None
+    return _add(session, user_id, kind, trip.id, data, now, sms_phone if text else None, text)
+
+
+def notify_user(session: Session, user_id: int, kind: NotificationKind, now: datetime) -> None:
+    """A notification about no trip (volunteer_verified)."""
+    _add(session, user_id, kind, None, {}, now, None, None)
+
+
+def _add(
+    session: Session,
+    user_id: int,
+    kind: NotificationKind,
+    trip_id: str | None,
+    data: dict[str, Any],
+    now: datetime,
+    sms_phone: str | None,
+    text: str | None,
+) -> Notification:
+    row = Notification(
+        user_id=user_id,
+        kind=kind.value,
+        trip_id=trip_id,
+        data=data,
+        created_at=now,
+        sms_phone=sms_phone,
+        sms_text=text,
+        sms_attempts=0,
+    )
+    session.add(row)
+    return row
+
+
+def list_for(session: Session, user_id: int) -> list[Notification]:
+    """My notifications, newest first."""
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.id.desc())
+            .limit(LIST_LIMIT)
+        )
+    )
+
+
+def mark_read(session: Session, user_id: int, up_to_id: int, now: datetime) -> int:
+    """Mark mine with id <= ``up_to_id`` read; returns how many of mine are still unread."""
+    session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.id <= up_to_id,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )

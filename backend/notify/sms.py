@@ -1,0 +1,116 @@
+"""Text messages: the gateway interface, the logging stand-in, and delivery after commit.
+
+A notification row carries its SMS (``sms_phone``, ``sms_text``) and is written in the same
+transaction as the change it reports, so a rolled-back request leaves nothing to send and an
+idempotent replay makes no new row. ``deliver_pending`` runs after the request (see
+``backend.api.housekeeping``) and sends what is committed and unsent. Each text is claimed by a
+conditional UPDATE before it is sent, so two requests finishing together never both send it.
+"""
+
+import logging
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.core.clock import Clock
+from backend.core.config import Settings
+from backend.core.security import mask_phone
+from backend.notify.models import Notification
+from backend.seed import begin_write
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5  # a text the gateway refused this often is logged and given up
+BATCH = 50
+
+
+class SmsProvider(Protocol):
+    """Sends one text; raises if the gateway did not accept it."""
+
+    def send(self, phone: str, text: str) -> None: ...
+
+
+class LoggingSmsProvider:
+    """Writes each text to the log instead of sending it: the provider until a real gateway is
+    configured (in production that is worth a warning, once)."""
+
+    def __init__(self, *, production: bool = False) -> None:
+        if production:
+            logger.warning("no SMS gateway is configured: text messages are only logged")
+
+    def send(self, phone: str, text: str) -> None:
+        logger.info("SMS to %s: %s", mask_phone(phone), text)
+
+
+def build_sms_provider(settings: Settings) -> SmsProvider:
+    """The provider ``settings.sms_provider`` names."""
+    if settings.sms_provider == "logging":
+        return LoggingSmsProvider(production=settings.env == "production")
+    raise ValueError(f"unknown SMS provider {settings.sms_provider!r}")  # pragma: no cover
+
+
+def _pending(session: Session, limit: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(Notification.id)
+            .where(
+                Notification.sms_phone.is_not(None),
+                Notification.sms_sent_at.is_(None),
+                Notification.sms_attempts < MAX_ATTEMPTS,
+            )
+            .order_by(Notification.id)
+            .limit(limit)
+        )
+    )
+
+
+def _claim(session: Session, notification_id: int, now: datetime) -> tuple[str, str] | None:
+    """Mark one text as sent (first caller wins); its (phone, text) if we won."""
+    claimed = session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.sms_sent_at.is_(None))
+        .values(sms_sent_at=now, sms_attempts=Notification.sms_attempts + 1)
+        .returning(Notification.sms_phone, Notification.sms_text)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if claimed is None or claimed[0] is None or claimed[1] is None:
+        return None
+    return claimed[0], claimed[1]
+
+
+def deliver_pending(sessions: sessionmaker[Session], sms: SmsProvider, clock: Clock) -> int:
+    """Send every committed, unsent text; returns how many were sent.
+
+    Reads first and takes the write lock only when something waits, so the requests that
+    have nothing to send (nearly all) never queue for it.
+    """
+    sent = 0
+    with sessions() as session:
+        while ids := _pending(session, BATCH):
+            begin_write(session)
+            claimed = [(n, c) for n in ids if (c := _claim(session, n, clock())) is not None]
+            session.commit()  # claimed before sending: a crash now loses a text, never repeats it
+            for notification_id, (phone, text) in claimed:
+                try:
+                    sms.send(phone, text)
+                    sent += 1
+                except Exception:
+                    logger.exception("SMS to %s failed; will retry", mask_phone(phone))
+                    _unclaim(session, notification_id)
+            session.rollback()  # end the read transaction, so the next round sees new rows
+            if len(ids) < BATCH:
+                break
+    return sent
+
+
+def _unclaim(session: Session, notification_id: int) -> None:
+    begin_write(session)
+    session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id)
+        .values(sms_sent_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()

@@ -1,0 +1,48 @@
+"""Open trips nobody claimed by their start time expire, and the requester is told (with SMS).
+
+Lazily: ``sweep`` runs at the start of every trips, volunteers and notifications request (see
+``backend.api.housekeeping``), so no timer thread is needed and a stopped server loses nothing.
+It only reads unless a trip is due, so GET requests do not queue for the write lock.
+"""
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.notify.models import NotificationKind
+from backend.notify.notifications import notify_trip
+from backend.seed import begin_write
+from backend.trips import crud
+from backend.trips.models import Trip
+
+
+def notify_expired(session: Session, trip: Trip, now: datetime) -> None:
+    notify_trip(
+        session,
+        trip.requester_id,
+        NotificationKind.TRIP_EXPIRED,
+        trip,
+        now,
+        sms_phone=trip.contact_phone,
+    )
+
+
+def expire_due_trips(session: Session, now: datetime) -> int:
+    """Expire the due trips in the caller's (write) transaction; returns how many."""
+    expired = crud.expire_due(session, now)
+    for trip_id in expired:
+        trip = crud.get_trip(session, trip_id)
+        assert trip is not None  # just updated in this transaction
+        notify_expired(session, trip, now)
+    return len(expired)
+
+
+def sweep(sessions: sessionmaker[Session], now: datetime) -> int:
+    """Expire what is due, in a transaction of its own; returns how many trips expired."""
+    with sessions() as session:
+        if not crud.any_due(session, now):
+            return 0
+        begin_write(session)
+        expired = expire_due_trips(session, now)
+        session.commit()
+        return expired

@@ -1,0 +1,46 @@
+"""Code words people can say to each other, and the SMS stand-in that only logs."""
+
+import logging
+
+import pytest
+from pypinyin import lazy_pinyin
+
+from backend.core.config import Settings
+from backend.main import create_app
+from backend.notify.sms import LoggingSmsProvider
+from backend.trips.code_words import WORDS, new_code_word
+
+
+def test_there_are_64_two_character_words_no_two_read_alike():
+    assert len(WORDS) == 64
+    assert all(len(word) == 2 for word in WORDS)
+    readings = {tuple(lazy_pinyin(word)) for word in WORDS}  # tones ignored
+    assert len(readings) == len(WORDS)
+
+
+def test_a_code_word_is_two_different_words_from_the_list():
+    pairs = [new_code_word().split(" ") for _ in range(200)]
+
+    assert all(len(pair) == 2 and pair[0] != pair[1] for pair in pairs)
+    assert {word for pair in pairs for word in pair} <= set(WORDS)
+    assert len({tuple(pair) for pair in pairs}) > 100, "chosen at random, not a fixed few"
+
+
+def test_the_logging_provider_logs_the_text_with_a_masked_phone(caplog: pytest.LogCaptureFixture):
+    with caplog.at_level(logging.INFO, logger="backend.notify.sms"):
+        LoggingSmsProvider().send("13800000001", "【阳光申办】测试")
+
+    assert caplog.messages == ["SMS to 138****0001: 【阳光申办】测试"]
+
+
+@pytest.mark.parametrize(("env", "warned"), [("production", True), ("dev", False)])
+def test_production_warns_once_that_no_sms_gateway_is_configured(
+    caplog: pytest.LogCaptureFixture, env: str, warned: bool
+):
+    with caplog.at_level(logging.WARNING, logger="backend.notify.sms"):
+        app = create_app(Settings(env=env, db_url="sqlite://", seed_dir=None))
+    app.state.engine.dispose()
+
+    warnings = [r.message for r in caplog.records if "no SMS gateway" in r.message]
+    assert len(warnings) == (1 if warned else 0)
+    assert isinstance(app.state.sms, LoggingSmsProvider)
