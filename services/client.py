@@ -1,4 +1,4 @@
-"""Wires the signed-in side of the client: account, outbox, personal data and the sender."""
+"""Wires the signed-in side of the client: account, outbox, personal data, trips and the sender."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from services.sync.outbox import Outbox
 from services.sync.sender import OutboxSender, RetryPolicy
 from services.sync.store import LocalStore
 from services.tokens import TokenStore
+from services.trips import TripActions
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class PersonalServices:
     outbox: Outbox
     personal: PersonalData
     sender: OutboxSender
+    trips: TripActions
 
 
 def build_personal_services(
@@ -28,5 +30,9 @@ def build_personal_services(
     outbox = Outbox(store)
     personal = PersonalData(store, outbox, account)
     return PersonalServices(
-        account, outbox, personal, OutboxSender(account, outbox, personal, policy)
+        account,
+        outbox,
+        personal,
+        OutboxSender(account, outbox, personal, policy),
+        TripActions(personal),
     )

@@ -12,19 +12,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.account import Account
-from services.errors import InputError, SignedOutError
+from services.errors import InputError, ProblemError, SignedOutError
 from services.sync.actions import ACTION_KINDS, INBOX_ANSWERS, INBOX_REPLY, PROFILE_EDIT
 from services.sync.outbox import Outbox
 from services.sync.store import OWNER_KEY, LocalStore, read_personal, read_snapshot, save_snapshot
+from services.sync.trip_actions import OPEN_TRIPS, VOLUNTEER
 from services.validation import clean_contact_changes, clean_fact_changes
 
-LISTS = {
+LISTS = {  # fetched on every refresh: {"items": [...]}
     "service_records": "/me/service-records",
     "visits": "/me/visits",
     "benefits": "/me/benefits",
     "inbox": "/me/inbox",
+    "trips": "/trips/mine",
+    "notifications": "/me/notifications",
 }
-SNAPSHOT_KEYS = ("me", *LISTS)
+LIST_KEYS = (*LISTS, OPEN_TRIPS)  # open_trips: only a verified volunteer's, else []
+SNAPSHOT_KEYS = ("me", VOLUNTEER, *LIST_KEYS)
+VERIFIED = "verified"
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,10 @@ class PersonalView:
     visits: list[dict[str, Any]] = field(default_factory=list)
     benefits: list[dict[str, Any]] = field(default_factory=list)
     inbox: list[dict[str, Any]] = field(default_factory=list)
+    trips: list[dict[str, Any]] = field(default_factory=list)  # my requests and volunteering
+    notifications: list[dict[str, Any]] = field(default_factory=list)
+    open_trips: list[dict[str, Any]] = field(default_factory=list)  # to claim; verified only
+    volunteer: dict[str, Any] | None = None  # my registration; None if not registered
     waiting: int = 0  # actions not sent yet
 
     @property
@@ -64,15 +73,25 @@ class PersonalData:
             ACTION_KINDS[item.kind].overlay(snapshots, item.payload)
         return PersonalView(
             me=snapshots.get("me"),
-            **{name: snapshots.get(name) or [] for name in LISTS},
+            volunteer=snapshots.get(VOLUNTEER),
+            **{name: snapshots.get(name) or [] for name in LIST_KEYS},
             waiting=len(waiting),
         )
 
     def refresh(self) -> None:
-        """Fetch the profile and every list; all replace their snapshots in one transaction."""
-        answers = {"me": self.account.call("GET", "/me").body}
+        """Fetch the profile and every list; all replace their snapshots in one transaction.
+
+        The volunteer registration is None when there is none (404); the open trips are fetched
+        only for a verified volunteer, and are [] when the server says they may not see them.
+        """
+        answers: dict[str, Any] = {"me": self.account.call("GET", "/me").body}
         for name, path in LISTS.items():
             answers[name] = self.account.call("GET", path).body["items"]
+        volunteer = answers[VOLUNTEER] = self._get("/volunteers/me", absent=404)
+        open_trips = None
+        if volunteer is not None and volunteer.get("status") == VERIFIED:
+            open_trips = self._get("/trips/open", absent=403)
+        answers[OPEN_TRIPS] = [] if open_trips is None else open_trips["items"]
         with self.store.transaction() as db:
             if read_personal(db, OWNER_KEY) is None:
                 return  # signed out while we were fetching: keep nothing
@@ -82,8 +101,20 @@ class PersonalData:
                 # the version it made; going back to our older copy would make the next edit
                 # build on a stale version and be refused as a conflict.
                 answers["me"] = stored
+            for key in LIST_KEYS:
+                # Same for a trip an action changed meanwhile: keep the newer of the two.
+                answers[key] = _keep_newer(read_snapshot(db, key), answers[key])
             for key, value in answers.items():
                 save_snapshot(db, key, value)
+
+    def _get(self, path: str, *, absent: int) -> Any:
+        """The answer's body, or None when the server answers with the status ``absent``."""
+        try:
+            return self.account.call("GET", path).body
+        except ProblemError as exc:
+            if exc.status == absent:
+                return None
+            raise
 
     # -- the person's actions: each is an outbox row, shown at once through the overlay ------
 
@@ -95,7 +126,7 @@ class PersonalData:
         changed = {k: v for k, v in cleaned.items() if me.get(k) != v}
         if not changed:
             raise InputError("profile", "nothing_changed")
-        return self._act(PROFILE_EDIT, {"changes": changed}, base_on_profile=True)
+        return self.act(PROFILE_EDIT, {"changes": changed}, base_on_profile=True)
 
     def edit_facts(self, changes: dict[str, Any]) -> str:
         """Queue a change of the matching facts (``None`` forgets one); shown at once.
@@ -111,14 +142,18 @@ class PersonalData:
         changed = {k: v for k, v in cleaned.items() if not _same(current.get(k), v)}
         if not changed:
             raise InputError("facts", "nothing_changed")
-        return self._act(PROFILE_EDIT, {"changes": {"facts": changed}}, base_on_profile=True)
+        return self.act(PROFILE_EDIT, {"changes": {"facts": changed}}, base_on_profile=True)
 
     def reply_inbox(self, item_id: int, answer: str, note: str | None = None) -> str:
         if answer not in INBOX_ANSWERS:
             raise ValueError(f"not an inbox answer: {answer}")
-        return self._act(INBOX_REPLY, {"item_id": item_id, "answer": answer, "note": note})
+        return self.act(INBOX_REPLY, {"item_id": item_id, "answer": answer, "note": note})
 
-    def _act(self, kind: str, payload: dict[str, Any], *, base_on_profile: bool = False) -> str:
+    def act(self, kind: str, payload: dict[str, Any], *, base_on_profile: bool = False) -> str:
+        """Queue an action of ``kind`` (``ACTION_KINDS``) for the signed-in person; its id.
+
+        Callers validate first; the view shows the action at once through its overlay.
+        """
         owner = self.account.owner()
         if owner is None:
             raise SignedOutError("not signed in")
@@ -132,6 +167,24 @@ class PersonalData:
                     raise SignedOutError("profile not loaded")
                 payload = {**payload, "base_version": me["version"]}
             return self.outbox.enqueue(db, owner, kind, payload)
+
+
+def _keep_newer(stored: Any, fetched: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``fetched``, but where ``stored`` holds a later version of an item (one an action's
+    answer stored after the fetch left), that one."""
+    newer = {
+        item["id"]: item
+        for item in stored or []
+        if isinstance(item, dict) and isinstance(item.get("version"), int)
+    }
+    return [
+        newer[item["id"]]
+        if item.get("id") in newer
+        and isinstance(item.get("version"), int)
+        and newer[item["id"]]["version"] > item["version"]
+        else item
+        for item in fetched
+    ]
 
 
 def _same(old: Any, new: Any) -> bool:

@@ -8,38 +8,20 @@ Each kind is three small functions over plain data:
 * ``settle``: store the server's answer as the new snapshot, in the transaction that marks the
   action done.
 
-New features add a kind here and register it in ``ACTION_KINDS``.
+New features add a kind (here, or in a module of their own such as ``trip_actions``) and
+register it in ``ACTION_KINDS``.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from services.api import ApiResponse
+from services.sync.action_kind import ActionKind, Request, Snapshots
 from services.sync.store import read_snapshot, save_snapshot
-
-Snapshots = dict[str, Any]  # "me", "inbox", ...: the server's last answers, by name
-
-
-@dataclass(frozen=True)
-class Request:
-    method: str
-    path: str
-    json: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ActionKind:
-    name: str
-    request: Callable[[dict[str, Any]], Request]
-    overlay: Callable[[Snapshots, dict[str, Any]], None]
-    settle: Callable[[sqlite3.Connection, dict[str, Any], ApiResponse], None]
-
+from services.sync.trip_actions import TRIP_ACTION_KINDS
 
 # -- profile: contact fields and matching facts, with If-Match ---------------------------------
 
@@ -118,5 +100,6 @@ ACTION_KINDS: dict[str, ActionKind] = {
     for kind in (
         ActionKind(PROFILE_EDIT, _profile_request, _profile_overlay, _profile_settle),
         ActionKind(INBOX_REPLY, _inbox_request, _inbox_overlay, _inbox_settle),
+        *TRIP_ACTION_KINDS,
     )
 }
