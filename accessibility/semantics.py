@@ -104,6 +104,7 @@ def text_input(
     hint: str | None = None,
     on_change: Handler | None = None,
     on_submit: Handler | None = None,
+    on_blur: Handler | None = None,
     keyboard_type: ft.KeyboardType | None = None,
 ) -> ft.Control:
     """A text field whose visible label is its accessible name; errors go in ``error``."""
@@ -114,6 +115,7 @@ def text_input(
         hint_text=hint,
         on_change=on_change,
         on_submit=on_submit,
+        on_blur=on_blur,
         keyboard_type=keyboard_type,
         text_size=scale.body,
         label_style=ft.TextStyle(size=scale.body),

@@ -99,6 +99,8 @@ class AccountActions:
         self.state.confirm_sign_out = False
         self.state.editing_contact = False
         self.state.drafts.contact = {}
+        self.state.drafts.trip = self.state.drafts.volunteer = None
+        self.state.notifications_seen = None  # the next person's waiting messages are not "new"
         self.refresh_view()
         self._go("/")
         self._announce(signed_out_sentence())

@@ -9,6 +9,7 @@ from app.account_actions import AccountActions
 from app.inbox_actions import InboxActions
 from app.matching_actions import MatchingActions
 from app.search_actions import SearchActions
+from app.trip_actions import TripActions
 from services.preferences import Preferences
 
 Navigate = Callable[[str], None]
@@ -23,3 +24,4 @@ class Actions:
     inbox: InboxActions
     search: SearchActions
     matching: MatchingActions
+    trips: TripActions

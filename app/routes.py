@@ -31,24 +31,10 @@ ROUTES: tuple[Route, ...] = (
     Route("/policy/{id}", "screen-policy", N_("Policy")),
     Route("/institution/{id}", "screen-institution", N_("Institution")),
     Route("/matching", "screen-matching", N_("What I can get")),
-    Route(
-        "/trips/new",
-        "screen-trip-new",
-        N_("Ask for a travel guide"),
-        N_("Requests for a volunteer guide are being built and cannot be sent yet."),
-    ),
-    Route(
-        "/trips",
-        "screen-trips",
-        N_("My trips"),
-        N_("Your guided trips will be listed here; this part is being built."),
-    ),
-    Route(
-        "/volunteer",
-        "screen-volunteer",
-        N_("Volunteers"),
-        N_("Volunteer registration and open trips are being built."),
-    ),
+    Route("/trips/new", "screen-trip-new", N_("Ask for a travel guide")),
+    Route("/trips", "screen-trips", N_("My trips")),
+    Route("/volunteer", "screen-volunteer", N_("Volunteers")),
+    Route("/notifications", "screen-notifications", N_("Messages")),
     Route(
         "/events",
         "screen-events",

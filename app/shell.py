@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import flet as ft
 
@@ -27,6 +28,8 @@ from app.messages import (
 )
 from app.search_actions import SearchActions
 from app.state import AppState, SyncStatus
+from app.trip_actions import TripActions
+from app.trip_messages import notification_sentence, trip_rejection_sentence
 from services.preferences import Preferences
 
 logger = logging.getLogger(__name__)
@@ -81,6 +84,12 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         elif not ctx.speaker.say("\n".join(texts)):
             announce(read_aloud_unavailable_sentence())
 
+    def speak(texts: list[str]) -> None:
+        """Say a confirmation with the app's own voice when read-aloud is on (else stay quiet:
+        the announcement already reached the screen reader)."""
+        if state.preferences.tts_enabled:
+            ctx.speaker.say("\n".join(texts))
+
     account = AccountActions(state, ctx, announce, go, page.run_task)
     inbox = InboxActions(state, ctx, announce, account.refresh_view)
     actions = Actions(
@@ -91,6 +100,7 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         inbox=inbox,
         search=SearchActions(state, ctx, announce, page.run_task),
         matching=MatchingActions(state, ctx, announce, account.refresh_view),
+        trips=TripActions(state, ctx, announce, account.refresh_view, go, speak),
     )
     # Failures after an utterance was queued (no audio device, player missing) arrive on the
     # speaker's worker thread; tell this session in words instead of staying silent.
@@ -165,6 +175,26 @@ async def follow_outbox(
         account.refresh_view()
         state.session_expired = snapshot.session_expired
         for rejection in snapshot.rejections:
-            await announcer.say(rejection_sentence(rejection))
+            await announcer.say(
+                trip_rejection_sentence(rejection) or rejection_sentence(rejection), urgent=True
+            )
+        for sentence in new_notification_sentences(state):
+            await announcer.say(sentence)
         if state.personal.waiting != before and state.signed_in:
             await announcer.say(waiting_sentence(state.personal.waiting))
+
+
+NEWEST_ANNOUNCED = 3  # after a long time offline, say the newest few, not a backlog
+
+
+def new_notification_sentences(state: AppState) -> list[str]:
+    """Sentences for notifications that arrived since the last look (none on the first one:
+    the unread count on the home screen covers what was already waiting)."""
+    items = state.personal.notifications
+    newest = max((int(item["id"]) for item in items), default=0)
+    seen, state.notifications_seen = state.notifications_seen, newest
+    if seen is None or not state.signed_in:
+        return []
+    fresh = [i for i in items if int(i["id"]) > seen and not i.get("read_at")]
+    now = datetime.now(UTC)
+    return [notification_sentence(i, now) for i in fresh[:NEWEST_ANNOUNCED]]

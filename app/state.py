@@ -7,6 +7,7 @@ from enum import StrEnum
 
 import flet as ft
 
+from app.trip_forms import OpenTripFilter, TripForm, VolunteerDraft
 from services.catalog import Catalog, District, ServiceItem
 from services.personal import PersonalView
 from services.preferences import Preferences
@@ -28,6 +29,9 @@ class Drafts:
         self.code = ""
         self.contact: dict[str, str] = {}
         self.search = ""
+        # Made with the person's defaults when the form is first shown; dropped once sent.
+        self.trip: TripForm | None = None
+        self.volunteer: VolunteerDraft | None = None
 
 
 @ft.observable
@@ -58,6 +62,14 @@ class AppState:
     drafts: Drafts = field(default_factory=Drafts)
     # Search: the last results shown (their query is in them; the field may hold more letters).
     search_result: SearchResult | None = None
+    # Trips and volunteering (DESIGN.md §3): a button that changes a form bumps the revision so
+    # the screen is drawn again from the drafts; ``confirming`` is "cancel:<id>" / "release:<id>".
+    form_revision: int = 0
+    confirming: str | None = None
+    changing_district: bool = False
+    open_filter: OpenTripFilter = field(default_factory=OpenTripFilter)
+    # The newest notification already announced (newer ones are said when they arrive).
+    notifications_seen: int | None = None
 
     def route_change(self, e: ft.RouteChangeEvent) -> None:
         self.route = e.route
@@ -67,6 +79,8 @@ class AppState:
         self.editing_facts = False
         self.show_not_eligible = False
         self.confirm_sign_out = False
+        self.confirming = None
+        self.changing_district = False
 
     def tell(self, message: str, *, error: bool = False) -> None:
         self.form_message, self.form_error = message, error

@@ -86,3 +86,34 @@ def notice(
         ),
         identifier=identifier,
     )
+
+
+def wrap(controls: list[ft.Control]) -> ft.Control:
+    """Controls side by side, flowing onto the next line when the screen is narrow."""
+    gap = current_look().scale.gap
+    return ft.Row(controls, wrap=True, spacing=gap, run_spacing=gap)
+
+
+def card(identifier: str, parts: list[ft.Control]) -> ft.Control:
+    """A bordered group a screen reader enters as one container (an inbox item, a trip).
+
+    Each text is its own semantics node: left alone, Flutter merges every plain text of the
+    group into the group's label, which a screen reader says before the heading, out of order.
+    """
+    look = current_look()
+    scale, palette = look.scale, look.palette
+    parts = [
+        ft.Semantics(container=True, content=p) if isinstance(p, ft.Text) else p for p in parts
+    ]
+    return ft.Semantics(
+        identifier=identifier,
+        container=True,
+        content=ft.Container(
+            content=ft.Column(
+                parts, spacing=scale.gap, horizontal_alignment=ft.CrossAxisAlignment.STRETCH
+            ),
+            padding=scale.padding,
+            border_radius=scale.radius,
+            border=ft.Border.all(palette.border_width, palette.outline),
+        ),
+    )

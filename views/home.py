@@ -12,7 +12,9 @@ from app.i18n import N_, _
 from app.inbox_messages import inbox_action_label, unread_count, unread_sentence
 from app.messages import sync_status_sentence
 from app.state import AppState, SyncStatus
-from views.chrome import notice, screen_view
+from app.trip_messages import messages_action_label, unread_messages_sentence
+from services.trips import unread_notifications
+from views.chrome import notice, screen_view, wrap
 
 # (identifier, label msgid, route, icon)
 QUICK_ACTIONS: tuple[tuple[str, str, str, ft.IconData], ...] = (
@@ -23,6 +25,7 @@ QUICK_ACTIONS: tuple[tuple[str, str, str, ft.IconData], ...] = (
     ("nav-volunteer", N_("Volunteers"), "/volunteer", ft.Icons.VOLUNTEER_ACTIVISM),
     ("nav-events", N_("Events"), "/events", ft.Icons.EVENT),
     ("inbox", N_("Policies for you"), "/inbox", ft.Icons.MARK_EMAIL_UNREAD),
+    ("nav-notifications", N_("Messages"), "/notifications", ft.Icons.NOTIFICATIONS),
     ("nav-profile", N_("My profile"), "/profile", ft.Icons.PERSON),
     ("nav-login", N_("Sign in"), "/login", ft.Icons.LOGIN),
     ("nav-settings", N_("Settings"), "/settings", ft.Icons.SETTINGS),
@@ -37,7 +40,7 @@ def home_view(state: AppState, actions: Actions) -> ft.View:
         _("Sunshine"),
         [
             sync_banner(state),
-            *filter(None, [waiting_banner(state), inbox_banner(state)]),
+            *filter(None, [waiting_banner(state), inbox_banner(state), messages_banner(state)]),
             heading(_("Quick actions"), level=2),
             wrap(
                 [
@@ -89,10 +92,25 @@ def inbox_banner(state: AppState) -> ft.Control | None:
     )
 
 
+def messages_banner(state: AppState) -> ft.Control | None:
+    """How many messages about trips are unread, in a live region."""
+    unread = len(unread_notifications(state.personal.notifications))
+    if not unread:
+        return None
+    return notice(
+        unread_messages_sentence(unread),
+        "notifications-unread",
+        warning=False,
+        icon=ft.Icons.NOTIFICATIONS_ACTIVE,
+    )
+
+
 def quick_label(state: AppState, identifier: str, label: str) -> str:
-    """A quick action's label; the inbox's says how many policies are new."""
+    """A quick action's label; the inbox's and messages' say how many are new."""
     if identifier == "inbox":
         return inbox_action_label(unread_count(state.personal))
+    if identifier == "nav-notifications":
+        return messages_action_label(len(unread_notifications(state.personal.notifications)))
     return _(label)
 
 
@@ -123,11 +141,6 @@ def districts(state: AppState, go: Navigate) -> ft.Control:
             for d in state.districts
         ]
     )
-
-
-def wrap(controls: list[ft.Control]) -> ft.Control:
-    gap = current_look().scale.gap
-    return ft.Row(controls, wrap=True, spacing=gap, run_spacing=gap)
 
 
 def _go(go: Navigate, route: str):

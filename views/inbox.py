@@ -11,7 +11,6 @@ from typing import Any
 import flet as ft
 
 from accessibility.semantics import action_button, body_text, heading
-from accessibility.theme import current_look
 from app.account_messages import waiting_sentence
 from app.actions import Actions
 from app.i18n import _, format_day
@@ -19,7 +18,7 @@ from app.inbox_messages import ANSWER_LABELS, answer_sentence
 from app.routes import Route
 from app.state import AppState
 from services.catalog import Catalog
-from views.chrome import notice, screen_view
+from views.chrome import card, notice, screen_view, wrap
 
 
 def inbox_view(
@@ -61,8 +60,6 @@ def inbox_view(
 
 def inbox_item(item: dict[str, Any], catalog: Catalog, actions: Actions) -> ft.Control:
     """One pushed policy: what it says, a link to its service, the answer and how to change it."""
-    look = current_look()
-    scale, palette = look.scale, look.palette
     item_id = item["id"]
     parts: list[ft.Control] = [
         heading(str(item.get("title") or ""), level=2),
@@ -85,7 +82,7 @@ def inbox_item(item: dict[str, Any], catalog: Catalog, actions: Actions) -> ft.C
     answer = item.get("answer")
     parts.append(body_text(answer_sentence(answer), weight=ft.FontWeight.W_600))
     parts.append(
-        ft.Row(
+        wrap(
             [
                 action_button(
                     _(label),
@@ -94,21 +91,7 @@ def inbox_item(item: dict[str, Any], catalog: Catalog, actions: Actions) -> ft.C
                     primary=choice == answer,
                 )
                 for choice, label in ANSWER_LABELS.items()
-            ],
-            wrap=True,
-            spacing=scale.gap,
-            run_spacing=scale.gap,
+            ]
         )
     )
-    return ft.Semantics(
-        identifier=f"inbox-item-{item_id}",
-        container=True,
-        content=ft.Container(
-            content=ft.Column(
-                parts, spacing=scale.gap, horizontal_alignment=ft.CrossAxisAlignment.STRETCH
-            ),
-            padding=scale.padding,
-            border_radius=scale.radius,
-            border=ft.Border.all(palette.border_width, palette.outline),
-        ),
-    )
+    return card(f"inbox-item-{item_id}", parts)

@@ -17,6 +17,7 @@ from views.inbox import inbox_view
 from views.institution import institution_view
 from views.login import login_view
 from views.matching import matching_view
+from views.notifications import notifications_view
 from views.pending import pending_view
 from views.policy import policy_view
 from views.profile import profile_view
@@ -24,6 +25,9 @@ from views.search import search_view
 from views.service import service_view
 from views.settings import settings_view
 from views.splash import splash_view
+from views.trip_new import trip_new_view
+from views.trips import trips_view
+from views.volunteer import volunteer_view
 
 
 def render_screens(state: AppState, ctx: AppContext, actions: Actions) -> list[ft.View]:
@@ -48,6 +52,14 @@ def render_screens(state: AppState, ctx: AppContext, actions: Actions) -> list[f
         screen = inbox_view(path, route, state, ctx.catalog, actions)
     elif route.identifier == "screen-district":
         screen = district_view(path, route, params["code"], ctx.catalog, actions)
+    elif route.identifier == "screen-trip-new":
+        screen = trip_new_view(path, route, state, actions)
+    elif route.identifier == "screen-trips":
+        screen = trips_view(path, route, state, actions)
+    elif route.identifier == "screen-volunteer":
+        screen = volunteer_view(path, route, state, actions)
+    elif route.identifier == "screen-notifications":
+        screen = notifications_view(path, route, state, actions)
     elif route.identifier == "screen-settings":
         screen = settings_view(path, route, state, actions)
     elif route.identifier == "screen-login":
