@@ -17,14 +17,13 @@ from app.trip_messages import notification_sentence
 from services.trips import unread_notifications
 from views.chrome import card, screen_view
 from views.trip_parts import now
-from views.trips import signed_out_controls, status_notices
+from views.trips import account_gate, status_notices
 
 
 def notifications_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.View:
-    title = _(route.title)
-    if not state.signed_in and state.personal.me is None:
-        controls = signed_out_controls(_("Sign in to see messages about your trips."), actions)
-        return screen_view(path, route.identifier, title, controls, actions)
+    gate = account_gate(path, route, state, actions, _("Sign in to see messages about your trips."))
+    if gate is not None:
+        return gate
 
     items = state.personal.notifications
     unread = unread_notifications(items)
@@ -54,4 +53,4 @@ def notifications_view(path: str, route: Route, state: AppState, actions: Action
                 ],
             )
         )
-    return screen_view(path, route.identifier, title, controls, actions)
+    return screen_view(path, route.identifier, _(route.title), controls, actions)

@@ -20,29 +20,26 @@ from app.state import AppState
 from app.trip_forms import DAYS_OFFERED, TripForm
 from app.trip_messages import NEED_LABELS, day_name, when_words
 from services.trips import recent_places
-from views.chrome import notice, screen_view, wrap
+from views.chrome import screen_view, wrap
 from views.trip_parts import choice_buttons, now, toggles, translated
-from views.trips import signed_out_controls
+from views.trips import account_gate, status_notices
 
 PLACES_OFFERED = 5
 
 
 def trip_new_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.View:
-    title = _(route.title)
-    if not state.signed_in:
-        controls = signed_out_controls(
-            _(
-                "Sign in to ask for a volunteer who will walk with you. We tell you when one "
-                "takes your request."
-            ),
-            actions,
-        )
-        return screen_view(path, route.identifier, title, controls, actions)
-    if state.personal.me is None:
-        return screen_view(
-            path, route.identifier, title, [body_text(_("Loading your profile…"))], actions
-        )
-
+    gate = account_gate(
+        path,
+        route,
+        state,
+        actions,
+        _(
+            "Sign in to ask for a volunteer who will walk with you. We tell you when one "
+            "takes your request."
+        ),
+    )
+    if gate is not None:
+        return gate
     trips = actions.trips
     form = trips.request_form()
     places = offered_places(state)
@@ -74,8 +71,7 @@ def trip_new_view(path: str, route: Route, state: AppState, actions: Actions) ->
             on_change=lambda e: trips.type_into("notes", e.control.value or ""),
         ),
     ]
-    if state.form_message:
-        controls.append(notice(state.form_message, "trip-status", warning=state.form_error))
+    controls += status_notices(state, "trip-status", actions)
     controls.append(
         action_button(
             _("Send the request"),
@@ -85,7 +81,7 @@ def trip_new_view(path: str, route: Route, state: AppState, actions: Actions) ->
             primary=True,
         )
     )
-    return screen_view(path, route.identifier, title, controls, actions, back_to="/trips")
+    return screen_view(path, route.identifier, _(route.title), controls, actions, back_to="/trips")
 
 
 def offered_places(state: AppState) -> list[str]:

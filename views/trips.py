@@ -20,11 +20,21 @@ from views.chrome import notice, screen_view
 from views.trip_parts import ACTIVE_STATES, by_start, trip_card
 
 
-def signed_out_controls(sentence: str, actions: Actions) -> list[ft.Control]:
-    return [
-        body_text(sentence),
-        action_button(_("Sign in"), "nav-login", lambda _e: actions.go("/login"), primary=True),
-    ]
+def account_gate(
+    path: str, route: Route, state: AppState, actions: Actions, signed_out: str
+) -> ft.View | None:
+    """The screen for someone signed out (``signed_out`` says why to sign in), or while their
+    profile loads; None once their data is here (an expired sign-in still shows it)."""
+    if not state.signed_in and state.personal.me is None:
+        controls = [
+            body_text(signed_out),
+            action_button(_("Sign in"), "nav-login", lambda _e: actions.go("/login"), primary=True),
+        ]
+        return screen_view(path, route.identifier, _(route.title), controls, actions)
+    if state.personal.me is None:
+        controls = [body_text(_("Loading your profile…"))]
+        return screen_view(path, route.identifier, _(route.title), controls, actions)
+    return None
 
 
 def status_notices(state: AppState, identifier: str, actions: Actions) -> list[ft.Control]:
@@ -49,12 +59,15 @@ def status_notices(state: AppState, identifier: str, actions: Actions) -> list[f
 
 
 def trips_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.View:
-    title = _(route.title)
-    if not state.signed_in and state.personal.me is None:
-        controls = signed_out_controls(
-            _("Sign in to ask for a volunteer guide and to see your trips."), actions
-        )
-        return screen_view(path, route.identifier, title, controls, actions)
+    gate = account_gate(
+        path,
+        route,
+        state,
+        actions,
+        _("Sign in to ask for a volunteer guide and to see your trips."),
+    )
+    if gate is not None:
+        return gate
 
     mine = my_requests(state.personal.trips)
     coming = by_start(t for t in mine if t.get("state") in ACTIVE_STATES)
@@ -76,4 +89,4 @@ def trips_view(path: str, route: Route, state: AppState, actions: Actions) -> ft
     if past:
         controls.append(heading(_("Earlier trips"), level=2))
         controls += [trip_card(trip, state, actions) for trip in past]
-    return screen_view(path, route.identifier, title, controls, actions)
+    return screen_view(path, route.identifier, _(route.title), controls, actions)

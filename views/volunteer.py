@@ -34,7 +34,7 @@ from views.trip_parts import (
     translated,
     trip_card,
 )
-from views.trips import signed_out_controls, status_notices
+from views.trips import account_gate, status_notices
 
 # (value, label msgid) of the time filter; "all" has no limit
 WITHIN_DAYS = (
@@ -45,21 +45,18 @@ WITHIN_DAYS = (
 
 
 def volunteer_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.View:
-    title = _(route.title)
-    if not state.signed_in and state.personal.me is None:
-        controls = signed_out_controls(
-            _(
-                "Volunteers walk with blind residents to where they need to go. Sign in to "
-                "register or to take trips."
-            ),
-            actions,
-        )
-        return screen_view(path, route.identifier, title, controls, actions)
-    if state.personal.me is None:
-        return screen_view(
-            path, route.identifier, title, [body_text(_("Loading your profile…"))], actions
-        )
-
+    gate = account_gate(
+        path,
+        route,
+        state,
+        actions,
+        _(
+            "Volunteers walk with blind residents to where they need to go. Sign in to "
+            "register or to take trips."
+        ),
+    )
+    if gate is not None:
+        return gate
     controls = status_notices(state, "volunteer-status", actions)
     volunteer = state.personal.volunteer
     if volunteer is None:
@@ -70,7 +67,7 @@ def volunteer_view(path: str, route: Route, state: AppState, actions: Actions) -
         controls.append(body_text(volunteer_status_sentence("verified")))
         controls += my_trips_section(state, actions)
         controls += open_trips_section(state, volunteer, actions)
-    return screen_view(path, route.identifier, title, controls, actions)
+    return screen_view(path, route.identifier, _(route.title), controls, actions)
 
 
 def registration_form(state: AppState, actions: Actions) -> list[ft.Control]:

@@ -99,6 +99,8 @@ def test_signed_out_screens_offer_sign_in(view: Any, path: str) -> None:
     found = build(view, path, AppState())
     assert "nav-login" in found
     assert resolve(path)[0].identifier in found
+    loading = build(view, path, AppState(signed_in=True))  # signed in, profile not here yet
+    assert resolve(path)[0].identifier in loading and "nav-login" not in loading
 
 
 @pytest.mark.parametrize("trip_state", STATES)
