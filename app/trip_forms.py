@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from services.trip_time import SHANGHAI, default_start
+from services.errors import InputError
+from services.trip_time import SHANGHAI, default_start, parse_clock
 from services.trips import TripDraft, VolunteerForm
 
 DAYS_OFFERED = 7  # day buttons: today and the six days after it
@@ -56,9 +57,9 @@ class TripForm:
     def shift_time(self, step: timedelta, fallback: datetime) -> None:
         """Move the time by ``step``, crossing midnight into the next or previous day."""
         try:
-            hours, minutes = (int(part) for part in self.time_text.split(":"))
+            hours, minutes = parse_clock(self.time_text)  # read as the request will read it
             current = datetime(self.day.year, self.day.month, self.day.day, hours, minutes)
-        except ValueError:  # unreadable text: start from the default instead
+        except InputError:  # unreadable text: start from the default instead
             current = fallback.astimezone(SHANGHAI).replace(tzinfo=None)
         moved = current + step
         self.day, self.time_text = moved.date(), moved.strftime("%H:%M")

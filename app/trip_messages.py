@@ -172,21 +172,16 @@ def rating_sentence(trip: Mapping[str, Any]) -> str | None:
     return None
 
 
-def trip_sentences(trip: Mapping[str, Any], now: datetime) -> list[str]:
-    """Everything about one trip, in the order it is read."""
-    role = trip.get("my_role")
-    who = volunteer_sentence(trip) if role == "resident" else resident_sentence(trip)
+def who_sentence(trip: Mapping[str, Any]) -> str | None:
+    """The other person on the trip: the volunteer for the resident, and the other way round."""
+    if trip.get("my_role") == "volunteer":
+        return resident_sentence(trip)
+    return volunteer_sentence(trip)
+
+
+def notes_sentence(trip: Mapping[str, Any]) -> str | None:
     notes = trip.get("notes")
-    lines = [
-        trip_title(trip, now),
-        state_sentence(trip),
-        needs_sentence(trip),
-        who,
-        code_word_sentence(trip),
-        _("Notes: {notes}").format(notes=notes) if notes else None,
-        rating_sentence(trip),
-    ]
-    return [line for line in lines if line]
+    return _("Notes: {notes}").format(notes=notes) if notes else None
 
 
 def open_trip_sentence(trip: Mapping[str, Any], now: datetime, districts: Mapping[str, str]) -> str:

@@ -64,6 +64,11 @@ class StoredResponse:
     headers: dict[str, str]
 
 
+def user_scope(user_id: int) -> str:
+    """The scope a signed-in user's keys live in: theirs alone, whatever route they call."""
+    return f"user:{user_id}"
+
+
 def request_fingerprint(method: str, path: str, body: bytes, if_match: str | None) -> str:
     """sha256 over what makes two requests "the same"; JSON bodies compare by value."""
     try:

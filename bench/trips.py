@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import threading
-import time
-import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,9 +30,16 @@ sys.path.insert(0, str(ROOT))
 
 from backend.core.config import Settings  # noqa: E402
 from backend.embedded import EmbeddedBackend  # noqa: E402
+from bench.claim_race import (  # noqa: E402
+    ClaimResult,
+    claim_all_at_once,
+    publish_trip,
+    signed_in,
+    timed_claim,
+    verified_volunteer,
+)
 
 DEV_CODE = "246810"
-API = "/api/v1"
 VOLUNTEERS = 50
 ROUNDS = 20
 SOLO_PER_ROUND = 3  # uncontended claims timed after each contended round
@@ -43,77 +47,16 @@ RESIDENT_PHONE = "13800000001"  # the demo resident
 TIMEOUT = 60.0
 
 
-def signed_in(url: str, phone: str) -> httpx.Client:
-    client = httpx.Client(base_url=url, timeout=TIMEOUT)
-    response = client.post(f"{API}/auth/token", json={"phone": phone, "code": DEV_CODE})
-    response.raise_for_status()
-    client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
-    return client
-
-
-def volunteer(url: str, n: int) -> httpx.Client:
-    phone = f"1370000{n:04d}"
-    client = signed_in(url, phone)
-    response = client.post(
-        f"{API}/volunteers",
-        json={
-            "real_name": f"志愿者{n}",
-            "id_number": "11010519491231002X",
-            "phone": phone,
-            "skills": ["sighted_guide"],
-            "districts": ["310101"],
-            "availability": ["weekend"],
-        },
-    )
-    assert response.status_code == 201 and response.json()["status"] == "verified", response.text
-    return client
-
-
 def publish(resident: httpx.Client, n: int) -> str:
     start = datetime.now(UTC) + timedelta(hours=2, minutes=n)
-    response = resident.post(
-        f"{API}/trips",
-        json={
-            "from_place": f"基准起点 {n}",
-            "to_place": "瑞金医院",
-            "start_at": start.isoformat(),
-            "district": "310101",
-            "needs": ["sighted_guide"],
-            "contact_phone": RESIDENT_PHONE,
-        },
-    )
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
+    return publish_trip(resident, start, from_place=f"基准起点 {n}", phone=RESIDENT_PHONE)
 
 
-def timed_claim(client: httpx.Client, trip_id: str) -> tuple[int, str, float]:
-    """(status, problem code or "", seconds) of one claim."""
-    headers = {"Idempotency-Key": str(uuid.uuid4())}
-    started = time.perf_counter()
-    response = client.post(f"{API}/trips/{trip_id}/claim", headers=headers)
-    seconds = time.perf_counter() - started
-    code = response.json().get("code", "") if response.status_code != 200 else ""
-    return response.status_code, code, seconds
-
-
-def contended_round(volunteers: list[httpx.Client], trip_id: str) -> list[tuple[int, str, float]]:
-    barrier = threading.Barrier(len(volunteers))
-    results: list[tuple[int, str, float] | None] = [None] * len(volunteers)
-
-    def run(n: int) -> None:
-        barrier.wait()
-        results[n] = timed_claim(volunteers[n], trip_id)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(volunteers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert all(r is not None for r in results)
-    done = [r for r in results if r is not None]
-    outcomes = Counter((status, code) for status, code, _ in done)
+def contended_round(volunteers: list[httpx.Client], trip_id: str) -> list[ClaimResult]:
+    results = claim_all_at_once(volunteers, trip_id)
+    outcomes = Counter((r.status, r.body.get("code", "")) for r in results)
     assert outcomes == {(200, ""): 1, (409, "trip_taken"): len(volunteers) - 1}, outcomes
-    return done
+    return results
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -135,10 +78,11 @@ def main() -> None:
             data_dir=Path(tmp), dev_login_code=DEV_CODE, auto_verify_volunteers=True
         )
         with EmbeddedBackend(settings) as backend:
-            resident = signed_in(backend.url, RESIDENT_PHONE)
-            volunteers = [volunteer(backend.url, n) for n in range(VOLUNTEERS)]
-            for client in volunteers:  # connections open before the first round
-                client.get(f"{API}/health").raise_for_status()
+            resident = signed_in(backend.url, RESIDENT_PHONE, code=DEV_CODE, timeout=TIMEOUT)
+            volunteers = [
+                verified_volunteer(backend.url, n, code=DEV_CODE, timeout=TIMEOUT)
+                for n in range(VOLUNTEERS)
+            ]
             winners: list[float] = []
             losers: list[float] = []
             solo: list[float] = []
@@ -146,16 +90,14 @@ def main() -> None:
             for round_ in range(ROUNDS):
                 trip_id = publish(resident, published)
                 published += 1
-                for status, _code, seconds in contended_round(volunteers, trip_id):
-                    (winners if status == 200 else losers).append(seconds)
+                for result in contended_round(volunteers, trip_id):
+                    (winners if result.status == 200 else losers).append(result.seconds)
                 for k in range(SOLO_PER_ROUND):
                     trip_id = publish(resident, published)
                     published += 1
-                    status, code, seconds = timed_claim(
-                        volunteers[(round_ + k) % VOLUNTEERS], trip_id
-                    )
-                    assert status == 200, code
-                    solo.append(seconds)
+                    result = timed_claim(volunteers[(round_ + k) % VOLUNTEERS], trip_id)
+                    assert result.status == 200, result.body
+                    solo.append(result.seconds)
             for client in [resident, *volunteers]:
                 client.close()
 

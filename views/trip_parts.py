@@ -23,12 +23,12 @@ from app.trip_messages import (
     confirm_cancel_sentence,
     confirm_release_sentence,
     needs_sentence,
+    notes_sentence,
     rating_sentence,
-    resident_sentence,
     star_label,
     state_sentence,
     trip_title,
-    volunteer_sentence,
+    who_sentence,
 )
 from views.chrome import card, notice, wrap
 
@@ -193,22 +193,19 @@ def volunteer_buttons(trip: dict[str, Any], state: AppState, actions: Actions) -
 
 def trip_card(trip: dict[str, Any], state: AppState, actions: Actions) -> ft.Control:
     """One trip of mine, as the person who asked or as its volunteer."""
-    as_volunteer = trip.get("my_role") == "volunteer"
-    who = resident_sentence(trip) if as_volunteer else volunteer_sentence(trip)
     parts: list[ft.Control] = [
         heading(trip_title(trip, now()), level=2),
         body_text(state_sentence(trip), weight=ft.FontWeight.W_600),
         body_text(needs_sentence(trip)),
     ]
+    who = who_sentence(trip)
     if who:
         parts.append(body_text(who))
     parts += code_word_block(trip, actions)
-    if trip.get("notes"):
-        parts.append(body_text(_("Notes: {notes}").format(notes=trip["notes"])))
-    rated = rating_sentence(trip)
-    if rated:
-        parts.append(body_text(rated))
-    buttons = volunteer_buttons if as_volunteer else resident_buttons
+    for line in (notes_sentence(trip), rating_sentence(trip)):
+        if line:
+            parts.append(body_text(line))
+    buttons = volunteer_buttons if trip.get("my_role") == "volunteer" else resident_buttons
     parts += buttons(trip, state, actions)
     return card(f"trip-{trip['id']}", parts)
 

@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
+from backend.core.clock import FakeClock
 from backend.core.config import Settings
 from backend.main import create_app
 
@@ -86,6 +87,13 @@ def make_app() -> Iterator[Callable[..., FastAPI]]:
 @pytest.fixture
 def app(make_app: Callable[..., FastAPI], settings: Settings) -> FastAPI:
     return make_app(settings)
+
+
+@pytest.fixture
+def clock(app: FastAPI) -> FakeClock:
+    """The app's clock, frozen: tests move time with ``clock.advance(...)``."""
+    app.state.clock = FakeClock()
+    return app.state.clock
 
 
 @pytest.fixture

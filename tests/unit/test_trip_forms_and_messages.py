@@ -15,11 +15,16 @@ from app.trip_messages import (
     KIND_SUBJECTS,
     PROBLEM_SENTENCES,
     code_word_sentence,
+    needs_sentence,
+    notes_sentence,
     notification_sentence,
+    rating_sentence,
+    state_sentence,
     trip_input_sentence,
     trip_rejection_sentence,
-    trip_sentences,
+    trip_title,
     when_words,
+    who_sentence,
 )
 from services.errors import InputError
 from services.personal import PersonalView
@@ -53,6 +58,9 @@ def test_time_steps_cross_midnight_and_recover_from_unreadable_text() -> None:
     assert (form.day, form.time_text) == (date(2026, 11, 23), "00:15")
     form.shift_time(timedelta(minutes=-30), NOW)
     assert (form.day, form.time_text) == (date(2026, 11, 22), "23:45")
+    form.time_text = "14点30"  # any form the request accepts
+    form.shift_time(timedelta(minutes=30), NOW)
+    assert (form.day, form.time_text) == (date(2026, 11, 22), "15:00")
     form.time_text = "half past two"
     form.shift_time(timedelta(minutes=30), NOW)
     assert (form.day, form.time_text) == (date(2026, 11, 22), "10:45")  # from "now"
@@ -91,9 +99,21 @@ def claimed_trip(role: str) -> dict:
     }
 
 
+def said(trip: dict) -> list[str | None]:
+    """The lines of a trip's card, in the order the card reads them (views.trip_parts)."""
+    return [
+        trip_title(trip, NOW),
+        state_sentence(trip),
+        needs_sentence(trip),
+        who_sentence(trip),
+        code_word_sentence(trip),
+        notes_sentence(trip),
+        rating_sentence(trip),
+    ]
+
+
 def test_the_resident_hears_when_where_who_and_the_code_word() -> None:
-    said = trip_sentences(claimed_trip("resident"), NOW)
-    assert said == [
+    assert said(claimed_trip("resident")) == [
         "Tomorrow (Mon, Nov 23) 2:30 PM, from Home to Ruijin Hospital",
         "State: A volunteer has taken it.",
         "Needs: sighted guide and wheelchair help.",
@@ -101,13 +121,14 @@ def test_the_resident_hears_when_where_who_and_the_code_word() -> None:
         "Code word: moon teacup. Your volunteer will say it when you meet. Go only with "
         "someone who says it.",
         "Notes: north gate",
+        None,  # not completed: nothing to rate yet
     ]
 
 
 def test_the_volunteer_hears_whom_they_guide_and_to_say_the_word() -> None:
-    said = trip_sentences(claimed_trip("volunteer"), NOW)
-    assert "You are guiding Zhang; contact phone 13800000001." in said
-    assert any(s.startswith("Code word: moon teacup. Say it") for s in said)
+    lines = said(claimed_trip("volunteer"))
+    assert "You are guiding Zhang; contact phone 13800000001." in lines
+    assert any(s and s.startswith("Code word: moon teacup. Say it") for s in lines)
 
 
 def test_a_claim_not_confirmed_yet_says_the_word_comes_later() -> None:
@@ -115,7 +136,7 @@ def test_a_claim_not_confirmed_yet_says_the_word_comes_later() -> None:
     assert code_word_sentence(trip) == (
         "The code word appears once the server confirms your claim."
     )
-    assert trip_sentences(trip, NOW)[1].endswith("not sent to the server yet.")
+    assert state_sentence(trip).endswith("not sent to the server yet.")
 
 
 def test_a_lost_race_is_said_plainly_and_every_refusal_has_a_sentence() -> None:

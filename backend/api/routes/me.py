@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from backend import crud
 from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDep
 from backend.core.problems import ProblemError, problem_responses
-from backend.idempotency import run_idempotent
+from backend.idempotency import run_idempotent, user_scope
 from backend.models import (
     ActivityList,
     ActivityPublic,
@@ -38,10 +38,6 @@ _ETAG = re.compile(r'(?:W/)?"(\d{1,18})"')
 
 def etag(user: User) -> str:
     return f'"{user.version}"'
-
-
-def _scope(user: User) -> str:
-    return f"user:{user.id}"
 
 
 def _me_response(user: User) -> JSONResponse:
@@ -121,7 +117,7 @@ def patch_me(
         session.flush()
         return _me_response(user)
 
-    return run_idempotent(session, idem, _scope(user), clock(), effect)
+    return run_idempotent(session, idem, user_scope(user.id), clock(), effect)
 
 
 @router.get(
@@ -210,4 +206,4 @@ def reply_inbox(
         session.flush()
         return JSONResponse(InboxItemPublic.model_validate(item).model_dump(mode="json"))
 
-    return run_idempotent(session, idem, _scope(user), now, effect)
+    return run_idempotent(session, idem, user_scope(user.id), now, effect)

@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse
 from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDep
 from backend.api.housekeeping import HOUSEKEEPING
 from backend.core.problems import problem_responses
-from backend.idempotency import run_idempotent
+from backend.idempotency import run_idempotent, user_scope
 from backend.notify import notifications
 from backend.notify.models import (
     NotificationList,
@@ -50,4 +50,4 @@ def mark_notifications_read(
         unread = notifications.mark_read(session, user.id, body.up_to_id, now)
         return JSONResponse(UnreadPublic(unread=unread).model_dump(mode="json"))
 
-    return run_idempotent(session, idem, f"user:{user.id}", now, effect)
+    return run_idempotent(session, idem, user_scope(user.id), now, effect)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDep
 from backend.api.housekeeping import HOUSEKEEPING
 from backend.core.problems import ProblemError, problem_responses
-from backend.idempotency import run_idempotent
+from backend.idempotency import run_idempotent, user_scope
 from backend.models import DISTRICT_CODE_PATTERN, User
 from backend.trips import actions, crud
 from backend.trips.models import Trip
@@ -29,10 +29,6 @@ router = APIRouter(prefix="/trips", tags=["trips"], dependencies=HOUSEKEEPING)
 TripId = Annotated[UUID, Path(description="The trip's UUID.")]
 
 _ACTION_ERRORS = problem_responses(401, 403, 404, 409, 422, 500)
-
-
-def _scope(user: User) -> str:
-    return f"user:{user.id}"
 
 
 def _trip_json(
@@ -68,7 +64,7 @@ def request_trip(
         trip, role = actions.request_trip(session, user, body, trip_id, now, idem.key)
         return _trip_json(session, trip, user, role, status=201)
 
-    return run_idempotent(session, idem, _scope(user), now, effect)
+    return run_idempotent(session, idem, user_scope(user.id), now, effect)
 
 
 @router.get(
@@ -163,7 +159,7 @@ def claim_trip(
         trip, role = actions.claim(session, user, str(trip_id), now, idem.key)
         return _trip_json(session, trip, user, role)
 
-    return run_idempotent(session, idem, _scope(user), now, effect)
+    return run_idempotent(session, idem, user_scope(user.id), now, effect)
 
 
 def _transition_route(action: TripAction, summary: str, description: str) -> None:
@@ -182,7 +178,7 @@ def _transition_route(action: TripAction, summary: str, description: str) -> Non
             trip, role = actions.act(session, user, str(trip_id), action, now, idem.key)
             return _trip_json(session, trip, user, role)
 
-        return run_idempotent(session, idem, _scope(user), now, effect)
+        return run_idempotent(session, idem, user_scope(user.id), now, effect)
 
     route.__name__ = f"{action.value}_trip"
     router.add_api_route(
@@ -245,4 +241,4 @@ def rate_trip(
         trip, role = actions.rate(session, user, str(trip_id), body, now, idem.key)
         return _trip_json(session, trip, user, role)
 
-    return run_idempotent(session, idem, _scope(user), now, effect)
+    return run_idempotent(session, idem, user_scope(user.id), now, effect)

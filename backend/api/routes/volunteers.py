@@ -9,17 +9,13 @@ from fastapi.responses import JSONResponse
 from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDep, SettingsDep
 from backend.api.housekeeping import HOUSEKEEPING
 from backend.core.problems import ProblemError, problem_responses
-from backend.idempotency import run_idempotent
+from backend.idempotency import run_idempotent, user_scope
 from backend.models import User
 from backend.trips import volunteers
 from backend.trips.models import Volunteer
 from backend.trips.wire import VolunteerPublic, VolunteerRegistration
 
 router = APIRouter(prefix="/volunteers", tags=["volunteers"], dependencies=HOUSEKEEPING)
-
-
-def _scope(user: User) -> str:
-    return f"user:{user.id}"
 
 
 def _json(volunteer: Volunteer, status: int = 200) -> JSONResponse:
@@ -60,7 +56,7 @@ def register_volunteer(
         )
         return _json(volunteer, status=201)
 
-    return run_idempotent(session, idem, _scope(user), now, effect)
+    return run_idempotent(session, idem, user_scope(user.id), now, effect)
 
 
 @router.get(
@@ -108,4 +104,4 @@ def verify_volunteer(
         session.flush()
         return _json(volunteer)
 
-    return run_idempotent(session, idem, _scope(user), now, effect)
+    return run_idempotent(session, idem, user_scope(user.id), now, effect)

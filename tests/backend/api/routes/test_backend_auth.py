@@ -21,12 +21,6 @@ ME = "/api/v1/me"
 PHONE = "13912345678"
 
 
-@pytest.fixture
-def clock(app: FastAPI) -> FakeClock:
-    app.state.clock = FakeClock()
-    return app.state.clock
-
-
 def logged_code(caplog: pytest.LogCaptureFixture) -> str:
     codes = re.findall(r"sign-in code for \S+ is (\d{6})", caplog.text)
     assert codes, "dev mode logs the code"

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from me_support import DEV_CODE, auth
 
@@ -15,12 +14,6 @@ from backend.demo_users import RESIDENT_PHONE, VOLUNTEER_PHONE
 @pytest.fixture
 def settings(db_url: str, seed_dir: Path) -> Settings:
     return Settings(db_url=db_url, seed_dir=seed_dir, dev_login_code=DEV_CODE)
-
-
-@pytest.fixture
-def clock(app: FastAPI) -> FakeClock:
-    app.state.clock = FakeClock()
-    return app.state.clock
 
 
 @pytest.fixture

@@ -20,12 +20,6 @@ def settings(db_url: str, seed_dir: Path) -> Settings:
 
 
 @pytest.fixture
-def clock(app: FastAPI) -> FakeClock:
-    app.state.clock = FakeClock()
-    return app.state.clock
-
-
-@pytest.fixture
 def sms(app: FastAPI) -> RecordingSms:
     app.state.sms = RecordingSms(app.state.session_factory)
     return app.state.sms

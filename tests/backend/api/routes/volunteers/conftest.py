@@ -4,7 +4,6 @@ registrations are verified at once is each test's choice (``auto_verify``)."""
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from route_support import DEV_CODE, auth
 
@@ -27,12 +26,6 @@ def settings(db_url: str, seed_dir: Path, auto_verify: bool) -> Settings:
         dev_login_code=DEV_CODE,
         auto_verify_volunteers=auto_verify,
     )
-
-
-@pytest.fixture
-def clock(app: FastAPI) -> FakeClock:
-    app.state.clock = FakeClock()
-    return app.state.clock
 
 
 @pytest.fixture
