@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend import __version__, crud
 from backend.api.main import api_router
-from backend.core.clock import system_clock
+from backend.core.clock import Clock, system_clock
 from backend.core.config import Settings
 from backend.core.db import create_db_engine, create_session_factory
 from backend.core.problems import install_problems
 from backend.demo_users import seed_demo_users
+from backend.events import models as _events_models  # noqa: F401  (registers its tables)
+from backend.events.seed import seed_events
 from backend.models import Base
 from backend.notify import models as _notify_models  # noqa: F401  (registers its table)
 from backend.notify.sms import build_sms_provider
@@ -36,7 +38,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
     engine = create_db_engine(settings.db_url)
     session_factory = create_session_factory(engine)
     try:
-        _prepare_database(engine, session_factory, settings)
+        _prepare_database(engine, session_factory, settings, system_clock)
     except BaseException:
         engine.dispose()
         raise
@@ -95,12 +97,14 @@ def _drop_null_alternative(schema: dict[str, Any]) -> None:
 
 
 def _prepare_database(
-    engine: Engine, session_factory: sessionmaker[Session], settings: Settings
+    engine: Engine, session_factory: sessionmaker[Session], settings: Settings, clock: Clock
 ) -> None:
-    """Tables, the feed's meta row, and the demo catalogue and users on first start."""
+    """Tables, the feed's meta row, and the demo catalogue, users and events on first start
+    (events relative to now: the door demo is on today)."""
     Base.metadata.create_all(engine)
     with session_factory() as session:
         crud.ensure_meta(session)
         if settings.seed_dir is not None:
             seed_catalog(session, settings.seed_dir)
             seed_demo_users(session)
+            seed_events(session, settings.seed_dir, clock())

@@ -141,7 +141,10 @@ class User(Base):
 
 # Columns added after the first release. ``create_all`` creates missing tables but never alters
 # existing ones, so a database made before a column existed gets it here (no migrations yet).
-_ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (("users", "facts", "JSON"),)
+_ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("users", "facts", "JSON"),
+    ("trips", "event_id", "VARCHAR(64)"),
+)
 
 
 @event.listens_for(Base.metadata, "after_create")

@@ -1,6 +1,8 @@
-"""Work done around every trips, volunteers and notifications request.
+"""Work done around every trips, volunteers, events, door and notifications request.
 
-Before it: unclaimed trips whose start time has come expire (``backend.trips.expiry``).
+Before it: unclaimed trips whose start time has come expire (``backend.trips.expiry``), then
+ended events are marked attended / excused / no-show (``backend.events.marking``; after the
+expiry, so an escort that never came excuses the absence first).
 After it: text messages committed meanwhile, by this request or another, are sent
 (``backend.notify.sms``). This is a request-scoped dependency listed on the router, so it is set
 up before the request's own session and torn down after it: on success once the response has
@@ -13,15 +15,18 @@ from collections.abc import Iterator
 
 from fastapi import Depends, Request
 
+from backend.events import marking
 from backend.notify.sms import deliver_pending
-from backend.trips.expiry import sweep
+from backend.trips import expiry
 
 logger = logging.getLogger(__name__)
 
 
 def housekeeping(request: Request) -> Iterator[None]:
     state = request.app.state
-    sweep(state.session_factory, state.clock())
+    now = state.clock()
+    expiry.sweep(state.session_factory, now)
+    marking.sweep(state.session_factory, now)
     try:
         yield
     finally:

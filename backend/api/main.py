@@ -2,7 +2,18 @@
 
 from fastapi import APIRouter
 
-from backend.api.routes import auth, catalog, health, me, notifications, trips, volunteers
+from backend.api.routes import (
+    auth,
+    catalog,
+    door,
+    events,
+    health,
+    me,
+    my_events,
+    notifications,
+    trips,
+    volunteers,
+)
 
 api_router = APIRouter()
 api_router.include_router(health.router)
@@ -12,3 +23,6 @@ api_router.include_router(me.router)
 api_router.include_router(notifications.router)
 api_router.include_router(trips.router)
 api_router.include_router(volunteers.router)
+api_router.include_router(events.router)
+api_router.include_router(door.router)
+api_router.include_router(my_events.router)

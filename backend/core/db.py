@@ -29,6 +29,12 @@ def create_db_engine(db_url: str | URL) -> Engine:
         kwargs["poolclass"] = StaticPool
     else:
         Path(url.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
+        # No cap on connections (SQLite's are cheap; writers still queue on its lock). A sync
+        # route keeps its session's connection until FastAPI has validated the response and
+        # run the teardown, and the validation needs a worker thread again: with a capped pool
+        # smaller than the thread pool, many concurrent requests (200 sign-ups at once) leave
+        # every worker waiting for a connection held by a request that waits for a worker.
+        kwargs["max_overflow"] = -1
     engine = create_engine(url, **kwargs)
     _configure_sqlite(engine)
     return engine

@@ -20,6 +20,10 @@ class NotificationKind(StrEnum):
     TRIP_STARTED = "trip_started"
     TRIP_COMPLETED = "trip_completed"
     VOLUNTEER_VERIFIED = "volunteer_verified"
+    EVENT_PROMOTED = "event_promoted"
+    EVENT_NO_SHOW = "event_no_show"
+    EVENT_EXCUSED = "event_excused"
+    EVENT_APPEAL_DECIDED = "event_appeal_decided"
 
 
 class Notification(Base):
@@ -66,7 +70,10 @@ class NotificationPublic(BaseModel):
         description=(
             "trip_claimed: volunteer_name, code_word, start_at, from_place, to_place; "
             "trip_released, trip_cancelled, trip_expired: start_at, from_place, to_place; "
-            "trip_started, trip_completed: volunteer_name; volunteer_verified: nothing."
+            "trip_started, trip_completed: volunteer_name; volunteer_verified: nothing. "
+            "Events (trip_id null): event_promoted, event_no_show: event_id, title, start_at; "
+            "event_excused: the same and reason; event_appeal_decided: the same and accepted, "
+            "note."
         )
     )
     created_at: datetime

@@ -1,7 +1,9 @@
 """Creating notifications (in the caller's transaction) and the Chinese texts of their SMS.
 
 Only what a person must not miss while away from the app goes out as SMS too: a volunteer
-took the trip (with the code word), gave it back, the trip was cancelled, or nobody took it.
+took the trip (with the code word), gave it back, the trip was cancelled, or nobody took it;
+a place at an event came free for them, or they were recorded absent (the text says that this
+never stops them signing up, and how to appeal).
 """
 
 from datetime import datetime, timedelta, timezone
@@ -10,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from backend.events.models import Event
 from backend.notify.models import Notification, NotificationKind
 from backend.trips.models import Trip
 
@@ -27,6 +30,13 @@ _SMS_TEMPLATES: dict[NotificationKind, str] = {
     NotificationKind.TRIP_CANCELLED: "您接的出行已被取消：{when} 从{from_place}到{to_place}。",
     NotificationKind.TRIP_EXPIRED: (
         "很抱歉，{when} 从{from_place}到{to_place}的出行到出发时间仍无志愿者接单，已失效。"
+    ),
+    NotificationKind.EVENT_PROMOTED: (
+        "有人取消了报名，您候补的活动“{title}”（{when}）已为您转为正式报名，请按时参加。"
+    ),
+    NotificationKind.EVENT_NO_SHOW: (
+        "活动“{title}”（{when}）未收到您的签到，已记为缺席。这不影响您以后报名活动；"
+        "如有原因，可在“我的活动”中提交申诉。"
     ),
 }
 
@@ -73,6 +83,31 @@ def notify_trip(
     data = dict(extra) if about_volunteer else {**extra, **trip_facts(trip)}
     text = sms_text(kind, data, trip.start_at) if sms_phone else None
     return _add(session, user_id, kind, trip.id, data, now, sms_phone if text else None, text)
+
+
+def event_facts(event: Event) -> dict[str, Any]:
+    """Which event and when: what every event notification repeats."""
+    return {
+        "event_id": event.id,
+        "title": event.title,
+        "start_at": event.start_at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+def notify_event(
+    session: Session,
+    user_id: int,
+    kind: NotificationKind,
+    event: Event,
+    now: datetime,
+    *,
+    sms_phone: str | None,
+    **extra: Any,
+) -> Notification:
+    """A notification about ``event``; texted to ``sms_phone`` if the kind is texted."""
+    data = {**extra, **event_facts(event)}
+    text = sms_text(kind, data, event.start_at) if sms_phone else None
+    return _add(session, user_id, kind, None, data, now, sms_phone if text else None, text)
 
 
 def notify_user(session: Session, user_id: int, kind: NotificationKind, now: datetime) -> None:

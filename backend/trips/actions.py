@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from backend import crud as accounts
 from backend.core.problems import ProblemError
+from backend.events import escort
 from backend.models import User
 from backend.notify.models import NotificationKind
 from backend.notify.notifications import notify_trip
@@ -84,6 +85,7 @@ def request_trip(
         )
     if crud.get_trip(session, trip_id) is not None:
         raise _exists()
+    signup = escort.signup_for_trip(session, user, body.event_id) if body.event_id else None
     trip = crud.new_trip(
         trip_id=trip_id,
         requester_id=user.id,
@@ -95,12 +97,15 @@ def request_trip(
         contact_phone=body.contact_phone,
         notes=body.notes,
         now=now,
+        event_id=body.event_id,
     )
     session.add(trip)
     try:
         session.flush()
     except IntegrityError:  # the same id inserted concurrently (PostgreSQL)
         raise _exists() from None
+    if signup is not None:
+        escort.link(signup, trip, now)
     _log(session, user, "trip_requested", trip, key, now)
     return trip, TripRole.RESIDENT
 
@@ -273,6 +278,7 @@ def _release(session: Session, trip: Trip, now: datetime) -> None:
     if trip.start_at <= now:
         crud.move(trip, TripState.EXPIRED, now)
         notify_expired(session, trip, now)
+    escort.escort_failed(session, trip, now)  # the event's absence is excused
 
 
 # --- rating --------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ def new_trip(
     contact_phone: str,
     notes: str | None,
     now: datetime,
+    event_id: str | None = None,
 ) -> Trip:
     """An open trip (not yet added to a session)."""
     return Trip(
@@ -63,6 +64,7 @@ def new_trip(
         needs_mask=skills_mask(needs),
         contact_phone=contact_phone,
         notes=notes,
+        event_id=event_id,
         created_at=now,
         updated_at=now,
         version=1,

@@ -1,4 +1,5 @@
-"""Open trips nobody claimed by their start time expire, and the requester is told (with SMS).
+"""Open trips nobody claimed by their start time expire, and the requester is told (with SMS);
+a trip to an event excuses the requester's absence from it (``backend.events.escort``).
 
 Lazily: ``sweep`` runs at the start of every trips, volunteers and notifications request (see
 ``backend.api.housekeeping``), so no timer thread is needed and a stopped server loses nothing.
@@ -9,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.events.escort import escort_failed
 from backend.notify.models import NotificationKind
 from backend.notify.notifications import notify_trip
 from backend.seed import begin_write
@@ -34,6 +36,7 @@ def expire_due_trips(session: Session, now: datetime) -> int:
         trip = crud.get_trip(session, trip_id)
         assert trip is not None  # just updated in this transaction
         notify_expired(session, trip, now)
+        escort_failed(session, trip, now)  # nobody to take them: their absence is excused
     return len(expired)
 
 

@@ -98,6 +98,8 @@ class Trip(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
+    # The event (backend.events) this trip gets the requester to, if any.
+    event_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class TripRating(Base):

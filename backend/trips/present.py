@@ -98,5 +98,6 @@ def _one(
         started_at=trip.started_at,
         completed_at=trip.completed_at,
         cancelled_at=trip.cancelled_at,
+        event_id=trip.event_id,
         version=trip.version,
     )

@@ -158,6 +158,15 @@ class TripRequest(BaseModel):
     needs: Skills
     contact_phone: str = _phone_field()
     notes: str | None = Field(default=None, max_length=200)
+    event_id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",
+        description=(
+            "The event this trip gets me to: I must be signed up for it (confirmed or "
+            "waitlisted), else `409 not_signed_up`. If the volunteer gives the trip back or "
+            "nobody claims it, my absence from the event is excused automatically."
+        ),
+    )
 
     @field_validator("from_place", "to_place")
     @classmethod
@@ -222,6 +231,7 @@ class TripPublic(BaseModel):
     started_at: datetime | None
     completed_at: datetime | None
     cancelled_at: datetime | None
+    event_id: str | None = Field(description="The event this trip is for; null for others.")
     version: int
 
 

@@ -1,0 +1,326 @@
+"""Community events (阳光201): the public event, sign-up and cancel, excuses, check-in at the door,
+and staff's creation, check-in by name, undo and appeal decisions.
+
+The rules live in ``backend.events``; these routes read the request, run the action
+idempotently (every write takes an Idempotency-Key) and present the answer.
+"""
+
+import uuid
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Path, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDep
+from backend.api.housekeeping import HOUSEKEEPING
+from backend.core.problems import problem_responses
+from backend.events import appeals, checkin, crud, errors, signups
+from backend.events.models import Event, EventSignup
+from backend.events.present import checkin_public, present
+from backend.events.publish import create_event, public
+from backend.events.wire import (
+    EVENT_ID_PATTERN,
+    AppealDecision,
+    AttendeeCheckinRequest,
+    CheckinPublic,
+    CheckinRequest,
+    EventCreate,
+    EventPublic,
+    ExcuseRequest,
+    SignupPublic,
+    SignupRequest,
+    StaffEventPublic,
+)
+from backend.idempotency import run_idempotent, user_scope
+
+router = APIRouter(prefix="/events", tags=["events"], dependencies=HOUSEKEEPING)
+
+EventId = Annotated[str, Path(pattern=EVENT_ID_PATTERN, description="The event's id.")]
+SignupId = Annotated[UUID, Path(description="The sign-up's UUID.")]
+
+_WRITE_ERRORS = problem_responses(401, 403, 404, 409, 422, 500)
+
+
+def _signup_json(
+    session: Session, signup: EventSignup, event: Event, status: int = 200
+) -> JSONResponse:
+    body = present(session, signup, event).model_dump(mode="json")
+    return JSONResponse(body, status_code=status)
+
+
+def _checkin_json(session: Session, checked: checkin.Checked) -> JSONResponse:
+    signup, event, already = checked
+    body = checkin_public(session, signup, event, already=already).model_dump(mode="json")
+    return JSONResponse(body)
+
+
+# --- public ------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/{event_id}",
+    response_model=EventPublic,
+    responses=problem_responses(404, 422, 500),
+    summary="One event, with live counts (no sign-in)",
+    description="The catalogue item of kind `event` as it stands now. `404 not_found`.",
+)
+def read_event(event_id: EventId, session: SessionDep) -> EventPublic:
+    event = crud.get_event(session, event_id)
+    if event is None:
+        raise errors.event_not_found()
+    return public(session, event)
+
+
+# --- residents ---------------------------------------------------------------------------------
+
+
+@router.post(
+    "/{event_id}/signups",
+    status_code=201,
+    response_model=SignupPublic,
+    responses={
+        200: {"model": SignupPublic, "description": "Already signed up: that sign-up."},
+        **problem_responses(401, 404, 409, 422, 500),
+    },
+    summary="Sign up for an event",
+    description=(
+        "`201`: `confirmed` while places are left, else `waitlisted` with its 1-based "
+        "`waitlist_position`; decided under a write lock, so places are never given twice. "
+        "Already signed up (another Idempotency-Key, another device): `200` with that "
+        "sign-up. After the sign-up deadline or the start: `409 signup_closed`. Signing up "
+        "again after cancelling joins the end of the queue. The attendance record never "
+        "blocks signing up."
+    ),
+)
+def sign_up(
+    event_id: EventId,
+    user: CurrentUserDep,
+    session: SessionDep,
+    clock: ClockDep,
+    idem: IdempotencyDep,
+    body: Annotated[SignupRequest | None, Body()] = None,
+) -> Response:
+    now = clock()
+    signup_id = str((body.id if body is not None else None) or uuid.uuid4())
+
+    def effect() -> Response:
+        signup, event, new = signups.sign_up(session, user, event_id, signup_id, now, idem.key)
+        return _signup_json(session, signup, event, status=201 if new else 200)
+
+    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+
+
+@router.delete(
+    "/{event_id}/signups/me",
+    response_model=SignupPublic,
+    responses=_WRITE_ERRORS,
+    summary="Cancel my sign-up",
+    description=(
+        "A confirmed place until the cancellation deadline (`409 cancel_closed` after, or once "
+        "checked in: record an excuse instead); a waitlisted one until the start. The first "
+        "waitlisted person gets the freed place and is told (SMS too). A guide trip still open "
+        "or claimed for the event is cancelled too. Already cancelled: `200` as it is. Never "
+        "signed up: `404 not_signed_up`."
+    ),
+)
+def cancel_signup(
+    event_id: EventId,
+    user: CurrentUserDep,
+    session: SessionDep,
+    clock: ClockDep,
+    idem: IdempotencyDep,
+) -> Response:
+    now = clock()
+
+    def effect() -> Response:
+        signup, event = signups.cancel(session, user, event_id, now, idem.key)
+        return _signup_json(session, signup, event)
+
+    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+
+
+@router.post(
+    "/{event_id}/signups/me/excuse",
+    response_model=SignupPublic,
+    responses=_WRITE_ERRORS,
+    summary="Say why I cannot come",
+    description=(
+        "`health`, `weather` or `other` (`escort_failed` is recorded only by the server, when "
+        "a guide trip fails), replacing an earlier excuse. Until the event ends (`409 "
+        "excuse_closed` after: appeal the record instead). Cancelled: `409 signup_cancelled`; "
+        "never signed up: `404 not_signed_up`."
+    ),
+)
+def record_excuse(
+    event_id: EventId,
+    body: ExcuseRequest,
+    user: CurrentUserDep,
+    session: SessionDep,
+    clock: ClockDep,
+    idem: IdempotencyDep,
+) -> Response:
+    now = clock()
+
+    def effect() -> Response:
+        signup, event = signups.excuse(session, user, event_id, body, now, idem.key)
+        return _signup_json(session, signup, event)
+
+    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+
+
+@router.post(
+    "/{event_id}/checkin",
+    response_model=CheckinPublic,
+    responses=_WRITE_ERRORS,
+    summary="Check in with a code",
+    description=(
+        "The event's 4-digit code checks in my own confirmed sign-up. Staff: an attendee's "
+        "6-digit personal code (spaces ignored) or its QR payload "
+        "`sunshine-checkin:<event_id>:<code>` checks that attendee in. Anything else: `422 "
+        "code_wrong`. The window runs from 60 minutes before the start to the end, by `at` "
+        "(when the person acted; now if absent, never later than now): `409 checkin_not_open` "
+        "before, `409 checkin_closed` after; requests are accepted until 24 hours after the "
+        "end. Already checked in: `200` with `already_checked_in: true`, the first time kept. "
+        "`409 signup_waitlisted`, `409 signup_cancelled`, `404 not_signed_up`."
+    ),
+)
+def check_in(
+    event_id: EventId,
+    body: CheckinRequest,
+    user: CurrentUserDep,
+    session: SessionDep,
+    clock: ClockDep,
+    idem: IdempotencyDep,
+) -> Response:
+    now = clock()
+
+    def effect() -> Response:
+        return _checkin_json(
+            session, checkin.check_in_by_code(session, user, event_id, body, now, idem.key)
+        )
+
+    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=StaffEventPublic,
+    responses=problem_responses(401, 403, 409, 422, 500),
+    summary="Create an event (staff)",
+    description=(
+        "Staff only (`403 forbidden`). Published into the catalogue at once (kind `event`, "
+        "without its code). `422 validation_error`: end not after start, a deadline after the "
+        "start, capacity below 1, or no such institution. An `id` in use: `409 event_exists`."
+    ),
+)
+def create(
+    body: EventCreate,
+    user: CurrentUserDep,
+    session: SessionDep,
+    clock: ClockDep,
+    idem: IdempotencyDep,
+) -> Response:
+    now = clock()
+
+    def effect() -> Response:
+        errors.require_staff(user)
+        event = create_event(session, body, created_by=user.id, now=now)
+        shown = StaffEventPublic(**public(session, event).model_dump(), event_code=event.event_code)
+        return JSONResponse(shown.model_dump(mode="json"), status_code=201)
+
+    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+
+
+@router.post(
+    "/{event_id}/attendees/{signup_id}/checkin",
+    response_model=CheckinPublic,
+    responses=_WRITE_ERRORS,
+    summary="Check an attendee in by name (staff)",
+    description=(
+        "Staff only (`403 forbidden`); the row staff picked from the door list. The same "
+        "window and answers as POST /events/{event_id}/checkin; a sign-up not of this event "
+        "is `404 not_found`."
+    ),
+)
+def check_in_attendee(
+    event_id: EventId,
+    signup_id: SignupId,
+    user: CurrentUserDep,
+    session: SessionDep,
+    clock: ClockDep,
+    idem: IdempotencyDep,
+    body: Annotated[AttendeeCheckinRequest | None, Body()] = None,
+) -> Response:
+    now = clock()
+    at = body.at if body is not None else None
+
+    def effect() -> Response:
+        checked = checkin.check_in_attendee(
+            session, user, event_id, str(signup_id), at, now, idem.key
+        )
+        return _checkin_json(session, checked)
+
+    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+
+
+@router.delete(
+    "/{event_id}/attendees/{signup_id}/checkin",
+    response_model=CheckinPublic,
+    responses=_WRITE_ERRORS,
+    summary="Undo a check-in (staff)",
+    description=(
+        "Staff only (`403 forbidden`). Clears the check-in and its attendance (after the "
+        "marking, the sign-up is marked again as not checked in). Not checked in: `200` as it "
+        "is. Accepted until 24 hours after the end (`409 checkin_closed`)."
+    ),
+)
+def undo_check_in(
+    event_id: EventId,
+    signup_id: SignupId,
+    user: CurrentUserDep,
+    session: SessionDep,
+    clock: ClockDep,
+    idem: IdempotencyDep,
+) -> Response:
+    now = clock()
+
+    def effect() -> Response:
+        return _checkin_json(
+            session, checkin.undo(session, user, event_id, str(signup_id), now, idem.key)
+        )
+
+    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+
+
+@router.post(
+    "/{event_id}/signups/{signup_id}/appeal/decision",
+    response_model=SignupPublic,
+    responses=_WRITE_ERRORS,
+    summary="Decide an attendance appeal (staff)",
+    description=(
+        "Staff only (`403 forbidden`). Accepted: the no-show becomes `excused` for the "
+        "appeal's reason; either way the person is told. Nothing pending: `409 no_appeal`."
+    ),
+)
+def decide_appeal(
+    event_id: EventId,
+    signup_id: SignupId,
+    body: AppealDecision,
+    user: CurrentUserDep,
+    session: SessionDep,
+    clock: ClockDep,
+    idem: IdempotencyDep,
+) -> Response:
+    now = clock()
+
+    def effect() -> Response:
+        signup, event = appeals.decide(session, user, event_id, str(signup_id), body, now, idem.key)
+        return _signup_json(session, signup, event)
+
+    return run_idempotent(session, idem, user_scope(user.id), now, effect)

@@ -1,0 +1,190 @@
+"""Signing up, cancelling (which promotes the first waitlisted person) and recording an excuse.
+
+Each runs in the caller's write transaction with the event's row locked, so the count of
+confirmed places and the insert that depends on it are one step: of 200 people asking for 50
+places at once, exactly 50 are confirmed and the rest wait in the order they were served.
+"""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from backend import crud as accounts
+from backend.events import crud, errors
+from backend.events.models import Event, EventSignup, ExcuseReason, SignupState
+from backend.events.publish import publish
+from backend.events.wire import ExcuseRequest
+from backend.models import User
+from backend.notify.models import NotificationKind
+from backend.notify.notifications import notify_event
+from backend.trips import actions as trip_actions
+from backend.trips import crud as trips
+from backend.trips.states import TripAction, TripState
+
+Signed = tuple[EventSignup, Event]
+CANCELLABLE_TRIP = frozenset({TripState.OPEN.value, TripState.CLAIMED.value})
+
+
+def _log(
+    session: Session, user: User, action: str, event: Event, key: str | None, now: datetime
+) -> None:
+    accounts.record_activity(session, user, action, target=event.id, request_key=key, now=now)
+
+
+def locked_event(session: Session, event_id: str) -> Event:
+    event = crud.get_event(session, event_id, for_update=True)
+    if event is None:
+        raise errors.event_not_found()
+    return event
+
+
+def _mine(session: Session, user: User, event: Event) -> EventSignup:
+    signup = crud.signup_of(session, event.id, user.id)
+    if signup is None:
+        raise errors.not_signed_up()
+    return signup
+
+
+# --- signing up --------------------------------------------------------------------------------
+
+
+def sign_up(
+    session: Session, user: User, event_id: str, signup_id: str, now: datetime, key: str | None
+) -> tuple[EventSignup, Event, bool]:
+    """Confirmed while places are left, else waitlisted; True if this call signed them up.
+
+    Already signed up (a retry with a new key, another device): the same sign-up, unchanged.
+    Signing up again after cancelling reactivates the row at the end of the queue.
+    """
+    event = locked_event(session, event_id)
+    signup = crud.signup_of(session, event.id, user.id)
+    if signup is not None and signup.state != SignupState.CANCELLED:
+        return signup, event, False
+    if now > event.signup_deadline or now >= event.start_at:
+        raise errors.signup_closed()
+    confirmed = crud.counts(session, event.id).confirmed
+    state = SignupState.CONFIRMED if confirmed < event.capacity else SignupState.WAITLISTED
+    queue_seq = crud.next_queue_seq(session, event.id)
+    if signup is None:
+        if crud.get_signup(session, signup_id) is not None:  # someone else's id: not theirs to take
+            signup_id = str(uuid.uuid4())
+        signup = EventSignup(
+            id=signup_id,
+            event_id=event.id,
+            user_id=user.id,
+            personal_code=crud.unused_personal_code(session, event.id),
+            created_at=now,
+            version=0,
+            excuse_auto=False,
+        )
+        session.add(signup)
+    _restart(signup, state, queue_seq)
+    crud.touch(signup, now)
+    _log(session, user, "event_signed_up", event, key, now)
+    publish(session, event)
+    return signup, event, True
+
+
+def _restart(signup: EventSignup, state: SignupState, queue_seq: int) -> None:
+    """A fresh place in the queue: nothing of an earlier, cancelled sign-up carries over."""
+    signup.state = state.value
+    signup.queue_seq = queue_seq
+    for field in (
+        "checked_in_at",
+        "checked_in_by",
+        "attendance",
+        "excuse_reason",
+        "excuse_note",
+        "excused_at",
+        "appeal_reason",
+        "appeal_text",
+        "appeal_state",
+        "appeal_note",
+        "appealed_at",
+        "appeal_decided_at",
+        "guide_trip_id",
+    ):
+        setattr(signup, field, None)
+    signup.excuse_auto = False
+
+
+# --- cancelling --------------------------------------------------------------------------------
+
+
+def cancel(session: Session, user: User, event_id: str, now: datetime, key: str | None) -> Signed:
+    """Give the place (or the wait) back; a freed place goes to the first waitlisted person.
+
+    A confirmed place can be given back until the cancellation deadline (and not once checked
+    in); a wait until the start. A guide trip still open or claimed for it is cancelled too.
+    """
+    event = locked_event(session, event_id)
+    signup = _mine(session, user, event)
+    if signup.state == SignupState.CANCELLED:
+        return signup, event
+    was_confirmed = signup.state == SignupState.CONFIRMED
+    if was_confirmed and (now > event.cancel_deadline or signup.checked_in_at is not None):
+        raise errors.cancel_closed()
+    if not was_confirmed and now >= event.start_at:
+        raise errors.cancel_closed()
+    signup.state = SignupState.CANCELLED.value
+    crud.touch(signup, now)
+    session.flush()
+    if was_confirmed:
+        promote(session, event, now)
+    _cancel_guide_trip(session, user, signup, now, key)
+    _log(session, user, "event_signup_cancelled", event, key, now)
+    publish(session, event)
+    return signup, event
+
+
+def promote(session: Session, event: Event, now: datetime) -> EventSignup | None:
+    """Give a free place to the first waitlisted person, and tell them (SMS too)."""
+    if crud.counts(session, event.id).confirmed >= event.capacity:
+        return None
+    first = crud.first_waitlisted(session, event.id)
+    if first is None:
+        return None
+    first.state = SignupState.CONFIRMED.value
+    crud.touch(first, now)
+    person = session.get(User, first.user_id)
+    notify_event(
+        session,
+        first.user_id,
+        NotificationKind.EVENT_PROMOTED,
+        event,
+        now,
+        sms_phone=person.phone if person is not None else None,
+    )
+    session.flush()
+    return first
+
+
+def _cancel_guide_trip(
+    session: Session, user: User, signup: EventSignup, now: datetime, key: str | None
+) -> None:
+    """The trip to an event no longer attended goes too, as if the resident cancelled it (so
+    the volunteer on it is told)."""
+    if signup.guide_trip_id is None:
+        return
+    trip = trips.get_trip(session, signup.guide_trip_id)
+    if trip is not None and trip.requester_id == user.id and trip.state in CANCELLABLE_TRIP:
+        trip_actions.act(session, user, trip.id, TripAction.CANCEL, now, key)
+
+
+# --- excuses -----------------------------------------------------------------------------------
+
+
+def excuse(
+    session: Session, user: User, event_id: str, body: ExcuseRequest, now: datetime, key: str | None
+) -> Signed:
+    """Record why the person cannot come (replacing an earlier excuse), until the event ends."""
+    event = locked_event(session, event_id)
+    signup = _mine(session, user, event)
+    if signup.state == SignupState.CANCELLED:
+        raise errors.signup_cancelled()
+    if now >= event.end_at:
+        raise errors.excuse_closed()
+    crud.set_excuse(signup, ExcuseReason(body.reason), body.note, now, auto=False)
+    _log(session, user, "event_excuse_recorded", event, key, now)
+    return signup, event

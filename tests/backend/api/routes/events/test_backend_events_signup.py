@@ -1,0 +1,216 @@
+"""POST /events/{id}/signups: confirmed while places last, then the wait-list in order; a repeat is
+the same sign-up; the deadline and the start close sign-up, each at its edge."""
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from events_support import (
+    EVENTS,
+    Person,
+    at,
+    cancel,
+    event_body,
+    my_signups,
+    public_event,
+    sign_up,
+    signed_up,
+)
+from fastapi.testclient import TestClient
+from route_support import problem_code
+
+from backend.core.clock import FakeClock
+
+
+def test_places_are_confirmed_until_full_then_people_wait_in_order(
+    client: TestClient, person: Any, event: dict[str, Any]
+):
+    people = [person(f"1390000000{n}") for n in range(4)]
+
+    answers = [signed_up(p, event["id"]) for p in people]
+
+    assert [(a["state"], a["waitlist_position"]) for a in answers] == [
+        ("confirmed", None),
+        ("confirmed", None),
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+    ]
+    first = answers[0]
+    assert first["event_id"] == event["id"] and first["event_title"] == event["title"]
+    assert first["start_at"] == event["start_at"] and first["end_at"] == event["end_at"]
+    assert len(first["personal_code"]) == 6 and first["personal_code"].isdigit()
+    assert len({a["personal_code"] for a in answers}) == 4, "unique within the event"
+    assert first["checked_in_at"] is None and first["attendance"] is None
+    assert first["excuse"] is None and first["appeal"] is None and first["guide_trip_id"] is None
+    assert first["version"] == 1
+    counts = public_event(client, event["id"])
+    assert (counts["confirmed"], counts["waitlisted"], counts["places_left"]) == (2, 2, 0)
+
+
+def test_the_clients_id_is_kept(aunt: Person, event: dict[str, Any]):
+    signup_id = str(uuid.uuid4())
+
+    response = aunt.post(f"{EVENTS}/{event['id']}/signups", json={"id": signup_id})
+
+    assert response.status_code == 201 and response.json()["id"] == signup_id
+    assert [s["id"] for s in my_signups(aunt)] == [signup_id]
+
+
+def test_a_body_is_optional(aunt: Person, event: dict[str, Any]):
+    response = aunt.post(f"{EVENTS}/{event['id']}/signups")
+
+    assert response.status_code == 201, response.text
+    uuid.UUID(response.json()["id"])
+
+
+def test_signing_up_again_with_a_new_key_is_the_same_sign_up_not_a_second(
+    client: TestClient, aunt: Person, event: dict[str, Any]
+):
+    first = signed_up(aunt, event["id"])
+
+    again = sign_up(aunt, event["id"])
+
+    assert again.status_code == 200 and again.json() == first
+    assert public_event(client, event["id"])["confirmed"] == 1
+    assert len(my_signups(aunt)) == 1
+
+
+def test_the_same_key_replays_the_first_answer(aunt: Person, event: dict[str, Any]):
+    key = str(uuid.uuid4())
+    body = {"id": str(uuid.uuid4())}
+    first = aunt.post(f"{EVENTS}/{event['id']}/signups", json=body, key=key)
+
+    replay = aunt.post(f"{EVENTS}/{event['id']}/signups", json=body, key=key)
+
+    assert first.status_code == replay.status_code == 201
+    assert replay.headers["idempotent-replayed"] == "true"
+    assert replay.json() == first.json()
+
+
+def test_signing_up_after_cancelling_reactivates_the_row_at_the_end_of_the_queue(
+    person: Any, event: dict[str, Any]
+):
+    a, b, c = (person(f"1390000000{n}") for n in range(3))
+    mine = signed_up(a, event["id"])
+    signed_up(b, event["id"])
+    signed_up(c, event["id"])  # waits first
+    assert cancel(a, event["id"]).json()["state"] == "cancelled"  # c moves up
+
+    back = sign_up(a, event["id"])
+
+    assert back.status_code == 201, back.text
+    again = back.json()
+    assert again["id"] == mine["id"] and again["personal_code"] == mine["personal_code"]
+    assert (again["state"], again["waitlist_position"]) == ("waitlisted", 1)
+    assert again["version"] == mine["version"] + 2
+
+
+def test_a_cancelled_place_taken_back_while_places_are_free_is_confirmed(
+    aunt: Person, event: dict[str, Any]
+):
+    signed_up(aunt, event["id"])
+    cancel(aunt, event["id"])
+
+    assert sign_up(aunt, event["id"]).json()["state"] == "confirmed"
+
+
+@pytest.mark.parametrize(
+    ("after_deadline", "status"),
+    [(timedelta(0), 201), (timedelta(seconds=1), 409)],
+    ids=["at the deadline", "a second later"],
+)
+def test_sign_up_closes_after_its_deadline(
+    aunt: Person, clock: FakeClock, event: dict[str, Any], after_deadline: timedelta, status: int
+):
+    clock.now = at(event["signup_deadline"]) + after_deadline
+
+    response = sign_up(aunt, event["id"])
+
+    assert response.status_code == status, response.text
+    if status == 409:
+        assert problem_code(response) == "signup_closed"
+
+
+@pytest.mark.parametrize(
+    ("before_start", "status"),
+    [(timedelta(seconds=1), 201), (timedelta(0), 409)],
+    ids=["a second before the start", "at the start"],
+)
+def test_sign_up_closes_at_the_start_even_without_an_earlier_deadline(
+    staff: Person,
+    aunt: Person,
+    clock: FakeClock,
+    before_start: timedelta,
+    status: int,
+):
+    event = create_event_without_deadlines(staff, clock)
+    clock.now = at(event["start_at"]) - before_start
+
+    response = sign_up(aunt, event["id"])
+
+    assert response.status_code == status, response.text
+    if status == 409:
+        assert problem_code(response) == "signup_closed"
+
+
+def create_event_without_deadlines(staff: Person, clock: FakeClock) -> dict[str, Any]:
+    body = event_body(clock)
+    del body["signup_deadline"], body["cancel_deadline"]
+    response = staff.post(EVENTS, json=body)
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert created["signup_deadline"] == created["cancel_deadline"] == created["start_at"]
+    return created
+
+
+def test_someone_signed_up_asking_again_after_the_deadline_gets_their_sign_up(
+    aunt: Person, clock: FakeClock, event: dict[str, Any]
+):
+    first = signed_up(aunt, event["id"])
+    clock.now = at(event["start_at"]) + timedelta(minutes=5)
+
+    again = sign_up(aunt, event["id"])
+
+    assert again.status_code == 200 and again.json()["id"] == first["id"]
+
+
+def test_no_such_event_is_not_found(aunt: Person):
+    response = sign_up(aunt, "evt-nothing")
+
+    assert response.status_code == 404 and problem_code(response) == "not_found"
+
+
+def test_signing_up_needs_sign_in(client: TestClient, event: dict[str, Any]):
+    response = client.post(f"{EVENTS}/{event['id']}/signups", json={})
+
+    assert response.status_code == 401 and problem_code(response) == "unauthorized"
+
+
+def test_my_signups_lists_mine_soonest_first_cancelled_too(
+    staff: Person, aunt: Person, clock: FakeClock
+):
+    later = staff.post(EVENTS, json=_body(clock, days=3, title="后天的活动")).json()
+    sooner = staff.post(EVENTS, json=_body(clock, days=1, title="明天的活动")).json()
+    signed_up(aunt, later["id"])
+    signed_up(aunt, sooner["id"])
+    cancel(aunt, sooner["id"])
+
+    listed = my_signups(aunt)
+
+    assert [(s["event_title"], s["state"]) for s in listed] == [
+        ("明天的活动", "cancelled"),
+        ("后天的活动", "confirmed"),
+    ]
+
+
+def _body(clock: FakeClock, *, days: int, title: str) -> dict[str, Any]:
+    start = clock() + timedelta(days=days)
+    return event_body(
+        clock,
+        title=title,
+        start_at=start.isoformat(),
+        end_at=(start + timedelta(hours=1)).isoformat(),
+        signup_deadline=None,
+        cancel_deadline=None,
+    )
