@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -60,6 +61,26 @@ class Policy(CatalogRecord):
     related_service_ids: tuple[str, ...] = ()
 
 
+class Event(CatalogRecord):
+    """A community event as the catalogue publishes it: the public projection, live counts as
+    fresh as the last sync, never the event's secret door code. Times are aware (UTC)."""
+
+    title: str
+    summary: str = ""
+    institution_id: str = ""  # the venue: its name, address and accessibility are the place's
+    room: str = ""
+    district: str = ""
+    start_at: datetime
+    end_at: datetime
+    capacity: int = 0
+    signup_deadline: datetime
+    cancel_deadline: datetime
+    provides: tuple[str, ...] = ()
+    confirmed: int = 0
+    waitlisted: int = 0
+    places_left: int = 0
+
+
 class Catalog:
     """What the screens read; always from the local store, so it works offline."""
 
@@ -109,6 +130,18 @@ class Catalog:
     def institutions_in(self, district_code: str) -> list[Institution]:
         institutions = [Institution.model_validate(i) for i in self.store.items("institution")]
         return [i for i in institutions if i.district == district_code]
+
+    def events(self, now: datetime | None = None, *, include_past: bool = False) -> list[Event]:
+        """Events soonest first; those that have ended are left out unless ``include_past``."""
+        events = [Event.model_validate(e) for e in self.store.items("event")]
+        if not include_past:
+            moment = now or datetime.now(UTC)
+            events = [e for e in events if e.end_at > moment]
+        return sorted(events, key=lambda e: (e.start_at, e.id))
+
+    def event(self, event_id: str) -> Event | None:
+        data = self.store.item("event", event_id)
+        return None if data is None else Event.model_validate(data)
 
     def rules(self) -> list[dict[str, Any]]:
         """Eligibility rules (kind ``rule``) as raw data; ``services.matching`` parses them."""

@@ -1,4 +1,5 @@
-"""Wires the signed-in side of the client: account, outbox, personal data, trips and the sender."""
+"""Wires the signed-in side of the client: account, outbox, personal data, trips, events and the
+sender."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from dataclasses import dataclass
 
 from services.account import Account
 from services.api import ApiClient
+from services.catalog import Catalog
+from services.events import EventActions
 from services.personal import PersonalData
 from services.sync.outbox import Outbox
 from services.sync.sender import OutboxSender, RetryPolicy
@@ -21,6 +24,7 @@ class PersonalServices:
     personal: PersonalData
     sender: OutboxSender
     trips: TripActions
+    events: EventActions
 
 
 def build_personal_services(
@@ -35,4 +39,5 @@ def build_personal_services(
         personal,
         OutboxSender(account, outbox, personal, policy),
         TripActions(personal),
+        EventActions(personal, Catalog(store)),
     )

@@ -14,6 +14,7 @@ from typing import Any
 from services.account import Account
 from services.errors import InputError, ProblemError, SignedOutError
 from services.sync.actions import ACTION_KINDS, INBOX_ANSWERS, INBOX_REPLY, PROFILE_EDIT
+from services.sync.event_actions import ATTENDANCE, DOOR, empty_attendance
 from services.sync.outbox import Outbox
 from services.sync.store import OWNER_KEY, LocalStore, read_personal, read_snapshot, save_snapshot
 from services.sync.trip_actions import OPEN_TRIPS, VOLUNTEER
@@ -26,10 +27,13 @@ LISTS = {  # fetched on every refresh: {"items": [...]}
     "inbox": "/me/inbox",
     "trips": "/trips/mine",
     "notifications": "/me/notifications",
+    "signups": "/me/signups",
 }
-LIST_KEYS = (*LISTS, OPEN_TRIPS)  # open_trips: only a verified volunteer's, else []
-SNAPSHOT_KEYS = ("me", VOLUNTEER, *LIST_KEYS)
+# open_trips: only a verified volunteer's, else []; door: only staff's, else []
+LIST_KEYS = (*LISTS, OPEN_TRIPS, DOOR)
+SNAPSHOT_KEYS = ("me", VOLUNTEER, ATTENDANCE, *LIST_KEYS)
 VERIFIED = "verified"
+STAFF = "staff"
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,10 @@ class PersonalView:
     notifications: list[dict[str, Any]] = field(default_factory=list)
     open_trips: list[dict[str, Any]] = field(default_factory=list)  # to claim; verified only
     volunteer: dict[str, Any] | None = None  # my registration; None if not registered
+    signups: list[dict[str, Any]] = field(default_factory=list)  # events, soonest first
+    # My attendance record: {"items", "summary", "blocks_signup"} (it never blocks sign-up).
+    attendance: dict[str, Any] = field(default_factory=empty_attendance)
+    door: list[dict[str, Any]] = field(default_factory=list)  # today's events at the door; staff
     waiting: int = 0  # actions not sent yet
 
     @property
@@ -74,6 +82,7 @@ class PersonalData:
         return PersonalView(
             me=snapshots.get("me"),
             volunteer=snapshots.get(VOLUNTEER),
+            attendance=snapshots.get(ATTENDANCE) or empty_attendance(),
             **{name: snapshots.get(name) or [] for name in LIST_KEYS},
             waiting=len(waiting),
         )
@@ -82,16 +91,22 @@ class PersonalData:
         """Fetch the profile and every list; all replace their snapshots in one transaction.
 
         The volunteer registration is None when there is none (404); the open trips are fetched
-        only for a verified volunteer, and are [] when the server says they may not see them.
+        only for a verified volunteer, and are [] when the server says they may not see them;
+        the same for today's door lists and staff.
         """
         answers: dict[str, Any] = {"me": self.account.call("GET", "/me").body}
         for name, path in LISTS.items():
             answers[name] = self.account.call("GET", path).body["items"]
+        answers[ATTENDANCE] = self.account.call("GET", "/me/attendance").body
         volunteer = answers[VOLUNTEER] = self._get("/volunteers/me", absent=404)
         open_trips = None
         if volunteer is not None and volunteer.get("status") == VERIFIED:
             open_trips = self._get("/trips/open", absent=403)
         answers[OPEN_TRIPS] = [] if open_trips is None else open_trips["items"]
+        door = None
+        if STAFF in (answers["me"].get("roles") or []):
+            door = self._get("/door/today", absent=403)
+        answers[DOOR] = [] if door is None else door["items"]
         with self.store.transaction() as db:
             if read_personal(db, OWNER_KEY) is None:
                 return  # signed out while we were fetching: keep nothing
@@ -104,6 +119,7 @@ class PersonalData:
             for key in LIST_KEYS:
                 # Same for a trip an action changed meanwhile: keep the newer of the two.
                 answers[key] = _keep_newer(read_snapshot(db, key), answers[key])
+            answers[DOOR] = _keep_newer_door(read_snapshot(db, DOOR), answers[DOOR])
             for key, value in answers.items():
                 save_snapshot(db, key, value)
 
@@ -185,6 +201,37 @@ def _keep_newer(stored: Any, fetched: list[dict[str, Any]]) -> list[dict[str, An
         else item
         for item in fetched
     ]
+
+
+def _keep_newer_door(stored: Any, fetched: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Today's door lists as fetched, but an attendee a door check-in (or undo) stored after the
+    fetch left is kept, and the count of those checked in follows the rows kept."""
+    newer = {
+        attendee["signup_id"]: attendee
+        for entry in stored or []
+        if isinstance(entry, dict)
+        for attendee in entry.get("attendees") or []
+        if isinstance(attendee.get("version"), int)
+    }
+    merged = []
+    for entry in fetched:
+        attendees = [
+            newer[a["signup_id"]]
+            if a["signup_id"] in newer
+            and isinstance(a.get("version"), int)
+            and newer[a["signup_id"]]["version"] > a["version"]
+            else a
+            for a in entry.get("attendees") or []
+        ]
+        if attendees != entry.get("attendees"):
+            checked_in = sum(a.get("checked_in_at") is not None for a in attendees)
+            entry = {
+                **entry,
+                "attendees": attendees,
+                "counts": {**(entry.get("counts") or {}), "checked_in": checked_in},
+            }
+        merged.append(entry)
+    return merged
 
 
 def _same(old: Any, new: Any) -> bool:

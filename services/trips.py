@@ -9,7 +9,8 @@ The checks before queueing raise ``InputError(field, code, **params)`` (see
 ``services.validation`` and ``services.trip_time`` for the codes of each field), and for an
 action on a trip, as the view shows it: ``trip_unknown`` (not in the view),
 ``illegal_transition`` (not possible in the state shown, or not the person's to take),
-``already_rated`` and ``volunteer_exists``. The screens offer only what fits, so these guard
+``already_rated`` and ``volunteer_exists``; a guide to an event (``TripDraft.event_id``) without a
+sign-up for it shown: ``InputError("event", "not_signed_up")``. The screens offer only what fits, so these guard
 against a double tap or a stale screen; the server decides in the end.
 
 The helpers at the end are pure functions over the view's lists, for the screens.
@@ -25,6 +26,7 @@ from typing import Any
 
 from services.errors import InputError, SignedOutError
 from services.personal import PersonalData, PersonalView
+from services.sync.event_actions import ACTIVE, signup_for
 from services.sync.trip_actions import (
     NOTIFICATIONS_READ,
     TRIP_CANCEL,
@@ -60,6 +62,7 @@ class TripDraft:
     needs: list[str]
     contact_phone: str
     notes: str = ""
+    event_id: str | None = None  # a guide to a community event the person signed up for
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,13 @@ class TripActions:
             "start_at": start.isoformat(),
             **details,
         }
+        if draft.event_id is not None:
+            # The server links the trip to the person's sign-up; if the escort fails, the
+            # absence is excused. Only with a sign-up holding or waiting for a place.
+            signup = signup_for(self._view().signups, draft.event_id)
+            if signup is None or signup["state"] not in ACTIVE:
+                raise InputError("event", "not_signed_up")
+            trip["event_id"] = draft.event_id
         self.personal.act(TRIP_REQUEST, {"trip": trip, "requested_at": _iso(now)})
         return trip_id
 

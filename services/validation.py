@@ -280,3 +280,50 @@ def clean_rating(stars: int, comment: str | None) -> dict[str, Any]:
         raise InputError("stars", "stars_invalid")
     text = _limited(comment or "", "comment", "comment_too_long", COMMENT_LIMIT)
     return {"stars": stars, "comment": text or None}
+
+
+# -- events (阳光201): codes, excuses and appeals (the server's limits) ------------------------
+
+EVENT_CODE_LENGTH = 4  # the event's own code, read out or shown at the door
+PERSONAL_CODE_LENGTH = 6  # each attendee's code, read aloud in groups of three
+EXCUSE_REASONS = ("health", "weather", "other")  # escort_failed: recorded only by the server
+APPEAL_REASONS = ("health", "escort_failed", "weather", "other")
+EXCUSE_NOTE_LIMIT = 200
+APPEAL_TEXT_LIMIT = 500
+
+
+def digits_only(text: str) -> str:
+    """What was typed or dictated, without spaces and dashes, full-width digits as ASCII."""
+    return _digits_text(text)
+
+
+def normalise_event_code(text: str) -> str:
+    """The event's 4-digit code as typed by an attendee. Codes: ``code_empty``, ``code_wrong``
+    (anything but four digits: the server's own answer to a code that is not the event's)."""
+    code = _digits_text(text)
+    if not code:
+        raise InputError("code", "code_empty")
+    if not (code.isascii() and code.isdigit() and len(code) == EVENT_CODE_LENGTH):
+        raise InputError("code", "code_wrong")
+    return code
+
+
+def clean_excuse(reason: str, note: str | None) -> dict[str, Any]:
+    """``{"reason", "note"}`` for an excuse. Code: ``note_too_long`` (``limit=``); an empty
+    note is None. A reason the screen never offers (``escort_failed`` among them) is a
+    ``ValueError``."""
+    if reason not in EXCUSE_REASONS:
+        raise ValueError(f"not an excuse a person gives: {reason!r}")
+    text = _limited(note or "", "note", "note_too_long", EXCUSE_NOTE_LIMIT)
+    return {"reason": reason, "note": text or None}
+
+
+def clean_appeal(reason: str, text: str) -> dict[str, Any]:
+    """``{"reason", "text"}`` for an appeal of a no-show. Codes: ``appeal_text_empty``,
+    ``appeal_text_too_long`` (``limit=``). An unknown reason is a ``ValueError``."""
+    if reason not in APPEAL_REASONS:
+        raise ValueError(f"not an appeal reason: {reason!r}")
+    said = _limited(text, "text", "appeal_text_too_long", APPEAL_TEXT_LIMIT)
+    if not said:
+        raise InputError("text", "appeal_text_empty")
+    return {"reason": reason, "text": said}

@@ -20,6 +20,7 @@ from typing import Any
 
 from services.api import ApiResponse
 from services.sync.action_kind import ActionKind, Request, Snapshots
+from services.sync.event_actions import EVENT_ACTION_KINDS
 from services.sync.store import read_snapshot, save_snapshot
 from services.sync.trip_actions import TRIP_ACTION_KINDS
 
@@ -101,5 +102,6 @@ ACTION_KINDS: dict[str, ActionKind] = {
         ActionKind(PROFILE_EDIT, _profile_request, _profile_overlay, _profile_settle),
         ActionKind(INBOX_REPLY, _inbox_request, _inbox_overlay, _inbox_settle),
         *TRIP_ACTION_KINDS,
+        *EVENT_ACTION_KINDS,
     )
 }

@@ -21,6 +21,7 @@ from typing import Any
 
 from services.api import ApiResponse
 from services.sync.action_kind import ActionKind, Request, Snapshots
+from services.sync.event_actions import SIGNUPS
 from services.sync.store import read_snapshot, save_snapshot
 from services.trip_time import parse_instant
 
@@ -101,6 +102,7 @@ def _request_request(payload: dict[str, Any]) -> Request:
 def _request_overlay(snapshots: Snapshots, payload: dict[str, Any]) -> None:
     trips = snapshots.get(TRIPS) or []
     asked = payload["trip"]
+    _link_guide_trip(snapshots, asked, sending=True)
     if find(trips, asked["id"]) is not None:
         return  # the server has it already
     me = snapshots.get("me") or {}
@@ -119,6 +121,29 @@ def _request_overlay(snapshots: Snapshots, payload: dict[str, Any]) -> None:
 
 def _trip_settle(db: sqlite3.Connection, payload: dict[str, Any], response: ApiResponse) -> None:
     _store_trip(db, response.body)
+
+
+def _link_guide_trip(snapshots: Snapshots, trip: Trip, *, sending: bool) -> None:
+    """A guide trip to an event shows on the person's sign-up for it, as the server links it."""
+    event_id = trip.get("event_id")
+    if not event_id:
+        return
+    marks = {SENDING: True} if sending else {}
+    snapshots[SIGNUPS] = [
+        {**s, "guide_trip_id": trip["id"], **marks}
+        if s["event_id"] == event_id and s.get("guide_trip_id") != trip["id"]
+        else s
+        for s in snapshots.get(SIGNUPS) or []
+    ]
+
+
+def _request_settle(db: sqlite3.Connection, payload: dict[str, Any], response: ApiResponse) -> None:
+    _store_trip(db, response.body)
+    signups = read_snapshot(db, SIGNUPS)
+    if signups is not None and response.body.get("event_id"):
+        linked = {SIGNUPS: signups}
+        _link_guide_trip(linked, response.body, sending=False)
+        save_snapshot(db, SIGNUPS, linked[SIGNUPS])
 
 
 # -- a volunteer claims an open trip -------------------------------------------------------------
@@ -281,7 +306,7 @@ def _read_settle(db: sqlite3.Connection, payload: dict[str, Any], response: ApiR
 
 
 TRIP_ACTION_KINDS: tuple[ActionKind, ...] = (
-    ActionKind(TRIP_REQUEST, _request_request, _request_overlay, _trip_settle),
+    ActionKind(TRIP_REQUEST, _request_request, _request_overlay, _request_settle),
     ActionKind(TRIP_CANCEL, _cancel_request, _cancel_overlay, _trip_settle),
     ActionKind(TRIP_CLAIM, _claim_request, _claim_overlay, _claim_settle),
     ActionKind(TRIP_START, _start_request, _start_overlay, _trip_settle),
