@@ -84,6 +84,11 @@ class Scale:
         """Vertical padding that makes a one-line button at least ``target`` high."""
         return max(self.gap, (self.target - self.body * self.line_height) / 2 + 1)
 
+    @property
+    def qr_code(self) -> float:
+        """A QR code's edge: large enough for a door scanner at arm's length, bigger in 长辈版."""
+        return self.target * 4
+
 
 @dataclass(frozen=True)
 class Look:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.account_actions import AccountActions
+from app.event_actions import EventActions
 from app.inbox_actions import InboxActions
 from app.matching_actions import MatchingActions
 from app.search_actions import SearchActions
@@ -25,3 +26,4 @@ class Actions:
     search: SearchActions
     matching: MatchingActions
     trips: TripActions
+    events: EventActions

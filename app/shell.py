@@ -16,6 +16,8 @@ from app.account_messages import rejection_sentence, waiting_sentence
 from app.actions import Actions
 from app.context import AppContext
 from app.display import apply_process_preferences
+from app.event_actions import EventActions
+from app.event_messages import event_rejection_sentence
 from app.i18n import _
 from app.inbox_actions import InboxActions
 from app.matching_actions import MatchingActions
@@ -101,6 +103,7 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         search=SearchActions(state, ctx, announce, page.run_task),
         matching=MatchingActions(state, ctx, announce, account.refresh_view),
         trips=TripActions(state, ctx, announce, account.refresh_view, go, speak),
+        events=EventActions(state, ctx, announce, account.refresh_view, go, speak),
     )
     # Failures after an utterance was queued (no audio device, player missing) arrive on the
     # speaker's worker thread; tell this session in words instead of staying silent.
@@ -176,7 +179,10 @@ async def follow_outbox(
         state.session_expired = snapshot.session_expired
         for rejection in snapshot.rejections:
             await announcer.say(
-                trip_rejection_sentence(rejection) or rejection_sentence(rejection), urgent=True
+                trip_rejection_sentence(rejection)
+                or event_rejection_sentence(rejection)
+                or rejection_sentence(rejection),
+                urgent=True,
             )
         for sentence in new_notification_sentences(state):
             await announcer.say(sentence)

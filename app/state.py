@@ -32,6 +32,11 @@ class Drafts:
         # Made with the person's defaults when the form is first shown; dropped once sent.
         self.trip: TripForm | None = None
         self.volunteer: VolunteerDraft | None = None
+        # Events: the event code typed per event, an appeal's words, the door's two fields.
+        self.event_codes: dict[str, str] = {}
+        self.appeal_text = ""
+        self.door_code = ""
+        self.door_search = ""
 
 
 @ft.observable
@@ -70,6 +75,9 @@ class AppState:
     open_filter: OpenTripFilter = field(default_factory=OpenTripFilter)
     # The newest notification already announced (newer ones are said when they arrive).
     notifications_seen: int | None = None
+    # The door (staff): which of today's events is being checked in, and the name searched for.
+    door_event: str | None = None
+    door_query: str = ""
 
     def route_change(self, e: ft.RouteChangeEvent) -> None:
         self.route = e.route

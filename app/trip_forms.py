@@ -30,6 +30,7 @@ class TripForm:
     needs: set[str] = field(default_factory=lambda: set(DEFAULT_NEEDS))
     contact_phone: str = ""
     notes: str = ""
+    event_id: str | None = None  # a guide to get to this event (an excused absence if none comes)
 
     @classmethod
     def for_person(cls, me: dict[str, Any] | None, now: datetime) -> TripForm:
@@ -52,7 +53,19 @@ class TripForm:
             needs=sorted(self.needs),
             contact_phone=self.contact_phone,
             notes=self.notes,
+            event_id=self.event_id,
         )
+
+    @classmethod
+    def for_event(
+        cls, me: dict[str, Any] | None, now: datetime, event_id: str, place: str, meet_at: datetime
+    ) -> TripForm:
+        """A guide to an event: to its place, meeting ``meet_at`` (before it starts)."""
+        form = cls.for_person(me, now)
+        local = meet_at.astimezone(SHANGHAI)
+        form.to_place, form.event_id = place, event_id
+        form.day, form.time_text = local.date(), local.strftime("%H:%M")
+        return form
 
     def shift_time(self, step: timedelta, fallback: datetime) -> None:
         """Move the time by ``step``, crossing midnight into the next or previous day."""

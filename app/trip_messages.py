@@ -8,16 +8,15 @@ codes map to sentences here; the server's English ``detail`` is never shown.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from babel.dates import format_skeleton
-
-from app.i18n import N_, _, current_language, ngettext
+from app.event_messages import event_notification_sentence
+from app.i18n import N_, _, ngettext
 from app.matching_messages import join_and
+from app.time_words import when_words
 from services.errors import InputError
 from services.sync.outbox import Rejection
-from services.trip_time import SHANGHAI
 
 # -- labels -----------------------------------------------------------------------------------
 
@@ -62,37 +61,6 @@ def volunteer_status_sentence(status: str) -> str:
 
 def star_label(stars: int) -> str:
     return _("{count} out of 5").format(count=stars)
-
-
-# -- time in words ----------------------------------------------------------------------------
-
-
-def day_name(day: date, today: date) -> str:
-    """Today / Tomorrow / The day after tomorrow, else the weekday and date."""
-    offset = (day - today).days
-    dated = format_skeleton("MMMEd", day, locale=current_language())
-    relative = {0: N_("Today"), 1: N_("Tomorrow"), 2: N_("The day after tomorrow")}.get(offset)
-    if relative is None:
-        return dated
-    return _("{day} ({date})").format(day=_(relative), date=dated)
-
-
-def clock_words(moment: datetime) -> str:
-    """2:30 PM / 下午2:30, in Shanghai time whatever the device's zone."""
-    local = moment.astimezone(SHANGHAI)
-    return format_skeleton("hm", local, locale=current_language())
-
-
-def when_words(start_at: datetime | str, now: datetime) -> str:
-    """Tomorrow (Mon, Nov 23) 2:30 PM / 明天（11月23日周一）下午2:30."""
-    moment = parse_time(start_at)
-    local_day = moment.astimezone(SHANGHAI).date()
-    today = now.astimezone(SHANGHAI).date()
-    return _("{day} {time}").format(day=day_name(local_day, today), time=clock_words(moment))
-
-
-def parse_time(value: datetime | str) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def needs_words(needs: Iterable[str]) -> str:
@@ -328,6 +296,9 @@ def trip_rejection_sentence(rejection: Rejection) -> str | None:
 
 
 def notification_sentence(item: Mapping[str, Any], now: datetime) -> str:
+    about_event = event_notification_sentence(item, now)
+    if about_event is not None:
+        return about_event
     data = item.get("data") or {}
     kind = item.get("kind")
     trip = {**data}
@@ -363,9 +334,7 @@ def notification_sentence(item: Mapping[str, Any], now: datetime) -> str:
 
 
 def unread_messages_sentence(unread: int) -> str:
-    return ngettext(
-        "{count} new message about your trips.", "{count} new messages about your trips.", unread
-    ).format(count=unread)
+    return ngettext("{count} new message.", "{count} new messages.", unread).format(count=unread)
 
 
 def messages_action_label(unread: int) -> str:

@@ -10,8 +10,12 @@ from app.context import AppContext
 from app.i18n import _
 from app.routes import resolve
 from app.state import AppState
+from views.attendance import attendance_view
 from views.chrome import screen_view
 from views.district import district_view
+from views.door import door_view
+from views.event import event_view
+from views.events import events_view
 from views.home import home_view
 from views.inbox import inbox_view
 from views.institution import institution_view
@@ -60,6 +64,14 @@ def render_screens(state: AppState, ctx: AppContext, actions: Actions) -> list[f
         screen = volunteer_view(path, route, state, actions)
     elif route.identifier == "screen-notifications":
         screen = notifications_view(path, route, state, actions)
+    elif route.identifier == "screen-events":
+        screen = events_view(path, route, state, ctx.catalog, actions)
+    elif route.identifier == "screen-event":
+        screen = event_view(path, route, params["id"], state, ctx.catalog, actions)
+    elif route.identifier == "screen-attendance":
+        screen = attendance_view(path, route, state, actions)
+    elif route.identifier == "screen-door":
+        screen = door_view(path, route, state, actions)
     elif route.identifier == "screen-settings":
         screen = settings_view(path, route, state, actions)
     elif route.identifier == "screen-login":

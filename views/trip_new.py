@@ -17,8 +17,9 @@ from app.actions import Actions
 from app.i18n import _
 from app.routes import Route
 from app.state import AppState
+from app.time_words import day_name, when_words
 from app.trip_forms import DAYS_OFFERED, TripForm
-from app.trip_messages import NEED_LABELS, day_name, when_words
+from app.trip_messages import NEED_LABELS
 from services.trips import recent_places
 from views.chrome import screen_view, wrap
 from views.trip_parts import choice_buttons, now, toggles, translated
@@ -50,6 +51,7 @@ def trip_new_view(path: str, route: Route, state: AppState, actions: Actions) ->
                 "Fill in where and when; everything else is already filled in for you."
             )
         ),
+        *event_note(form),
         *place_field(form, "from_place", places, actions),
         *place_field(form, "to_place", places, actions),
         *when_fields(form, actions),
@@ -124,6 +126,21 @@ def place_field(
             )
         )
     return controls
+
+
+def event_note(form: TripForm) -> list[ft.Control]:
+    """A guide to an event: the absence is excused if nobody comes (the server links them)."""
+    if form.event_id is None:
+        return []
+    return [
+        body_text(
+            _(
+                "This guide takes you to your event. If no volunteer takes it, or the volunteer "
+                "gives it back, your absence is excused automatically."
+            ),
+            weight=ft.FontWeight.W_600,
+        )
+    ]
 
 
 def when_fields(form: TripForm, actions: Actions) -> list[ft.Control]:

@@ -34,12 +34,16 @@ def sign_in(page: FletPage, phone: str = RESIDENT_PHONE) -> None:
     page.wait_for_announcement("已登录。欢迎您")
 
 
-def server_get(url: str, path: str) -> dict:
-    """What the server itself holds for the demo resident at ``path`` (e.g. "/me")."""
-    token = httpx.post(
-        f"{url}/api/v1/auth/token", json={"phone": RESIDENT_PHONE, "code": DEV_CODE}
-    ).json()["access_token"]
-    return httpx.get(f"{url}/api/v1{path}", headers={"Authorization": f"Bearer {token}"}).json()
+def server_get(url: str, path: str, phone: str = RESIDENT_PHONE) -> dict:
+    """What the server itself holds for a demo person at ``path`` (e.g. "/me")."""
+    return httpx.get(f"{url}/api/v1{path}", headers=server_auth(url, phone)).json()
+
+
+def server_auth(url: str, phone: str) -> dict[str, str]:
+    token = httpx.post(f"{url}/api/v1/auth/token", json={"phone": phone, "code": DEV_CODE}).json()[
+        "access_token"
+    ]
+    return {"Authorization": f"Bearer {token}"}
 
 
 def server_me(url: str) -> dict:

@@ -59,6 +59,10 @@ def test_not_found_is_not_a_routable_screen():
         ("/trips/new", "screen-trip-new", {}),
         ("/trips", "screen-trips", {}),
         ("/settings", "screen-settings", {}),
+        ("/events", "screen-events", {}),
+        ("/events/record", "screen-attendance", {}),
+        ("/event/evt-1", "screen-event", {"id": "evt-1"}),
+        ("/door", "screen-door", {}),
     ],
 )
 def test_resolve_finds_the_screen_and_its_parameters(path, identifier, params):

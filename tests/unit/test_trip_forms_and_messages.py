@@ -10,6 +10,7 @@ import pytest
 from app.i18n import set_language
 from app.shell import new_notification_sentences
 from app.state import AppState
+from app.time_words import when_words
 from app.trip_forms import TripForm, VolunteerDraft, toggled
 from app.trip_messages import (
     KIND_SUBJECTS,
@@ -23,7 +24,6 @@ from app.trip_messages import (
     trip_input_sentence,
     trip_rejection_sentence,
     trip_title,
-    when_words,
     who_sentence,
 )
 from services.errors import InputError
