@@ -10,7 +10,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from events_support import (
+from event_client_support import (
     MakeClient,
     create_event,
     install_clock,

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from events_support import (
+from event_client_support import (
     MakeClient,
     create_event,
     install_clock,

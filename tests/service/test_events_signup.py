@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from events_support import (
+from event_client_support import (
     MakeClient,
     create_event,
     install_clock,
