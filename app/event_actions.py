@@ -9,11 +9,10 @@ back as a spoken sentence (``app.shell``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from app.account_messages import failure_sentence, input_error_sentence
-from app.context import AppContext
 from app.event_messages import (
     door_checked_in_sentence,
     door_undone_sentence,
@@ -21,9 +20,7 @@ from app.event_messages import (
     event_input_sentence,
     personal_code_sentence,
 )
-from app.screen_actions import Announce, ScreenActions
-from app.state import AppState
-from app.trip_actions import Clock, Speak, utc_now
+from app.screen_actions import GuidingActions
 from app.trip_forms import TripForm
 from services.errors import InputError, SunshineError
 from services.events import attendee_for_code, door_event, spoken_code
@@ -32,22 +29,7 @@ from services.events import attendee_for_code, door_event, spoken_code
 GUIDE_LEAD = timedelta(hours=1)
 
 
-class EventActions(ScreenActions):
-    def __init__(
-        self,
-        state: AppState,
-        ctx: AppContext,
-        announce: Announce,
-        refresh_view: Callable[[], None],
-        go: Callable[[str], None],
-        speak: Speak,
-        clock: Clock = utc_now,
-    ) -> None:
-        super().__init__(state, ctx, announce, refresh_view)
-        self._go = go
-        self._speak = speak
-        self.clock = clock
-
+class EventActions(GuidingActions):
     @property
     def _events(self):  # services.events.EventActions
         return self.ctx.personal.events
@@ -172,6 +154,3 @@ class EventActions(ScreenActions):
             self._tell(event_input_sentence(exc) or input_error_sentence(exc), error=True)
         else:
             self._tell(failure_sentence(exc), error=True)
-
-    def now(self) -> datetime:
-        return self.clock()

@@ -8,11 +8,18 @@ region) and through the announcer, so a screen-reader user hears it without hunt
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from app.context import AppContext
 from app.state import AppState
 
 Announce = Callable[[str], None]
+Speak = Callable[[list[str]], None]
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class ScreenActions:
@@ -36,3 +43,23 @@ class ScreenActions:
     def _tell(self, message: str, *, error: bool = False) -> None:
         self.state.tell(message, error=error)
         self._announce(message)
+
+
+class GuidingActions(ScreenActions):
+    """Actions that also move to another screen, say a confirmation with the app's own voice,
+    and read the time (trips and events: a test sets the clock)."""
+
+    def __init__(
+        self,
+        state: AppState,
+        ctx: AppContext,
+        announce: Announce,
+        refresh_view: Callable[[], None],
+        go: Callable[[str], None],
+        speak: Speak,
+        clock: Clock = utc_now,
+    ) -> None:
+        super().__init__(state, ctx, announce, refresh_view)
+        self._go = go
+        self._speak = speak
+        self.clock = clock

@@ -9,12 +9,10 @@ action says how it went in ``state.form_message`` (a live region) and through th
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from app.account_messages import failure_sentence, input_error_sentence
-from app.context import AppContext
-from app.screen_actions import Announce, ScreenActions
-from app.state import AppState
+from app.screen_actions import GuidingActions
 from app.trip_forms import (
     TIME_STEP,
     OpenTripFilter,
@@ -31,30 +29,8 @@ from app.trip_messages import (
 from services.errors import InputError, SunshineError
 from services.trip_time import default_start, start_at
 
-Speak = Callable[[list[str]], None]
-Clock = Callable[[], datetime]
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-class TripActions(ScreenActions):
-    def __init__(
-        self,
-        state: AppState,
-        ctx: AppContext,
-        announce: Announce,
-        refresh_view: Callable[[], None],
-        go: Callable[[str], None],
-        speak: Speak,
-        clock: Clock = utc_now,
-    ) -> None:
-        super().__init__(state, ctx, announce, refresh_view)
-        self._go = go
-        self._speak = speak
-        self.clock = clock
-
+class TripActions(GuidingActions):
     @property
     def _trips(self):  # services.trips.TripActions
         return self.ctx.personal.trips

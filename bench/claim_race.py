@@ -8,7 +8,6 @@ claim together.
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from typing import Any
 
 import httpx
 
-API = "/api/v1"
+from bench.at_once import API, all_at_once
 
 
 @dataclass(frozen=True)
@@ -92,20 +91,4 @@ def claim_all_at_once(
     clients: list[httpx.Client], trip_id: str, join_timeout: float | None = None
 ) -> list[ClaimResult]:
     """Every client claims ``trip_id`` at once; their results in client order."""
-    barrier = threading.Barrier(len(clients))
-    results: list[ClaimResult | None] = [None] * len(clients)
-
-    def run(n: int) -> None:
-        clients[n].get(f"{API}/health").raise_for_status()  # connection open before the start
-        barrier.wait()
-        results[n] = timed_claim(clients[n], trip_id, n)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(join_timeout)
-    missing = [n for n, result in enumerate(results) if result is None]
-    if missing:
-        raise RuntimeError(f"claims never returned: volunteers {missing}")
-    return [result for result in results if result is not None]
+    return all_at_once(clients, lambda client, n: timed_claim(client, trip_id, n), join_timeout)

@@ -8,7 +8,6 @@ releases every sign-up together.
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -17,7 +16,8 @@ from typing import Any
 
 import httpx
 
-from bench.claim_race import API, signed_in
+from bench.at_once import API, all_at_once
+from bench.claim_race import signed_in
 
 STAFF_PHONE = "13800000009"  # the demo staff member
 
@@ -88,20 +88,4 @@ def sign_up_all_at_once(
     clients: list[httpx.Client], event_id: str, join_timeout: float | None = None
 ) -> list[SignupResult]:
     """Every client signs up for ``event_id`` at once; their results in client order."""
-    barrier = threading.Barrier(len(clients))
-    results: list[SignupResult | None] = [None] * len(clients)
-
-    def run(n: int) -> None:
-        clients[n].get(f"{API}/health").raise_for_status()  # connection open before the start
-        barrier.wait()
-        results[n] = timed_sign_up(clients[n], event_id, n)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(join_timeout)
-    missing = [n for n, result in enumerate(results) if result is None]
-    if missing:
-        raise RuntimeError(f"sign-ups never returned: people {missing}")
-    return [result for result in results if result is not None]
+    return all_at_once(clients, lambda client, n: timed_sign_up(client, event_id, n), join_timeout)
