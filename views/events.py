@@ -53,7 +53,8 @@ def my_signups(
         controls.append(body_text(_("You have not signed up for any coming event.")))
     for signup in mine:
         event = catalog.event(str(signup["event_id"]))
-        title = event_title(event.model_dump() if event else signup, now)
+        known = event.model_dump() if event else {**signup, "title": signup.get("event_title")}
+        title = event_title(known, now)
         controls.append(
             action_button(
                 _("{title}: {state}").format(title=title, state=signup_sentence(signup)),

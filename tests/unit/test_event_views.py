@@ -8,6 +8,7 @@ each attendance and appeal; the door for staff, non-staff, no events, a search.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -272,3 +273,26 @@ def test_the_door_for_non_staff_and_for_a_day_without_events(tmp_path):
     assert "door-code" not in build_door(signed_in(ME, door=[]), tmp_path)
     assert "door-code" not in build_door(signed_in(STAFF, door=[]), tmp_path)
     assert "screen-door" in build_door(AppState(), tmp_path)
+
+
+def test_my_sign_up_for_an_event_not_synced_yet_is_named_from_the_sign_up(tmp_path):
+    catalog = catalog_with(LocalStore(tmp_path / "s.db"))  # the event is not saved here yet
+    state = signed_in(signups=[signup("confirmed", DAYS_AHEAD)])
+    actions, _told = make(state, catalog)
+    route, _ = resolve("/events")
+    view = events_view("/events", route, state, catalog, actions)
+    assert f"my-signup-{EVENT_ID}" in identifiers(view)
+    labels = [c.content.content.value for c in walk(view) if is_my_signup(c)]
+    assert labels and labels[0].startswith("视障朋友读书会")
+
+
+def walk(control: Any) -> Iterator[Any]:
+    yield control
+    for name in ("controls", "content"):
+        child = getattr(control, name, None)
+        for item in child if isinstance(child, list) else [child] if child is not None else []:
+            yield from walk(item)
+
+
+def is_my_signup(control: Any) -> bool:
+    return str(getattr(control, "identifier", "")).startswith("my-signup-")
