@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from bench.at_once import API, all_at_once
+from bench.at_once import API, all_at_once, resend_once
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,9 @@ def publish_trip(resident: httpx.Client, start: datetime, *, from_place: str, ph
 
 
 def claim(client: httpx.Client, trip_id: str, key: str) -> httpx.Response:
-    return client.post(f"{API}/trips/{trip_id}/claim", headers={"Idempotency-Key": key})
+    return resend_once(
+        lambda: client.post(f"{API}/trips/{trip_id}/claim", headers={"Idempotency-Key": key})
+    )
 
 
 def timed_claim(client: httpx.Client, trip_id: str, volunteer: int = 0) -> ClaimResult:

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from bench.at_once import API, all_at_once
+from bench.at_once import API, all_at_once, resend_once
 from bench.claim_race import signed_in
 
 STAFF_PHONE = "13800000009"  # the demo staff member
@@ -69,10 +69,12 @@ def publish_event(
 
 
 def sign_up(client: httpx.Client, event_id: str, key: str, signup_id: str) -> httpx.Response:
-    return client.post(
-        f"{API}/events/{event_id}/signups",
-        json={"id": signup_id},
-        headers={"Idempotency-Key": key},
+    return resend_once(
+        lambda: client.post(
+            f"{API}/events/{event_id}/signups",
+            json={"id": signup_id},
+            headers={"Idempotency-Key": key},
+        )
     )
 
 

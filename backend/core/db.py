@@ -1,6 +1,6 @@
 """Engine and session factories.
 
-SQLite gets WAL (readers never block the writer), a 5 s busy timeout instead of instant
+SQLite gets WAL (readers never block the writer), a 30 s busy timeout instead of instant
 "database is locked", enforced foreign keys, and real transactions: the sqlite3 driver's legacy
 mode runs SELECTs outside any transaction, which would let one delta page mix two snapshots.
 """
@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # a burst of writers (200 sign-ups at once) queues, not fails
 WRITE_TRANSACTION = "sunshine_write_transaction"  # execution option: this session will write
 
 
