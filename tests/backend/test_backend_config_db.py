@@ -64,5 +64,5 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path: Path
     finally:
         engine.dispose()
 
-    assert pragmas == {"journal_mode": "wal", "busy_timeout": 5000, "foreign_keys": 1}
+    assert pragmas == {"journal_mode": "wal", "busy_timeout": 30_000, "foreign_keys": 1}
     assert (tmp_path / "nested" / "dir" / "x.sqlite3").exists()
