@@ -37,7 +37,7 @@ class EventActions(GuidingActions):
     # -- a resident's sign-up -------------------------------------------------------------------
 
     def sign_up(self, event_id: str) -> None:
-        self._act("signup", lambda: self._events.sign_up(event_id))
+        self._act(lambda: self._events.sign_up(event_id), event_done_sentence("signup"))
 
     def ask_to_confirm(self, what: str, record_id: str) -> None:
         """``what`` is cancel-signup, excuse or appeal: a second step before anything is sent."""
@@ -47,17 +47,19 @@ class EventActions(GuidingActions):
         self.state.confirming = None
 
     def cancel(self, event_id: str) -> None:
-        self._act("cancel", lambda: self._events.cancel(event_id))
+        self._act(lambda: self._events.cancel(event_id), event_done_sentence("cancel"))
 
     def excuse(self, event_id: str, reason: str) -> None:
-        self._act("excuse", lambda: self._events.excuse(event_id, reason, None))
+        self._act(
+            lambda: self._events.excuse(event_id, reason, None), event_done_sentence("excuse")
+        )
 
     def type_code(self, event_id: str, text: str) -> None:
         self.state.drafts.event_codes[event_id] = text
 
     def check_in(self, event_id: str) -> None:
         code = self.state.drafts.event_codes.get(event_id, "")
-        if self._act("checkin", lambda: self._events.check_in(event_id, code)):
+        if self._act(lambda: self._events.check_in(event_id, code), event_done_sentence("checkin")):
             self.state.drafts.event_codes.pop(event_id, None)
 
     def say_code(self, code: str) -> None:
@@ -78,7 +80,9 @@ class EventActions(GuidingActions):
 
     def appeal(self, signup_id: str, reason: str) -> None:
         text = self.state.drafts.appeal_text
-        if self._act("appeal", lambda: self._events.appeal(signup_id, reason, text)):
+        if self._act(
+            lambda: self._events.appeal(signup_id, reason, text), event_done_sentence("appeal")
+        ):
             self.state.drafts.appeal_text = ""
 
     # -- the door (staff) -----------------------------------------------------------------------
@@ -116,29 +120,21 @@ class EventActions(GuidingActions):
         self._tell(door_checked_in_sentence(attendee))
 
     def door_check_in_person(self, event_id: str, attendee: dict[str, Any]) -> None:
-        self._door_act(
+        self._act(
             lambda: self._events.door_check_in_person(event_id, attendee["signup_id"]),
             door_checked_in_sentence(attendee),
         )
 
     def door_undo(self, event_id: str, attendee: dict[str, Any]) -> None:
-        self._door_act(
+        self._act(
             lambda: self._events.door_undo(event_id, attendee["signup_id"]),
             door_undone_sentence(attendee),
         )
 
-    def _door_act(self, action: Callable[[], Any], sentence: str) -> None:
-        try:
-            action()
-        except SunshineError as exc:
-            self._refused(exc)
-            return
-        self._queued()
-        self._tell(sentence)
-
     # -- shared ---------------------------------------------------------------------------------
 
-    def _act(self, what: str, action: Callable[[], Any]) -> bool:
+    def _act(self, action: Callable[[], Any], sentence: str) -> bool:
+        """Queue ``action``; say ``sentence`` if it was accepted, else why not."""
         self.state.confirming = None
         try:
             action()
@@ -146,7 +142,7 @@ class EventActions(GuidingActions):
             self._refused(exc)
             return False
         self._queued()
-        self._tell(event_done_sentence(what))
+        self._tell(sentence)
         return True
 
     def _refused(self, exc: SunshineError) -> None:

@@ -8,18 +8,15 @@ region) and through the announcer, so a screen-reader user hears it without hunt
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from app.context import AppContext
 from app.state import AppState
+from services.trip_time import utc_now
 
 Announce = Callable[[str], None]
 Speak = Callable[[list[str]], None]
 Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ScreenActions:

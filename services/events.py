@@ -29,13 +29,13 @@ import math
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import segno
 
 from services.catalog import Catalog, Event
-from services.errors import InputError, SignedOutError
+from services.errors import InputError
 from services.personal import PersonalData, PersonalView
 from services.search.matcher import FUZZY, TypedQuery, match_text
 from services.search.normalize import normalize
@@ -51,7 +51,7 @@ from services.sync.event_actions import (
     EVENT_SIGNUP,
     signup_for,
 )
-from services.trip_time import parse_instant
+from services.trip_time import parse_instant, utc_iso, utc_now
 from services.validation import (
     PERSONAL_CODE_LENGTH,
     clean_appeal,
@@ -67,10 +67,6 @@ CHECKIN_OPENS_BEFORE = timedelta(minutes=60)
 UNDO_AFTER_END = timedelta(hours=24)  # as long as the server takes late door check-ins
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class EventActions:
     """The person's event actions, and staff's at the door; each returns the outbox action's id
     (a sign-up: the sign-up's id)."""
@@ -79,7 +75,7 @@ class EventActions:
         self,
         personal: PersonalData,
         catalog: Catalog,
-        now: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] = utc_now,
     ) -> None:
         self.personal = personal
         self.catalog = catalog
@@ -93,7 +89,7 @@ class EventActions:
         Already holding a sign-up (confirmed, waitlisted or being sent): its id, nothing queued
         (the server would answer with that one).
         """
-        view = self._view()
+        view = self.personal.loaded_view()
         event = self._event(event_id)
         now = self.now()
         if now > event.signup_deadline or now >= event.start_at:
@@ -106,9 +102,9 @@ class EventActions:
             "event_id": event_id,
             "signup_id": signup_id,
             "event_title": event.title,
-            "start_at": _iso(event.start_at),
-            "end_at": _iso(event.end_at),
-            "requested_at": _iso(now),
+            "start_at": utc_iso(event.start_at),
+            "end_at": utc_iso(event.end_at),
+            "requested_at": utc_iso(now),
         }
         self.personal.act(EVENT_SIGNUP, payload)
         return signup_id
@@ -116,7 +112,7 @@ class EventActions:
     def cancel(self, event_id: str) -> str:
         """Give the place back (a confirmed one until the cancel deadline; a waitlisted one
         until the start); the first on the wait-list gets it."""
-        signup = self._active_signup(self._view(), event_id)
+        signup = self._active_signup(self.personal.loaded_view(), event_id)
         now = self.now()
         event = self.catalog.event(event_id)
         start = parse_instant(signup["start_at"])
@@ -132,11 +128,11 @@ class EventActions:
         """Say why one cannot come (health, weather, other), until the event ends; a later
         excuse replaces an earlier one. After the end, the way is an appeal."""
         cleaned = clean_excuse(reason, note)
-        signup = self._active_signup(self._view(), event_id)
+        signup = self._active_signup(self.personal.loaded_view(), event_id)
         now = self.now()
         if now >= parse_instant(signup["end_at"]):
             raise InputError("event", "excuse_closed")
-        payload = {"event_id": event_id, **cleaned, "at": _iso(now)}
+        payload = {"event_id": event_id, **cleaned, "at": utc_iso(now)}
         return self.personal.act(EVENT_EXCUSE, payload)
 
     def check_in(self, event_id: str, code: str) -> str:
@@ -147,7 +143,7 @@ class EventActions:
         """
         if not code.strip():
             raise InputError("code", "code_empty")
-        view = self._view()
+        view = self.personal.loaded_view()
         signup = signup_for(view.signups, event_id)
         now = self.now()
         _check_window(signup or self._event(event_id), now)
@@ -155,13 +151,13 @@ class EventActions:
         signup = self._active_signup(view, event_id)
         if signup["state"] == "waitlisted":
             raise InputError("event", "signup_waitlisted")
-        payload = {"event_id": event_id, "code": typed, "at": _iso(now)}
+        payload = {"event_id": event_id, "code": typed, "at": utc_iso(now)}
         return self.personal.act(EVENT_CHECKIN, payload)
 
     def appeal(self, signup_id: str, reason: str, text: str) -> str:
         """Appeal a no-show on one's attendance record, once."""
         cleaned = clean_appeal(reason, text)
-        items = self._view().attendance.get("items") or []
+        items = self.personal.loaded_view().attendance.get("items") or []
         record = next((i for i in items if i["id"] == signup_id), None)
         if record is None:
             raise InputError("signup", "not_found")
@@ -169,7 +165,7 @@ class EventActions:
             raise InputError("signup", "appeal_exists")
         if record.get("attendance") != "no_show":
             raise InputError("signup", "not_no_show")
-        payload = {"signup_id": signup_id, **cleaned, "at": _iso(self.now())}
+        payload = {"signup_id": signup_id, **cleaned, "at": utc_iso(self.now())}
         return self.personal.act(ATTENDANCE_APPEAL, payload)
 
     # -- as staff at the door ------------------------------------------------------------------
@@ -211,16 +207,10 @@ class EventActions:
         if attendee["state"] == "waitlisted":
             raise InputError("attendee", "signup_waitlisted")
         event_id = entry["event"]["id"]
-        payload = {"event_id": event_id, "code": None, "signup_id": None, **who, "at": _iso(now)}
+        payload = {"event_id": event_id, "code": None, "signup_id": None, **who, "at": utc_iso(now)}
         return self.personal.act(DOOR_CHECKIN, payload)
 
     # -- checks against what the person sees -------------------------------------------------
-
-    def _view(self) -> PersonalView:
-        view = self.personal.view()
-        if not view.loaded:
-            raise SignedOutError("personal data not loaded")
-        return view
 
     def _event(self, event_id: str) -> Event:
         event = self.catalog.event(event_id)
@@ -238,7 +228,7 @@ class EventActions:
         return signup
 
     def _door(self, event_id: str) -> dict[str, Any]:
-        entry = door_event(self._view(), event_id)
+        entry = door_event(self.personal.loaded_view(), event_id)
         if entry is None:
             raise InputError("event", "not_found")
         return entry
@@ -255,10 +245,6 @@ def _attendee(entry: Mapping[str, Any], signup_id: str) -> dict[str, Any]:
     if attendee is None:
         raise InputError("attendee", "not_signed_up")
     return attendee
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
 
 
 # -- codes: personal codes, QR payloads, the way a code is read aloud ---------------------------

@@ -87,6 +87,14 @@ class PersonalData:
             waiting=len(waiting),
         )
 
+    def loaded_view(self) -> PersonalView:
+        """The view, for an action that checks against it: signed out or not loaded yet is
+        ``SignedOutError``."""
+        view = self.view()
+        if not view.loaded:
+            raise SignedOutError("personal data not loaded")
+        return view
+
     def refresh(self) -> None:
         """Fetch the profile and every list; all replace their snapshots in one transaction.
 

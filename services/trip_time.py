@@ -105,3 +105,12 @@ def parse_instant(text: str) -> datetime:
     """
     instant = datetime.fromisoformat(text)
     return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def utc_iso(moment: datetime) -> str:
+    """An instant as the outbox payloads carry it: ISO 8601 in UTC."""
+    return moment.astimezone(UTC).isoformat()

@@ -21,10 +21,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from services.errors import InputError, SignedOutError
+from services.errors import InputError
 from services.personal import PersonalData, PersonalView
 from services.sync.event_actions import ACTIVE, signup_for
 from services.sync.trip_actions import (
@@ -39,7 +39,7 @@ from services.sync.trip_actions import (
     VOLUNTEER_REGISTER,
     find,
 )
-from services.trip_time import SHANGHAI, parse_instant, start_at
+from services.trip_time import SHANGHAI, parse_instant, start_at, utc_iso, utc_now
 from services.validation import (
     clean_places,
     clean_rating,
@@ -84,14 +84,10 @@ _STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class TripActions:
     """The person's trip actions; each returns the outbox action's id (a request: the trip's)."""
 
-    def __init__(self, personal: PersonalData, now: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, personal: PersonalData, now: Callable[[], datetime] = utc_now) -> None:
         self.personal = personal
         self.now = now
 
@@ -119,11 +115,11 @@ class TripActions:
         if draft.event_id is not None:
             # The server links the trip to the person's sign-up; if the escort fails, the
             # absence is excused. Only with a sign-up holding or waiting for a place.
-            signup = signup_for(self._view().signups, draft.event_id)
+            signup = signup_for(self.personal.loaded_view().signups, draft.event_id)
             if signup is None or signup["state"] not in ACTIVE:
                 raise InputError("event", "not_signed_up")
             trip["event_id"] = draft.event_id
-        self.personal.act(TRIP_REQUEST, {"trip": trip, "requested_at": _iso(now)})
+        self.personal.act(TRIP_REQUEST, {"trip": trip, "requested_at": utc_iso(now)})
         return trip_id
 
     def cancel_trip(self, trip_id: str) -> str:
@@ -132,7 +128,7 @@ class TripActions:
     def rate_trip(self, trip_id: str, stars: int, comment: str | None = None) -> str:
         """Rate the other person on a completed trip (the volunteer, or the one guided)."""
         rating = clean_rating(stars, comment)
-        trip = self._mine(self._view(), trip_id)
+        trip = self._mine(self.personal.loaded_view(), trip_id)
         if trip["state"] != "completed":
             raise InputError("trip", "illegal_transition")
         if trip.get("my_rating") is not None:
@@ -142,7 +138,7 @@ class TripActions:
     # -- as a volunteer ----------------------------------------------------------------------
 
     def claim_trip(self, trip_id: str) -> str:
-        view = self._view()
+        view = self.personal.loaded_view()
         trip = find(view.open_trips, trip_id)
         if trip is None:
             mine = find(view.trips, trip_id)
@@ -172,9 +168,9 @@ class TripActions:
             availability=form.availability,
             today=self.now().astimezone(SHANGHAI).date(),
         )
-        if self._view().volunteer is not None:
+        if self.personal.loaded_view().volunteer is not None:
             raise InputError("volunteer", "volunteer_exists")
-        payload = {"form": cleaned, "requested_at": _iso(self.now())}
+        payload = {"form": cleaned, "requested_at": utc_iso(self.now())}
         return self.personal.act(VOLUNTEER_REGISTER, payload)
 
     # -- notifications -----------------------------------------------------------------------
@@ -183,16 +179,10 @@ class TripActions:
         """Mark every notification with an id up to ``up_to_id`` read; shown at once."""
         if isinstance(up_to_id, bool) or not isinstance(up_to_id, int) or up_to_id < 1:
             raise ValueError(f"not a notification id: {up_to_id!r}")
-        payload = {"up_to_id": up_to_id, "read_at": _iso(self.now())}
+        payload = {"up_to_id": up_to_id, "read_at": utc_iso(self.now())}
         return self.personal.act(NOTIFICATIONS_READ, payload)
 
     # -- checks against what the person sees -----------------------------------------------
-
-    def _view(self) -> PersonalView:
-        view = self.personal.view()
-        if not view.loaded:
-            raise SignedOutError("personal data not loaded")
-        return view
 
     @staticmethod
     def _mine(view: PersonalView, trip_id: str) -> dict[str, Any]:
@@ -202,15 +192,11 @@ class TripActions:
         return trip
 
     def _step(self, kind: str, trip_id: str) -> str:
-        trip = self._mine(self._view(), trip_id)
+        trip = self._mine(self.personal.loaded_view(), trip_id)
         role, states = _STEPS[kind]
         if trip.get("my_role") != role or trip["state"] not in states:
             raise InputError("trip", "illegal_transition")
         return self.personal.act(kind, {"trip_id": trip_id})
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
 
 
 def _unmarked(trip: dict[str, Any]) -> dict[str, Any]:

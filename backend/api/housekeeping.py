@@ -11,22 +11,49 @@ has already committed or rolled back, so only committed texts exist to be sent.
 """
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
 
-from backend.events import marking
+from backend.events import crud as event_crud
+from backend.events.marking import mark_due_events
 from backend.notify.sms import deliver_pending
-from backend.trips import expiry
+from backend.seed import begin_write
+from backend.trips import crud as trip_crud
+from backend.trips.expiry import expire_due_trips
 
 logger = logging.getLogger(__name__)
+
+
+Due = Callable[[Session, datetime], bool]
+Work = Callable[[Session, datetime], int]
+
+# In this order: an escort that never came excuses the absence before the event is marked.
+SWEEPS: tuple[tuple[Due, Work], ...] = (
+    (trip_crud.any_due, expire_due_trips),
+    (event_crud.any_due_for_marking, mark_due_events),
+)
+
+
+def sweep(sessions: sessionmaker[Session], now: datetime, due: Due, work: Work) -> int:
+    """Do ``work`` in a write transaction of its own if ``due`` says there is any; a cheap read
+    otherwise (nearly every request). Returns what ``work`` counted."""
+    with sessions() as session:
+        if not due(session, now):
+            return 0
+        begin_write(session)
+        done = work(session, now)
+        session.commit()
+        return done
 
 
 def housekeeping(request: Request) -> Iterator[None]:
     state = request.app.state
     now = state.clock()
-    expiry.sweep(state.session_factory, now)
-    marking.sweep(state.session_factory, now)
+    for due, work in SWEEPS:
+        sweep(state.session_factory, now, due, work)
     try:
         yield
     finally:

@@ -1,6 +1,6 @@
 """After an event: each confirmed sign-up is marked attended, excused or no-show, once.
 
-Lazily, like trip expiry: ``sweep`` runs before every events, door, me and trips request (see
+Lazily, like trip expiry: ``mark_due_events`` runs before every events, door, me and trips request (see
 ``backend.api.housekeeping``), reading only unless some event has ended unmarked. A no-show is
 told at once (in-app and SMS) that it never stops them signing up, and how to appeal: a missed
 event must never shut anyone out silently. Waitlisted people never had a place: nothing is
@@ -9,14 +9,13 @@ recorded for them.
 
 from datetime import datetime
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from backend.events import crud
 from backend.events.models import Attendance, Event, EventSignup
 from backend.models import User
 from backend.notify.models import NotificationKind
 from backend.notify.notifications import notify_event
-from backend.seed import begin_write
 
 
 def mark_one(session: Session, event: Event, signup: EventSignup, now: datetime) -> None:
@@ -56,14 +55,3 @@ def mark_due_events(session: Session, now: datetime) -> int:
         marked += 1
     session.flush()
     return marked
-
-
-def sweep(sessions: sessionmaker[Session], now: datetime) -> int:
-    """Mark what is due, in a transaction of its own; returns how many events were marked."""
-    with sessions() as session:
-        if not crud.any_due_for_marking(session, now):
-            return 0
-        begin_write(session)
-        marked = mark_due_events(session, now)
-        session.commit()
-        return marked

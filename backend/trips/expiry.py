@@ -1,19 +1,18 @@
 """Open trips nobody claimed by their start time expire, and the requester is told (with SMS);
 a trip to an event excuses the requester's absence from it (``backend.events.escort``).
 
-Lazily: ``sweep`` runs at the start of every trips, volunteers and notifications request (see
+Lazily: ``expire_due_trips`` runs at the start of every trips, volunteers and notifications request (see
 ``backend.api.housekeeping``), so no timer thread is needed and a stopped server loses nothing.
 It only reads unless a trip is due, so GET requests do not queue for the write lock.
 """
 
 from datetime import datetime
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from backend.events.escort import escort_failed
 from backend.notify.models import NotificationKind
 from backend.notify.notifications import notify_trip
-from backend.seed import begin_write
 from backend.trips import crud
 from backend.trips.models import Trip
 
@@ -38,14 +37,3 @@ def expire_due_trips(session: Session, now: datetime) -> int:
         notify_expired(session, trip, now)
         escort_failed(session, trip, now)  # nobody to take them: their absence is excused
     return len(expired)
-
-
-def sweep(sessions: sessionmaker[Session], now: datetime) -> int:
-    """Expire what is due, in a transaction of its own; returns how many trips expired."""
-    with sessions() as session:
-        if not crud.any_due(session, now):
-            return 0
-        begin_write(session)
-        expired = expire_due_trips(session, now)
-        session.commit()
-        return expired
