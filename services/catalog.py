@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+from pypinyin import lazy_pinyin
 
 from services.sync.store import LocalStore
 
@@ -131,6 +132,24 @@ class Catalog:
         institutions = [Institution.model_validate(i) for i in self.store.items("institution")]
         return [i for i in institutions if i.district == district_code]
 
+    def services_in(self, district_code: str) -> list[ServiceItem]:
+        """Services an institution in this district offers, each once, by name in pinyin
+        order (as a Chinese reader looks a name up), then by id.
+
+        An institution offers a service when either names the other: the institution's
+        ``service_ids`` or the service's ``institution_ids``.
+        """
+        institutions = self.institutions_in(district_code)
+        offered = {s for i in institutions for s in i.service_ids}
+        here = {i.id for i in institutions}
+        services = [ServiceItem.model_validate(s) for s in self.store.items("service")]
+        found = [s for s in services if s.id in offered or here.intersection(s.institution_ids)]
+        return sorted(found, key=lambda s: (_pinyin_key(s.name), s.name, s.id))
+
+    def events_in(self, district_code: str, now: datetime | None = None) -> list[Event]:
+        """Coming events (not yet ended) in this district, soonest first."""
+        return [e for e in self.events(now) if e.district == district_code]
+
     def events(self, now: datetime | None = None, *, include_past: bool = False) -> list[Event]:
         """Events soonest first; those that have ended are left out unless ``include_past``."""
         events = [Event.model_validate(e) for e in self.store.items("event")]
@@ -149,3 +168,8 @@ class Catalog:
 
     def is_empty(self) -> bool:
         return self.store.count() == 0
+
+
+def _pinyin_key(name: str) -> tuple[str, ...]:
+    """A name's syllables (letters and digits as written, lower case), for pinyin order."""
+    return tuple(part.lower() for part in lazy_pinyin(name))

@@ -4,6 +4,14 @@ WAL so readers never wait for the writer; busy_timeout so a second process waits
 failing; one connection guarded by a lock, so this process has exactly one writer. A page of
 catalogue changes and the cursor that covers it commit in the same transaction: after a crash
 the store is never ahead of or behind its cursor.
+
+Kiosk mode (``personal_in_memory=True``): the catalogue stays on disk -- it is public, and a
+kiosk must open offline -- but the person's rows (``personal_data``, ``outbox``,
+``service_usage``) live in TEMP tables of the same schema, kept in memory
+(``temp_store=MEMORY``), so nothing of the person at the screen is ever written to a file.
+SQLite resolves an unqualified table name in ``temp`` before ``main``, so every query in the
+client reads and writes the memory tables without knowing. Whatever an earlier, non-kiosk run
+left in the file's own personal tables is deleted when a kiosk opens it.
 """
 
 from __future__ import annotations
@@ -18,8 +26,9 @@ from typing import Any
 
 from services.api import CatalogChange
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS catalog_items (
+# The public side: what a kiosk keeps on disk.
+CATALOG_SCHEMA = """
+CREATE TABLE IF NOT EXISTS main.catalog_items (
     kind TEXT NOT NULL,
     id TEXT NOT NULL,
     version INTEGER NOT NULL,
@@ -27,15 +36,20 @@ CREATE TABLE IF NOT EXISTS catalog_items (
     resync_gen INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (kind, id)
 );
-CREATE TABLE IF NOT EXISTS sync_state (
+CREATE TABLE IF NOT EXISTS main.sync_state (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS personal_data (
+"""
+
+# The person's side, created in ``{db}`` = main, or temp in kiosk mode. Every name is qualified:
+# an unqualified CREATE INDEX would land in temp as soon as a temp ``outbox`` exists.
+_PERSONAL_SCHEMA = """
+CREATE TABLE IF NOT EXISTS {db}.personal_data (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS outbox (
+CREATE TABLE IF NOT EXISTS {db}.outbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
     owner TEXT NOT NULL,
@@ -49,8 +63,17 @@ CREATE TABLE IF NOT EXISTS outbox (
     rejection_code TEXT,
     reported INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS outbox_status ON outbox (status, seq);
+CREATE INDEX IF NOT EXISTS {db}.outbox_status ON outbox (status, seq);
+CREATE TABLE IF NOT EXISTS {db}.service_usage (
+    owner TEXT NOT NULL,
+    service_id TEXT NOT NULL,
+    uses INTEGER NOT NULL,
+    last_used REAL NOT NULL,
+    PRIMARY KEY (owner, service_id)
+);
 """
+PERSONAL_TABLES = ("personal_data", "outbox", "service_usage")
+SCHEMA = CATALOG_SCHEMA + _PERSONAL_SCHEMA.format(db="main")
 
 CURSOR_KEY = "catalog_cursor"
 OWNER_KEY = "owner"  # personal_data: the signed-in user's id; absent when nobody is signed in
@@ -59,20 +82,29 @@ RESYNC_ACTIVE_KEY = "catalog_resync_active"
 
 
 class LocalStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, personal_in_memory: bool = False) -> None:
+        """``personal_in_memory``: kiosk mode (see the module's docstring)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.kiosk = personal_in_memory
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        # First, before any temp table exists: temp tables, their journals and any sort
+        # SQLite spills stay in memory, never in a temporary file.
+        self._db.execute("PRAGMA temp_store=MEMORY")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.execute("PRAGMA synchronous=NORMAL")
         # Deleted personal data is overwritten, not left in free pages for anyone to read.
         self._db.execute("PRAGMA secure_delete=ON")
         with self._transaction() as db:
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+            _run_script(db, SCHEMA)
+            if self.kiosk:
+                _run_script(db, _PERSONAL_SCHEMA.format(db="temp"))
+                for table in PERSONAL_TABLES:  # a non-kiosk run's leftovers in the file
+                    db.execute(f"DELETE FROM main.{table}")
+        if self.kiosk:
+            self._checkpoint()
 
     def close(self) -> None:
         with self._lock:
@@ -91,8 +123,12 @@ class LocalStore:
     def wipe_personal(self) -> None:
         """Forget everything about the signed-in person, including unsent actions and the WAL."""
         with self._transaction() as db:
-            db.execute("DELETE FROM personal_data")
-            db.execute("DELETE FROM outbox")
+            for table in PERSONAL_TABLES:
+                db.execute(f"DELETE FROM {table}")  # temp's in kiosk mode, else main's
+        self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Copy the WAL into the file and empty it, so deleted rows linger in neither."""
         with self._lock:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -209,6 +245,12 @@ class LocalStore:
                     "SELECT COUNT(*) FROM catalog_items WHERE kind = ?", (kind,)
                 ).fetchone()
         return int(row[0])
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 # -- the signed-in person's rows, inside a caller's transaction ---------------------------------

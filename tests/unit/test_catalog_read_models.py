@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,103 @@ def test_records_missing_the_new_fields_still_read(store: LocalStore) -> None:
     assert institution is not None and institution.kind == "" and institution.accessibility == ()
     assert catalog.institutions_for(service) == []
     assert catalog.policies_for_service("svc-a") == []
+
+
+# -- a district's flagship page: its institutions, services and coming events -------------------
+
+
+def test_services_in_a_district_are_those_its_institutions_offer_by_name(catalog: Catalog) -> None:
+    services = catalog.services_in("310101")
+    here = [i for i in seed_records("institution") if i["district"] == "310101"]
+    offered = {s for i in here for s in i["service_ids"]}
+    assert {s.id for s in services} == offered and len(offered) > 10
+    assert len(services) == len(offered), "each once, though both institutions offer it"
+    names = [(s.name, s.id) for s in services]
+    # pinyin order: 按 (an) ... 重度 (zhong du; 重 read as in 重度, not chong)
+    assert names[0][0] == "按比例安排残疾人就业"
+    assert names[-1][0] == "重度残疾人居家养护"
+    assert CARD in {s.id for s in services}
+
+
+def test_services_in_counts_a_service_naming_the_institution_and_the_reverse(
+    store: LocalStore,
+) -> None:
+    def put(kind: str, record: dict) -> CatalogChange:
+        return CatalogChange(kind=kind, id=record["id"], version=1, deleted=False, data=record)
+
+    store.apply_page(
+        [
+            put("institution", {"id": "inst-h", "name": "H", "district": "310101",
+                                "service_ids": ["svc-by-inst", "svc-gone"]}),
+            put("institution", {"id": "inst-x", "name": "X", "district": "310104",
+                                "service_ids": ["svc-elsewhere"]}),
+            put("service", {"id": "svc-by-inst", "name": "乙 yi"}),
+            put("service", {"id": "svc-by-service", "name": "甲 jia", "institution_ids": ["inst-h"]}),
+            put("service", {"id": "svc-elsewhere", "name": "丙", "institution_ids": ["inst-x"]}),
+        ],
+        "c1",
+        last=True,
+    )  # fmt: skip
+    catalog = Catalog(store)
+    # 甲 (jia) before 乙 (yi), though 乙 comes first in Unicode
+    assert [s.id for s in catalog.services_in("310101")] == ["svc-by-service", "svc-by-inst"]
+    assert [s.id for s in catalog.services_in("310104")] == ["svc-elsewhere"]
+    assert catalog.services_in("310000") == []
+
+
+def test_institutions_in_a_district_are_only_its_own(catalog: Catalog) -> None:
+    institutions = catalog.institutions_in("310104")
+    assert len(institutions) == 10
+    assert all(i.district == "310104" for i in institutions)
+    assert catalog.institutions_in("999999") == []
+
+
+def event_record(event_id: str, district: str, start_hours: float, hours: float = 2) -> dict:
+    start = NOW + timedelta(hours=start_hours)
+    return {
+        "id": event_id,
+        "title": f"活动 {event_id}",
+        "district": district,
+        "start_at": start.isoformat(),
+        "end_at": (start + timedelta(hours=hours)).isoformat(),
+        "signup_deadline": start.isoformat(),
+        "cancel_deadline": start.isoformat(),
+    }
+
+
+NOW = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+
+
+def test_events_in_a_district_are_coming_ones_soonest_first(store: LocalStore) -> None:
+    records = [
+        event_record("evt-later", "310101", 48),
+        event_record("evt-ended", "310101", -5),
+        event_record("evt-under-way", "310101", -1),  # started, not ended: still shown
+        event_record("evt-soon", "310101", 3),
+        event_record("evt-other-district", "310104", 1),
+    ]
+    store.apply_page(
+        [
+            CatalogChange(kind="event", id=r["id"], version=1, deleted=False, data=r)
+            for r in records
+        ],
+        "c1",
+        last=True,
+    )
+    catalog = Catalog(store)
+    assert [e.id for e in catalog.events_in("310101", NOW)] == [
+        "evt-under-way", "evt-soon", "evt-later"
+    ]  # fmt: skip
+    assert [e.id for e in catalog.events_in("310104", NOW)] == ["evt-other-district"]
+    assert catalog.events_in("310115", NOW) == []
+    late = NOW + timedelta(days=3)
+    assert catalog.events_in("310101", late) == []
+
+
+def test_services_for_keeps_pinned_order_even_against_the_catalogue_order(
+    catalog: Catalog,
+) -> None:
+    ids = ["svc-student-aid", "svc-gone-since", CARD, "svc-disability-card-cancel"]
+    assert [s.id for s in catalog.services_for(ids)] == [
+        "svc-student-aid", CARD, "svc-disability-card-cancel"
+    ]  # fmt: skip

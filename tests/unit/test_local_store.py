@@ -194,3 +194,83 @@ def test_full_resync_takes_the_servers_item_even_with_a_lower_version(store: Loc
     assert store.version("service", "a") == 1
     assert store.version("service", "b") == 3
     assert store.count() == 2
+
+
+# -- schema upgrades and kiosk mode -------------------------------------------------------------
+
+OLD_SCHEMA = """
+CREATE TABLE catalog_items (kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
+    data TEXT NOT NULL, resync_gen INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, id));
+CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE personal_data (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+    owner TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_attempt_at REAL NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL, rejection_code TEXT, reported INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX outbox_status ON outbox (status, seq);
+INSERT INTO sync_state VALUES ('catalog_cursor', 'old-cursor');
+INSERT INTO personal_data VALUES ('owner', 'user-1');
+"""
+
+
+def test_a_store_made_before_service_usage_existed_opens_and_keeps_its_rows(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    old = sqlite3.connect(path)
+    old.executescript(OLD_SCHEMA)
+    old.close()
+
+    store = LocalStore(path)
+    try:
+        assert store.kiosk is False
+        assert store.cursor() == "old-cursor"
+        assert store.read("SELECT value FROM personal_data") == [("user-1",)]
+        assert store.read("SELECT COUNT(*) FROM service_usage") == [(0,)]
+    finally:
+        store.close()
+
+
+def test_a_kiosk_store_keeps_the_catalogue_on_disk_for_other_connections(path: Path) -> None:
+    store = LocalStore(path, personal_in_memory=True)
+    try:
+        assert store.kiosk is True
+        store.apply_page([change("a")], "c1", last=True)
+        with store.transaction() as db:
+            db.execute("INSERT INTO personal_data (key, value) VALUES ('owner', 'user-1')")
+        other = sqlite3.connect(path)
+        try:
+            assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert other.execute("SELECT id FROM catalog_items").fetchall() == [("a",)]
+            assert other.execute("SELECT COUNT(*) FROM personal_data").fetchone() == (0,)
+        finally:
+            other.close()
+        assert store.read("SELECT value FROM personal_data") == [("user-1",)]
+    finally:
+        store.close()
+
+
+def test_a_kiosk_rolls_back_memory_and_disk_rows_together(path: Path) -> None:
+    """One transaction spans the file and the memory tables: a failure undoes both."""
+    store = LocalStore(path, personal_in_memory=True)
+    try:
+        with pytest.raises(RuntimeError), store.transaction() as db:
+            db.execute("INSERT INTO personal_data (key, value) VALUES ('k', 'v')")
+            db.execute("INSERT INTO sync_state (key, value) VALUES ('k', 'v')")
+            raise RuntimeError("interrupted")
+        assert store.read("SELECT COUNT(*) FROM personal_data") == [(0,)]
+        assert store.read("SELECT COUNT(*) FROM sync_state WHERE key = 'k'") == [(0,)]
+    finally:
+        store.close()
+
+
+def test_an_own_device_after_a_kiosk_run_has_its_tables_and_no_leftovers(path: Path) -> None:
+    kiosk = LocalStore(path, personal_in_memory=True)
+    with kiosk.transaction() as db:
+        db.execute("INSERT INTO personal_data (key, value) VALUES ('owner', 'walk-in')")
+    kiosk.close()
+
+    device = LocalStore(path)
+    try:
+        assert device.read("SELECT COUNT(*) FROM personal_data") == [(0,)]
+        assert device.read("SELECT name FROM temp.sqlite_master") == []
+    finally:
+        device.close()
