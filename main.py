@@ -78,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         backend = EmbeddedBackend(BackendSettings(data_dir=settings.data_dir)).start()
         api_url = backend.url
     ctx = build_context(settings, api_url, kiosk=args.kiosk)
+    if settings.memory_probe_dir is not None:  # tests only; refused in production
+        from app.memory_probe import MemoryProbe
+
+        MemoryProbe(settings.memory_probe_dir, ctx).start()
     page_main = make_page_main(ctx, render_screens)
     print(f"Sunshine backend: {api_url}; data: {settings.data_dir}", flush=True)
     try:

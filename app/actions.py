@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from app.account_actions import AccountActions
 from app.event_actions import EventActions
+from app.home_actions import HomeActions
 from app.inbox_actions import InboxActions
+from app.kiosk_actions import KioskActions
 from app.matching_actions import MatchingActions
 from app.search_actions import SearchActions
 from app.trip_actions import TripActions
@@ -27,3 +29,5 @@ class Actions:
     matching: MatchingActions
     trips: TripActions
     events: EventActions
+    home: HomeActions
+    kiosk: KioskActions | None = None  # only on a kiosk (--kiosk)

@@ -13,10 +13,16 @@ from services.api import ApiClient
 from services.catalog import Catalog
 from services.client import PersonalServices, build_personal_services
 from services.config import ClientSettings
-from services.preferences import PreferencesStore
+from services.preferences import (
+    KIOSK_DEFAULTS,
+    MemoryPreferencesStore,
+    PreferencesStorage,
+    PreferencesStore,
+)
 from services.search import CatalogSearch
 from services.sync import CatalogSync, LocalStore
 from services.tokens import open_token_store
+from services.usage import ServiceUsage
 
 
 @dataclass
@@ -29,8 +35,9 @@ class AppContext:
     runner: SyncRunner
     personal: PersonalServices
     outbox_runner: OutboxRunner
-    preferences: PreferencesStore
+    preferences: PreferencesStorage
     speaker: Speaker
+    usage: ServiceUsage  # which services this person opens, for the home (kept locally)
     kiosk: bool = False
 
     def close(self) -> None:
@@ -39,14 +46,17 @@ class AppContext:
 
 
 def build_context(settings: ClientSettings, api_url: str, *, kiosk: bool = False) -> AppContext:
-    store = LocalStore(settings.store_path)
+    # A kiosk keeps the person's rows and display choices in memory only (DESIGN.md §3).
+    store = LocalStore(settings.store_path, personal_in_memory=kiosk)
     api = ApiClient(api_url, timeout=settings.request_timeout)
     search = CatalogSearch(store)
     runner = SyncRunner(
         CatalogSync(api, store, listeners=[search.catalog_changed]), interval=settings.sync_interval
     )
     personal = build_personal_services(api, store, open_token_store(settings.data_dir, kiosk=kiosk))
-    preferences = PreferencesStore(settings.data_dir)
+    preferences = (
+        MemoryPreferencesStore(KIOSK_DEFAULTS) if kiosk else PreferencesStore(settings.data_dir)
+    )
     speaker = (
         Speaker(player=shlex.split(settings.audio_player))
         if settings.audio_player
@@ -64,5 +74,6 @@ def build_context(settings: ClientSettings, api_url: str, *, kiosk: bool = False
         outbox_runner=OutboxRunner(personal, interval=settings.sync_interval),
         preferences=preferences,
         speaker=speaker,
+        usage=ServiceUsage(store),
         kiosk=kiosk,
     )

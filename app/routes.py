@@ -26,6 +26,7 @@ class Route:
 
 ROUTES: tuple[Route, ...] = (
     Route("/", "screen-home", N_("Sunshine")),
+    Route("/home/customise", "screen-customise", N_("Customise the home screen")),
     Route("/search", "screen-search", N_("Search services")),
     Route("/service/{id}", "screen-service", N_("Service")),
     Route("/policy/{id}", "screen-policy", N_("Policy")),
@@ -43,12 +44,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/login", "screen-login", N_("Sign in")),
     Route("/profile", "screen-profile", N_("My profile")),
     Route("/inbox", "screen-inbox", N_("Policies for you")),
-    Route(
-        "/district/{code}",
-        "screen-district",
-        N_("District services"),
-        N_("This district's flagship page is being built; its services are listed below."),
-    ),
+    Route("/district/{code}", "screen-district", N_("District services")),
 )
 
 NOT_FOUND = Route("", "screen-not-found", N_("Page not found"))

@@ -18,8 +18,11 @@ from app.context import AppContext
 from app.display import apply_process_preferences
 from app.event_actions import EventActions
 from app.event_messages import event_rejection_sentence
+from app.home_actions import HomeActions
 from app.i18n import _
 from app.inbox_actions import InboxActions
+from app.kiosk import IdleClock, follow_idle_clock, watch_input
+from app.kiosk_actions import KioskActions
 from app.matching_actions import MatchingActions
 from app.messages import (
     back_online_sentence,
@@ -62,6 +65,9 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
     )
     task = ft.use_ref(None)  # the session task, cancelled when the root unmounts
     announcer = ft.use_ref(Announcer)  # created once, inside this session
+    idle = ft.use_ref(
+        lambda: IdleClock(ctx.settings.kiosk_warn_after, ctx.settings.kiosk_reset_after)
+    )
 
     def go(route: str) -> None:
         page.navigate(route)
@@ -70,14 +76,17 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         if message:
             page.run_task(announcer.current.say, message)
 
-    def change_preferences(new: Preferences) -> None:
-        old = state.preferences
+    def apply_preferences(new: Preferences) -> None:
         ctx.preferences.save(new)
         apply_process_preferences(new, ctx.settings, ctx.speaker)
         page.theme = build_theme()  # each View also takes the look's background
         page.title = _("Sunshine")
         page.update()
         state.preferences = new  # re-renders every screen with the new look and language
+
+    def change_preferences(new: Preferences) -> None:
+        old = state.preferences
+        apply_preferences(new)
         announce(preferences_changed_sentence(old, new))
 
     def read_aloud(texts: list[str]) -> None:
@@ -92,6 +101,14 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         if state.preferences.tts_enabled:
             ctx.speaker.say("\n".join(texts))
 
+    kiosk = (
+        KioskActions(
+            state, ctx, idle.current, announce, speak, apply_preferences, go, page.run_task
+        )
+        if ctx.kiosk
+        else None
+    )
+    home = HomeActions(state, ctx, announce, apply_preferences)
     account = AccountActions(state, ctx, announce, go, page.run_task)
     inbox = InboxActions(state, ctx, announce, account.refresh_view)
     actions = Actions(
@@ -104,6 +121,8 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         matching=MatchingActions(state, ctx, announce, account.refresh_view),
         trips=TripActions(state, ctx, announce, account.refresh_view, go, speak),
         events=EventActions(state, ctx, announce, account.refresh_view, go, speak),
+        home=home,
+        kiosk=kiosk,
     )
     # Failures after an utterance was queued (no audio device, player missing) arrive on the
     # speaker's worker thread; tell this session in words instead of staying silent.
@@ -117,7 +136,11 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
             if state.route != "/":
                 go("/")
 
-    page.on_route_change = state.route_change
+    def route_changed(e: ft.RouteChangeEvent) -> None:
+        state.route_change(e)
+        home.note_route(e.route)
+
+    page.on_route_change = route_changed
     page.on_view_pop = lambda _e: go("/")
     page.on_keyboard_event = on_key
 
@@ -128,6 +151,14 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
                 follow_outbox(state, ctx, account, announcer.current), name="session-outbox"
             ),
         ]
+        if kiosk is not None:
+            watch_input(page, idle.current.touch)
+            task.current.append(
+                asyncio.create_task(
+                    follow_idle_clock(idle.current, kiosk.show_countdown, kiosk.expire),
+                    name="session-kiosk-idle",
+                )
+            )
 
     def unmounted() -> None:
         for running in task.current or []:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
 
 import flet as ft
@@ -78,6 +78,25 @@ class AppState:
     # The door (staff): which of today's events is being checked in, and the name searched for.
     door_event: str | None = None
     door_query: str = ""
+    # Kiosk: seconds before the idle reset while its warning shows, else None.
+    kiosk_seconds_left: int | None = None
+
+    # What a kiosk wipe keeps: the public catalogue and how the app is connected.
+    KEPT_BY_WIPE = frozenset(
+        {"ready", "sync_status", "districts", "common_services", "catalog_empty"}
+    )
+
+    def forget_session(self, preferences: Preferences) -> None:
+        """Every field back to its default except the public ones (a kiosk's wipe): nothing the
+        last person typed, saw or chose stays in this object."""
+        for f in fields(self):
+            if f.name in self.KEPT_BY_WIPE:
+                continue
+            if f.default_factory is not MISSING:
+                setattr(self, f.name, f.default_factory())
+            else:
+                setattr(self, f.name, f.default)
+        self.preferences = preferences
 
     def route_change(self, e: ft.RouteChangeEvent) -> None:
         self.route = e.route

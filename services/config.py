@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 STORE_FILE_NAME = "client.sqlite3"
@@ -35,6 +35,21 @@ class ClientSettings(BaseSettings):
     audio_player: str = ""
     sync_interval: float = 30.0
     request_timeout: float = 10.0
+    # Kiosk mode: seconds without input before the spoken countdown starts, and before the
+    # session is wiped (DESIGN.md §5: the idle reset warns first and can be extended).
+    kiosk_warn_after: float = Field(default=60.0, gt=0)
+    kiosk_reset_after: float = Field(default=90.0, gt=0)
+    # Test-only: a folder where the memory probe (app/memory_probe.py) takes requests; refused
+    # in production.
+    memory_probe_dir: Path | None = None
+
+    @model_validator(mode="after")
+    def _kiosk_warns_before_reset(self) -> ClientSettings:
+        if self.kiosk_reset_after <= self.kiosk_warn_after:
+            raise ValueError("SUNSHINE_KIOSK_RESET_AFTER must be later than ..._WARN_AFTER")
+        if self.memory_probe_dir is not None and self.env == "production":
+            raise ValueError("SUNSHINE_MEMORY_PROBE_DIR is for tests; refused in production")
+        return self
 
     @property
     def store_path(self) -> Path:

@@ -9,6 +9,13 @@ from accessibility.semantics import action_button, body_text, screen, status_reg
 from accessibility.theme import current_look
 from app.actions import Actions
 from app.i18n import _
+from app.kiosk_actions import KioskActions
+from app.kiosk_messages import (
+    continue_label,
+    countdown_sentence,
+    finish_label,
+    idle_warning_sentence,
+)
 
 
 def screen_view(
@@ -40,6 +47,11 @@ def screen_view(
             icon=ft.Icons.RECORD_VOICE_OVER,
         )
     )
+    if actions.kiosk is not None:
+        leading.append(kiosk_finish_button(actions.kiosk))
+        countdown = kiosk_countdown(actions.kiosk)
+        if countdown is not None:
+            controls = [countdown, *controls]
     look = current_look()
     return ft.View(
         route=route,
@@ -55,6 +67,63 @@ def screen_view(
                 ],
             )
         ],
+    )
+
+
+def kiosk_finish_button(kiosk: KioskActions) -> ft.Control:
+    """On every kiosk screen: end the session now and clear everything (DESIGN.md §6)."""
+    return action_button(
+        finish_label(), "kiosk-finish", lambda _e: kiosk.finish(), icon=ft.Icons.LOGOUT
+    )
+
+
+def kiosk_countdown(kiosk: KioskActions) -> ft.Control | None:
+    """The idle warning, first on the screen while it runs. Not a live region: the warning and
+    the last ten seconds are announced once each, not every second."""
+    seconds_left = kiosk.state.kiosk_seconds_left
+    if seconds_left is None:
+        return None
+    look = current_look()
+    scale, palette = look.scale, look.palette
+    return ft.Semantics(
+        identifier="kiosk-warning",
+        container=True,
+        content=ft.Container(
+            content=ft.Column(
+                [
+                    ft.Semantics(
+                        identifier="kiosk-countdown",
+                        container=True,
+                        content=ft.Text(
+                            countdown_sentence(seconds_left),
+                            size=scale.heading,
+                            weight=ft.FontWeight.BOLD,
+                            color=palette.offline_fg,
+                        ),
+                    ),
+                    ft.Semantics(
+                        container=True,
+                        content=ft.Text(
+                            idle_warning_sentence(seconds_left),
+                            size=scale.body,
+                            color=palette.offline_fg,
+                        ),
+                    ),
+                    action_button(
+                        continue_label(),
+                        "kiosk-continue",
+                        lambda _e: kiosk.keep_going(),
+                        icon=ft.Icons.PLAY_ARROW,
+                    ),
+                ],
+                spacing=scale.gap,
+                horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+            ),
+            bgcolor=palette.offline_bg,
+            padding=scale.padding,
+            border_radius=scale.radius,
+            border=ft.Border.all(palette.border_width, palette.offline_fg),
+        ),
     )
 
 

@@ -1,4 +1,5 @@
-"""A district's entry (screen-district): its institutions until the flagship page is built."""
+"""A district's flagship page (区旗舰店, screen-district): its institutions, the services they
+offer and the events coming up there, all from the catalogue saved on this device."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import flet as ft
 
 from accessibility.semantics import body_text, heading
 from app.actions import Actions
-from app.i18n import _
+from app.event_messages import event_title
+from app.i18n import _, ngettext
 from app.routes import Route
 from services.catalog import Catalog
+from services.trip_time import utc_now
 from views.chrome import missing_record_view, screen_view
+from views.detail_parts import link_buttons
 
 
 def district_view(
@@ -24,10 +28,59 @@ def district_view(
             _("This district is not in the catalogue saved on this device."),
             actions,
         )
-    controls: list[ft.Control] = [body_text(_(route.pending))] if route.pending else []
-    for institution in catalog.institutions_in(code):
-        controls.append(heading(institution.name, level=2))
-        for line in (institution.address, institution.phone, institution.hours):
-            if line:
-                controls.append(body_text(line))
+    institutions = catalog.institutions_in(code)
+    services = catalog.services_in(code)
+    now = utc_now()
+    events = catalog.events_in(code, now)
+    controls: list[ft.Control] = [
+        body_text(
+            _("{institutions}, {services} and {events} in {district}.").format(
+                institutions=ngettext(
+                    "{n} institution", "{n} institutions", len(institutions)
+                ).format(n=len(institutions)),
+                services=ngettext("{n} service", "{n} services", len(services)).format(
+                    n=len(services)
+                ),
+                events=ngettext("{n} coming event", "{n} coming events", len(events)).format(
+                    n=len(events)
+                ),
+                district=district.name,
+            )
+        ),
+        heading(_("Institutions"), level=2),
+    ]
+    for institution in institutions:
+        controls.append(
+            link_buttons(
+                [
+                    (
+                        institution.name,
+                        f"institution-{institution.id}",
+                        f"/institution/{institution.id}",
+                    )
+                ],
+                actions,
+            )
+        )
+        controls += [body_text(line) for line in (institution.address, institution.hours) if line]
+    if not institutions:
+        controls.append(body_text(_("No institutions in this district are saved on this device.")))
+    controls.append(heading(_("Services offered here"), level=2))
+    controls.append(
+        link_buttons(((s.name, f"service-{s.id}", f"/service/{s.id}") for s in services), actions)
+        if services
+        else body_text(_("No services in this district are saved on this device."))
+    )
+    controls.append(heading(_("Coming events"), level=2))
+    controls.append(
+        link_buttons(
+            (
+                (event_title(e.model_dump(mode="json"), now), f"event-{e.id}", f"/event/{e.id}")
+                for e in events
+            ),
+            actions,
+        )
+        if events
+        else body_text(_("No events are coming up in this district."))
+    )
     return screen_view(path, route.identifier, district.name, controls, actions)

@@ -1,20 +1,34 @@
-"""Home (screen-home): sync status, quick actions, common services, the 16 district entries."""
+"""Home (screen-home): the banners, then the sections the person chose, in their order.
+
+Sections (services/home_layout.py): pinned services, quick actions, the profile card, the
+services this person opens most (kept locally), common services, my service records, visits
+and follow-ups, and the 16 district flagship entries. ``/home/customise`` pins, moves and
+hides them with buttons a screen reader can use.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import flet as ft
 
 from accessibility.semantics import action_button, body_text, heading
 from accessibility.theme import current_look
-from app.account_messages import waiting_sentence
+from app.account_messages import mask_phone, waiting_sentence
 from app.actions import Actions, Navigate
+from app.context import AppContext
+from app.home_messages import section_title
 from app.i18n import N_, _
 from app.inbox_messages import inbox_action_label, unread_count, unread_sentence
 from app.messages import sync_status_sentence
 from app.state import AppState, SyncStatus
 from app.trip_messages import messages_action_label, unread_messages_sentence
+from services.catalog import ServiceItem
 from services.trips import unread_notifications
-from views.chrome import notice, screen_view, wrap
+from views.chrome import card, notice, screen_view, wrap
+from views.profile import record_sentences, visit_sentences
+
+SUMMARY_LINES = 3  # records and visits on the home: the newest few, then "see all"
 
 # (identifier, label msgid, route, icon)
 QUICK_ACTIONS: tuple[tuple[str, str, str, ft.IconData], ...] = (
@@ -32,8 +46,38 @@ QUICK_ACTIONS: tuple[tuple[str, str, str, ft.IconData], ...] = (
 )
 
 
-def home_view(state: AppState, actions: Actions) -> ft.View:
-    go = actions.go
+def home_view(state: AppState, ctx: AppContext, actions: Actions) -> ft.View:
+    """The banners, then each section the person shows, in their order (DESIGN.md §1)."""
+    layout = state.preferences.home
+    builders: dict[str, Callable[[], list[ft.Control]]] = {
+        "pinned": lambda: pinned_section(ctx.catalog.services_for(layout.pinned), actions),
+        "quick": lambda: quick_section(state, actions),
+        "profile": lambda: profile_section(state, actions),
+        "frequent": lambda: frequent_section(
+            ctx.catalog.services_for(ctx.usage.frequent(ctx.personal.account.owner())), actions
+        ),
+        "common": lambda: [
+            heading(section_title("common"), level=2),
+            service_buttons(state.common_services, "service", actions.go)
+            if state.common_services
+            else body_text(_("No services are saved on this device yet.")),
+        ],
+        "records": lambda: summary_section(
+            "records",
+            state,
+            record_sentences(state.personal),
+            _("No service records yet."),
+            actions,
+        ),
+        "visits": lambda: summary_section(
+            "visits", state, visit_sentences(state.personal), _("No visit records yet."), actions
+        ),
+        "districts": lambda: [
+            heading(section_title("districts"), level=2),
+            districts(state, actions.go),
+        ],
+    }
+    sections = [control for section in layout.visible() for control in builders[section]()]
     return screen_view(
         "/",
         "screen-home",
@@ -41,23 +85,101 @@ def home_view(state: AppState, actions: Actions) -> ft.View:
         [
             sync_banner(state),
             *filter(None, [waiting_banner(state), inbox_banner(state), messages_banner(state)]),
-            heading(_("Quick actions"), level=2),
-            wrap(
-                [
-                    action_button(
-                        quick_label(state, ident, label), ident, _go(go, route), icon=icon
-                    )
-                    for ident, label, route, icon in QUICK_ACTIONS
-                ]
+            *sections,
+            action_button(
+                _("Customise the home screen"),
+                "home-customise",
+                _go(actions.go, "/home/customise"),
+                icon=ft.Icons.TUNE,
             ),
-            heading(_("Common services"), level=2),
-            common_services(state, go),
-            heading(_("District flagship services"), level=2),
-            districts(state, go),
         ],
         actions,
         back_to=None,
     )
+
+
+def pinned_section(services: list[ServiceItem], actions: Actions) -> list[ft.Control]:
+    """Services the person pinned; nothing at all until they pin one (no empty heading)."""
+    if not services:
+        return []
+    return [
+        heading(section_title("pinned"), level=2),
+        service_buttons(services, "pinned", actions.go),
+    ]
+
+
+def quick_section(state: AppState, actions: Actions) -> list[ft.Control]:
+    return [
+        heading(section_title("quick"), level=2),
+        wrap(
+            [
+                action_button(
+                    quick_label(state, ident, label), ident, _go(actions.go, route), icon=icon
+                )
+                for ident, label, route, icon in QUICK_ACTIONS
+                if not (ident == "nav-login" and state.signed_in)
+            ]
+        ),
+    ]
+
+
+def profile_section(state: AppState, actions: Actions) -> list[ft.Control]:
+    """Who is signed in, in a card; or the way to sign in."""
+    me = state.personal.me
+    title = heading(section_title("profile"), level=2)
+    if me is None or not state.signed_in:
+        return [
+            title,
+            card(
+                "home-profile",
+                [
+                    body_text(_("Sign in to see your records, visits and services here.")),
+                    action_button(_("Sign in"), "home-sign-in", _go(actions.go, "/login")),
+                ],
+            ),
+        ]
+    code = (me.get("facts") or {}).get("district")
+    district = next((d for d in state.districts if d.code == code), None)
+    parts: list[ft.Control] = [
+        body_text(line) for line in (me.get("name"), mask_phone(me.get("phone") or "")) if line
+    ]
+    if district is not None:
+        parts.append(
+            action_button(
+                _("My district: {name}").format(name=district.name),
+                "home-my-district",
+                _go(actions.go, f"/district/{district.code}"),
+            )
+        )
+    parts.append(
+        action_button(_("Open my profile"), "home-profile-open", _go(actions.go, "/profile"))
+    )
+    return [title, card("home-profile", parts)]
+
+
+def frequent_section(services: list[ServiceItem], actions: Actions) -> list[ft.Control]:
+    return [
+        heading(section_title("frequent"), level=2),
+        service_buttons(services, "frequent", actions.go)
+        if services
+        else body_text(_("The services you open most often will appear here.")),
+    ]
+
+
+def summary_section(
+    section: str, state: AppState, sentences: list[str], empty: str, actions: Actions
+) -> list[ft.Control]:
+    """The newest few records, and the way to all of them on the profile."""
+    title = heading(section_title(section), level=2)
+    if not state.signed_in:
+        return [title, body_text(_("Sign in to see them."))]
+    shown = [body_text(s) for s in sentences[:SUMMARY_LINES]] or [body_text(empty)]
+    more = (
+        [action_button(_("See all"), f"home-{section}-all", _go(actions.go, "/profile"))]
+        if len(sentences) > SUMMARY_LINES
+        else []
+    )
+    return [title, *shown, *more]
 
 
 def sync_banner(state: AppState) -> ft.Control:
@@ -114,18 +236,18 @@ def quick_label(state: AppState, identifier: str, label: str) -> str:
     return _(label)
 
 
-def common_services(state: AppState, go: Navigate) -> ft.Control:
-    if not state.common_services:
-        return body_text(_("No services are saved on this device yet."))
+def service_buttons(services: list[ServiceItem], prefix: str, go: Navigate) -> ft.Control:
+    """One full-width button per service; ``prefix`` keeps identifiers unique on the screen
+    when the same service is pinned, frequent and common at once."""
     return ft.Column(
         [
             action_button(
                 service.name,
-                f"service-{service.id}",
+                f"{prefix}-{service.id}",
                 _go(go, f"/service/{service.id}"),
                 expand=True,
             )
-            for service in state.common_services
+            for service in services
         ],
         spacing=current_look().scale.gap,
         horizontal_alignment=ft.CrossAxisAlignment.STRETCH,

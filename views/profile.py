@@ -18,6 +18,7 @@ from app.actions import Actions
 from app.i18n import N_, _, format_day
 from app.routes import Route
 from app.state import AppState
+from services.personal import PersonalView
 from views.chrome import notice, screen_view
 
 RECORD_STATUS = {
@@ -134,29 +135,10 @@ def records_sections(state: AppState) -> list[ft.Control]:
     personal = state.personal
     return [
         *_section(
-            _("My service records"),
-            [
-                _("{service}: {status}, submitted {date}.").format(
-                    service=r["service_name"],
-                    status=_(RECORD_STATUS.get(r["status"], r["status"])),
-                    date=format_day(r["submitted_at"]),
-                )
-                for r in personal.service_records
-            ],
-            _("No service records yet."),
+            _("My service records"), record_sentences(personal), _("No service records yet.")
         ),
         *_section(
-            _("Visits and follow-ups"),
-            [
-                _("{kind} on {date} by {visitor}: {summary}").format(
-                    kind=_(VISIT_KIND.get(v["kind"], v["kind"])),
-                    date=format_day(v["visited_at"]),
-                    visitor=v["visitor_name"],
-                    summary=v["summary"],
-                )
-                for v in personal.visits
-            ],
-            _("No visit records yet."),
+            _("Visits and follow-ups"), visit_sentences(personal), _("No visit records yet.")
         ),
         *_section(
             _("Benefits granted to me"),
@@ -170,6 +152,31 @@ def records_sections(state: AppState) -> list[ft.Control]:
             ],
             _("No benefits recorded yet."),
         ),
+    ]
+
+
+def record_sentences(personal: PersonalView) -> list[str]:
+    """One sentence per service record (also the home's summary)."""
+    return [
+        _("{service}: {status}, submitted {date}.").format(
+            service=r["service_name"],
+            status=_(RECORD_STATUS.get(r["status"], r["status"])),
+            date=format_day(r["submitted_at"]),
+        )
+        for r in personal.service_records
+    ]
+
+
+def visit_sentences(personal: PersonalView) -> list[str]:
+    """One sentence per visit or follow-up (also the home's summary)."""
+    return [
+        _("{kind} on {date} by {visitor}: {summary}").format(
+            kind=_(VISIT_KIND.get(v["kind"], v["kind"])),
+            date=format_day(v["visited_at"]),
+            visitor=v["visitor_name"],
+            summary=v["summary"],
+        )
+        for v in personal.visits
     ]
 
 

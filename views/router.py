@@ -12,6 +12,7 @@ from app.routes import resolve
 from app.state import AppState
 from views.attendance import attendance_view
 from views.chrome import screen_view
+from views.customise import customise_view
 from views.district import district_view
 from views.door import door_view
 from views.event import event_view
@@ -37,7 +38,7 @@ from views.volunteer import volunteer_view
 def render_screens(state: AppState, ctx: AppContext, actions: Actions) -> list[ft.View]:
     if not state.ready:
         return [splash_view()]
-    home = home_view(state, actions)
+    home = home_view(state, ctx, actions)
     path = state.route.split("?", 1)[0] or "/"
     if path == "/":
         return [home]
@@ -47,7 +48,14 @@ def render_screens(state: AppState, ctx: AppContext, actions: Actions) -> list[f
     elif route.identifier == "screen-search":
         screen = search_view(path, route, state, actions)
     elif route.identifier == "screen-service":
-        screen = service_view(path, route, params["id"], ctx.catalog, actions)
+        screen = service_view(
+            path,
+            route,
+            params["id"],
+            ctx.catalog,
+            actions,
+            pinned=state.preferences.home.is_pinned(params["id"]),
+        )
     elif route.identifier == "screen-policy":
         screen = policy_view(path, route, params["id"], ctx.catalog, actions)
     elif route.identifier == "screen-institution":
@@ -56,6 +64,8 @@ def render_screens(state: AppState, ctx: AppContext, actions: Actions) -> list[f
         screen = inbox_view(path, route, state, ctx.catalog, actions)
     elif route.identifier == "screen-district":
         screen = district_view(path, route, params["code"], ctx.catalog, actions)
+    elif route.identifier == "screen-customise":
+        screen = customise_view(path, route, state, ctx.catalog, actions)
     elif route.identifier == "screen-trip-new":
         screen = trip_new_view(path, route, state, actions)
     elif route.identifier == "screen-trips":

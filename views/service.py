@@ -18,7 +18,13 @@ INSTITUTION_LINES = ("address", "phone", "hours")
 
 
 def service_view(
-    path: str, route: Route, service_id: str, catalog: Catalog, actions: Actions
+    path: str,
+    route: Route,
+    service_id: str,
+    catalog: Catalog,
+    actions: Actions,
+    *,
+    pinned: bool = False,
 ) -> ft.View:
     service = catalog.service(service_id)
     if service is None:
@@ -29,7 +35,11 @@ def service_view(
             _("This service is not in the catalogue saved on this device."),
             actions,
         )
-    controls: list[ft.Control] = [body_text(service.category), body_text(service.description)]
+    controls: list[ft.Control] = [
+        pin_button(service, pinned, actions),
+        body_text(service.category),
+        body_text(service.description),
+    ]
     controls += filter(None, [example_note(service)])
     for title, items in ((_("Materials to bring"), service.materials), (_("Steps"), service.steps)):
         if items:
@@ -47,6 +57,24 @@ def service_view(
             ),
         ]
     return screen_view(path, route.identifier, service.name, controls, actions)
+
+
+def pin_button(service: ServiceItem, pinned: bool, actions: Actions) -> ft.Control:
+    """Pin the service to the home screen, or take it off again (``pin-<id>`` either way)."""
+    home = actions.home
+    if pinned:
+        return action_button(
+            _("Unpin from my home screen"),
+            f"pin-{service.id}",
+            lambda _e: home.unpin(service.id),
+            icon=ft.Icons.PUSH_PIN_OUTLINED,
+        )
+    return action_button(
+        _("Pin to my home screen"),
+        f"pin-{service.id}",
+        lambda _e: home.pin(service.id),
+        icon=ft.Icons.PUSH_PIN,
+    )
 
 
 def where_to_apply(

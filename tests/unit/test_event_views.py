@@ -104,7 +104,9 @@ def make(state: AppState, catalog: Catalog) -> tuple[SimpleNamespace, list[str]]
         lambda _route: None,
         lambda _texts: None,
     )
-    actions = SimpleNamespace(events=events, go=lambda _r: None, read_aloud=lambda _t: None)
+    actions = SimpleNamespace(
+        events=events, go=lambda _r: None, read_aloud=lambda _t: None, kiosk=None
+    )
     return actions, told
 
 

@@ -68,7 +68,9 @@ def make(state: AppState) -> tuple[SimpleNamespace, TripActions]:
         lambda _route: None,
         lambda _texts: None,
     )
-    return SimpleNamespace(trips=trips, go=lambda _r: None, read_aloud=lambda _t: None), trips
+    return SimpleNamespace(
+        trips=trips, go=lambda _r: None, read_aloud=lambda _t: None, kiosk=None
+    ), trips
 
 
 def signed_in(**personal: Any) -> AppState:
