@@ -42,6 +42,10 @@ from backend.models import IdempotencyRecord
 
 logger = logging.getLogger(__name__)
 
+AFTER_EFFECT = "sunshine_after_effect"
+"""``session.info`` key: callables ``(session, response)`` run after an effect succeeded (2xx),
+inside its transaction and before the commit; one that raises undoes the effect (the record of
+a change made on someone's behalf is written this way: ``backend.proxy.acting``)."""
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 RETENTION = timedelta(hours=24)
@@ -103,6 +107,7 @@ def run_idempotent(
     if idem.key is None:
         try:
             response = effect()
+            _after_effect(session, response)
         except BaseException:
             session.rollback()
             raise
@@ -120,6 +125,7 @@ def run_idempotent(
 
     try:
         response = effect()
+        _after_effect(session, response)
     except BaseException:
         session.rollback()
         _release(session, scope, idem.key)
@@ -139,6 +145,12 @@ def run_idempotent(
         session.delete(record)
     session.commit()  # the effect and its stored response, together
     return response
+
+
+def _after_effect(session: Session, response: Response) -> None:
+    if 200 <= response.status_code < 300:
+        for hook in session.info.get(AFTER_EFFECT, ()):
+            hook(session, response)
 
 
 def _claim(

@@ -13,13 +13,15 @@ from backend.api.main import api_router
 from backend.core.clock import Clock, system_clock
 from backend.core.config import Settings
 from backend.core.db import create_db_engine, create_session_factory
-from backend.core.problems import install_problems
+from backend.core.problems import install_problems, problem_responses
 from backend.demo_users import seed_demo_users
 from backend.events import models as _events_models  # noqa: F401  (registers its tables)
 from backend.events.seed import seed_events
 from backend.models import Base
 from backend.notify import models as _notify_models  # noqa: F401  (registers its table)
 from backend.notify.sms import build_sms_provider
+from backend.proxy import models as _proxy_models  # noqa: F401  (registers its tables)
+from backend.proxy.acting import HEADER as ACT_FOR_HEADER
 from backend.seed import seed_catalog
 from backend.trips import models as _trips_models  # noqa: F401  (registers its tables)
 
@@ -61,6 +63,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
     app.state.sms = build_sms_provider(settings)  # tests swap in a recorder
     install_problems(app)
     _document_optional_parameters_without_null(app)
+    _document_acting_problems(app)
     app.include_router(api_router, prefix=API_V1)
     return app
 
@@ -82,6 +85,28 @@ def _document_optional_parameters_without_null(app: FastAPI) -> None:
                     for parameter in operation.get("parameters", []):
                         if not parameter.get("required"):
                             _drop_null_alternative(parameter.get("schema", {}))
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _document_acting_problems(app: FastAPI) -> None:
+    """Every operation that takes ``X-Act-For`` may answer ``403`` (the consent stopped, or not
+    on this route) and ``404 consent_not_found``: say so once here, not on each route."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = generate()
+            acting_problems = problem_responses(403, 404)
+            for path_item in document.get("paths", {}).values():
+                for operation in path_item.values():
+                    names = {p.get("name") for p in operation.get("parameters", [])}
+                    if ACT_FOR_HEADER in names:
+                        responses = operation.setdefault("responses", {})
+                        for status, response in acting_problems.items():
+                            responses.setdefault(str(status), response)
             app.openapi_schema = document
         return app.openapi_schema
 

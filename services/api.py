@@ -112,6 +112,10 @@ class ApiClient:
         ).body
         return _model(TokenPair, body, "/auth/refresh")
 
+    def logout(self, access_token: str, *, timeout: float | None = None) -> None:
+        """POST /auth/logout: the server forgets this sign-in's tokens (204)."""
+        self.call("POST", "/auth/logout", token=access_token, timeout=timeout)
+
     # -- any call -----------------------------------------------------------------------------
 
     def call(
@@ -123,15 +127,19 @@ class ApiClient:
         token: str | None = None,
         key: str | None = None,
         headers: dict[str, str] | None = None,
+        timeout: float | None = None,
     ) -> ApiResponse:
-        """One request; ``key`` becomes the Idempotency-Key. Raises a SunshineError on failure."""
+        """One request; ``key`` becomes the Idempotency-Key. Raises a SunshineError on failure.
+
+        ``timeout`` (seconds) replaces the client's for this request only."""
         sent_headers = dict(headers or {})
         if token is not None:
             sent_headers["Authorization"] = f"Bearer {token}"
         if key is not None:
             sent_headers["Idempotency-Key"] = key
         try:
-            response = self._http.request(method, path, json=json, headers=sent_headers)
+            extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+            response = self._http.request(method, path, json=json, headers=sent_headers, **extra)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise NotSentError(str(exc) or type(exc).__name__) from exc
         except httpx.TransportError as exc:  # read/write timeouts, resets, protocol drops

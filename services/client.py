@@ -1,5 +1,5 @@
-"""Wires the signed-in side of the client: account, outbox, personal data, trips, events and the
-sender."""
+"""Wires the signed-in side of the client: account, outbox, personal data, trips, events, acting
+on behalf and the sender."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from services.api import ApiClient
 from services.catalog import Catalog
 from services.events import EventActions
 from services.personal import PersonalData
+from services.proxy import ProxyActions
 from services.sync.outbox import Outbox
 from services.sync.sender import OutboxSender, RetryPolicy
 from services.sync.store import LocalStore
@@ -25,6 +26,7 @@ class PersonalServices:
     sender: OutboxSender
     trips: TripActions
     events: EventActions
+    proxy: ProxyActions
 
 
 def build_personal_services(
@@ -40,4 +42,5 @@ def build_personal_services(
         OutboxSender(account, outbox, personal, policy),
         TripActions(personal),
         EventActions(personal, Catalog(store)),
+        ProxyActions(personal),
     )

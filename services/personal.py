@@ -8,14 +8,16 @@ and so, by construction, leaves the view: there is no hand-written undo to get w
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.account import Account
+from services.account import Account, principal_in
 from services.errors import InputError, ProblemError, SignedOutError
 from services.sync.actions import ACTION_KINDS, INBOX_ANSWERS, INBOX_REPLY, PROFILE_EDIT
 from services.sync.event_actions import ATTENDANCE, DOOR, empty_attendance
 from services.sync.outbox import Outbox
+from services.sync.proxy_actions import CONSENTS, PROXY_CONSENTS
 from services.sync.store import OWNER_KEY, LocalStore, read_personal, read_snapshot, save_snapshot
 from services.sync.trip_actions import OPEN_TRIPS, VOLUNTEER
 from services.validation import clean_contact_changes, clean_fact_changes
@@ -29,8 +31,11 @@ LISTS = {  # fetched on every refresh: {"items": [...]}
     "notifications": "/me/notifications",
     "signups": "/me/signups",
 }
-# open_trips: only a verified volunteer's, else []; door: only staff's, else []
-LIST_KEYS = (*LISTS, OPEN_TRIPS, DOOR)
+# open_trips: only a verified volunteer's, else []; door: only staff's, else [];
+# consents and proxy_consents: only while acting as oneself, else []
+OWN_LISTS = {CONSENTS: "/me/consents", PROXY_CONSENTS: "/proxy/consents"}
+LIST_KEYS = (*LISTS, OPEN_TRIPS, DOOR, *OWN_LISTS)
+NOT_ON_BEHALF = "not_on_behalf"
 SNAPSHOT_KEYS = ("me", VOLUNTEER, ATTENDANCE, *LIST_KEYS)
 VERIFIED = "verified"
 STAFF = "staff"
@@ -51,7 +56,12 @@ class PersonalView:
     # My attendance record: {"items", "summary", "blocks_signup"} (it never blocks sign-up).
     attendance: dict[str, Any] = field(default_factory=empty_attendance)
     door: list[dict[str, Any]] = field(default_factory=list)  # today's events at the door; staff
-    waiting: int = 0  # actions not sent yet
+    waiting: int = 0  # actions not sent yet (of whoever the person acts as now)
+    # {consent_id, resident_id, resident_name} while acting for a resident: everything above is
+    # then the resident's; None when acting as oneself.
+    acting_for: dict[str, Any] | None = None
+    consents: list[dict[str, Any]] = field(default_factory=list)  # I granted; not while acting
+    proxy_consents: list[dict[str, Any]] = field(default_factory=list)  # I hold; not while acting
 
     @property
     def loaded(self) -> bool:
@@ -63,6 +73,14 @@ class PersonalData:
         self.store = store
         self.outbox = outbox
         self.account = account
+        account.on_principal_change(self._forget_snapshots)
+
+    def _forget_snapshots(self, db: sqlite3.Connection) -> None:
+        """Acting for someone started or stopped: the snapshots were the other person's."""
+        db.execute(
+            f"DELETE FROM personal_data WHERE key IN ({','.join('?' * len(SNAPSHOT_KEYS))})",
+            SNAPSHOT_KEYS,
+        )
 
     def snapshots(self) -> dict[str, Any]:
         rows = self.store.read(
@@ -72,11 +90,11 @@ class PersonalData:
         return {key: json.loads(value) for key, value in rows}
 
     def view(self) -> PersonalView:
-        owner = self.account.owner()
-        if owner is None:
+        principal = self.account.principal()
+        if principal is None:
             return PersonalView()
         snapshots = self.snapshots()
-        waiting = self.outbox.waiting(owner)
+        waiting = self.outbox.waiting(principal)
         for item in waiting:
             ACTION_KINDS[item.kind].overlay(snapshots, item.payload)
         return PersonalView(
@@ -85,6 +103,7 @@ class PersonalData:
             attendance=snapshots.get(ATTENDANCE) or empty_attendance(),
             **{name: snapshots.get(name) or [] for name in LIST_KEYS},
             waiting=len(waiting),
+            acting_for=self.account.acting_for(),
         )
 
     def loaded_view(self) -> PersonalView:
@@ -101,23 +120,39 @@ class PersonalData:
         The volunteer registration is None when there is none (404); the open trips are fetched
         only for a verified volunteer, and are [] when the server says they may not see them;
         the same for today's door lists and staff.
+
+        While acting for a resident everything is the resident's (``X-Act-For``); what the
+        server refuses to a helper (``403 not_on_behalf``: the volunteer registration, the open
+        trips, the door, the consents) counts as none. A refresh that finds the person started
+        or stopped acting meanwhile keeps nothing.
         """
-        answers: dict[str, Any] = {"me": self.account.call("GET", "/me").body}
+        principal = self.account.principal()
+        acting = self.account.acting_for() is not None
+        answers: dict[str, Any] = {"me": self.account.call("GET", "/me", principal=principal).body}
         for name, path in LISTS.items():
-            answers[name] = self.account.call("GET", path).body["items"]
-        answers[ATTENDANCE] = self.account.call("GET", "/me/attendance").body
-        volunteer = answers[VOLUNTEER] = self._get("/volunteers/me", absent=404)
+            answers[name] = self.account.call("GET", path, principal=principal).body["items"]
+        answers[ATTENDANCE] = self.account.call("GET", "/me/attendance", principal=principal).body
+        volunteer = None
+        if not acting:
+            volunteer = self._get("/volunteers/me", principal, absent=404)
+        answers[VOLUNTEER] = volunteer
         open_trips = None
         if volunteer is not None and volunteer.get("status") == VERIFIED:
-            open_trips = self._get("/trips/open", absent=403)
+            open_trips = self._get("/trips/open", principal, absent=403)
         answers[OPEN_TRIPS] = [] if open_trips is None else open_trips["items"]
         door = None
-        if STAFF in (answers["me"].get("roles") or []):
-            door = self._get("/door/today", absent=403)
+        if not acting and STAFF in (answers["me"].get("roles") or []):
+            door = self._get("/door/today", principal, absent=403)
         answers[DOOR] = [] if door is None else door["items"]
+        for key, path in OWN_LISTS.items():
+            # 404 too: a server of the contract before acting on behalf has no such lists.
+            own = None if acting else self._get(path, principal, absent=(403, 404))
+            answers[key] = [] if own is None else own["items"]
         with self.store.transaction() as db:
             if read_personal(db, OWNER_KEY) is None:
                 return  # signed out while we were fetching: keep nothing
+            if principal_in(db) != principal:
+                return  # started or stopped acting meanwhile: this was someone else's data
             stored = read_snapshot(db, "me")
             if stored is not None and stored["version"] > answers["me"]["version"]:
                 # A queued edit settled while we were fetching and the queue was rebased onto
@@ -131,12 +166,14 @@ class PersonalData:
             for key, value in answers.items():
                 save_snapshot(db, key, value)
 
-    def _get(self, path: str, *, absent: int) -> Any:
-        """The answer's body, or None when the server answers with the status ``absent``."""
+    def _get(self, path: str, principal: str | None, *, absent: int | tuple[int, ...]) -> Any:
+        """The answer's body, or None when the server answers with the status ``absent`` (or
+        refuses it to someone acting for another: ``403 not_on_behalf``)."""
         try:
-            return self.account.call("GET", path).body
+            return self.account.call("GET", path, principal=principal).body
         except ProblemError as exc:
-            if exc.status == absent:
+            statuses = absent if isinstance(absent, tuple) else (absent,)
+            if exc.status in statuses or exc.code == NOT_ON_BEHALF:
                 return None
             raise
 
@@ -173,15 +210,26 @@ class PersonalData:
             raise ValueError(f"not an inbox answer: {answer}")
         return self.act(INBOX_REPLY, {"item_id": item_id, "answer": answer, "note": note})
 
-    def act(self, kind: str, payload: dict[str, Any], *, base_on_profile: bool = False) -> str:
+    def act(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        base_on_profile: bool = False,
+        as_self: bool = False,
+    ) -> str:
         """Queue an action of ``kind`` (``ACTION_KINDS``) for the signed-in person; its id.
 
-        Callers validate first; the view shows the action at once through its overlay.
+        Callers validate first; the view shows the action at once through its overlay. It is
+        queued as whoever the person acts as now (sent with that ``X-Act-For`` even if they stop
+        acting before it goes), or with ``as_self`` as the person themselves.
         """
-        owner = self.account.owner()
+        owner = self.account.owner() if as_self else self.account.principal()
         if owner is None:
             raise SignedOutError("not signed in")
         with self.store.transaction() as db:
+            if principal_in(db) != owner and not as_self:
+                raise SignedOutError("acting changed meanwhile")
             if base_on_profile:
                 # The version the edit builds on is read in the transaction that queues it, not
                 # from the view above: an earlier edit may have settled in between, rebasing the

@@ -13,8 +13,9 @@ from backend.core.clock import Clock
 from backend.core.config import Settings
 from backend.core.db import WRITE_TRANSACTION
 from backend.core.problems import ProblemError
-from backend.idempotency import IdempotencyContext, request_fingerprint
+from backend.idempotency import AFTER_EFFECT, IdempotencyContext, request_fingerprint
 from backend.models import User
+from backend.proxy import acting
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -73,6 +74,7 @@ async def get_idempotency(
 IdempotencyDep = Annotated[IdempotencyContext, Depends(get_idempotency)]
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from POST /auth/token.")
+bearer_scheme = _bearer
 
 
 def get_current_user(
@@ -80,8 +82,22 @@ def get_current_user(
     session: SessionDep,
     clock: ClockDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    act_for: Annotated[
+        str | None,
+        Header(
+            alias=acting.HEADER,
+            description="A consent id (POST /proxy/consents): act for the resident who gave it. "
+            "`404 consent_not_found` if it is not one of mine; `403 consent_withdrawn`, "
+            "`consent_ended` or `consent_expired` once it is no longer active; `403 "
+            "not_on_behalf` on a route a helper may not use for someone.",
+        ),
+    ] = None,
 ) -> User:
-    """The user an unexpired, unrevoked access token belongs to; 401 ``unauthorized`` otherwise."""
+    """The user an unexpired, unrevoked access token belongs to; 401 ``unauthorized`` otherwise.
+
+    With ``X-Act-For``, the resident whose consent the token's user holds
+    (``backend.proxy.acting``); a change allowed then is recorded in its own transaction.
+    """
     if credentials is None:
         raise ProblemError(
             401,
@@ -99,6 +115,10 @@ def get_current_user(
             "The access token is invalid or expired; refresh it or sign in again.",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
+    if act_for is not None:
+        user = acting.resolve(request, session, user, act_for, clock())
+        if request.method not in SAFE_METHODS:
+            session.info.setdefault(AFTER_EFFECT, []).append(acting.record)
     if request.method not in SAFE_METHODS:
         # The lookup opened the request's write transaction, which holds SQLite's write lock.
         # Give it back before this dependency's worker thread returns: the route runs in

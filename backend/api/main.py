@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from backend.api.routes import (
     auth,
     catalog,
+    consents,
     door,
     events,
     health,
@@ -26,3 +27,4 @@ api_router.include_router(volunteers.router)
 api_router.include_router(events.router)
 api_router.include_router(door.router)
 api_router.include_router(my_events.router)
+api_router.include_router(consents.router)

@@ -24,6 +24,7 @@ class NotificationKind(StrEnum):
     EVENT_NO_SHOW = "event_no_show"
     EVENT_EXCUSED = "event_excused"
     EVENT_APPEAL_DECIDED = "event_appeal_decided"
+    PROXY_STARTED = "proxy_started"
 
 
 class Notification(Base):
@@ -73,7 +74,7 @@ class NotificationPublic(BaseModel):
             "trip_started, trip_completed: volunteer_name; volunteer_verified: nothing. "
             "Events (trip_id null): event_promoted, event_no_show: event_id, title, start_at; "
             "event_excused: the same and reason; event_appeal_decided: the same and accepted, "
-            "note."
+            "note. proxy_started (trip_id null): consent_id, helper_name."
         )
     )
     created_at: datetime

@@ -3,7 +3,8 @@
 Only what a person must not miss while away from the app goes out as SMS too: a volunteer
 took the trip (with the code word), gave it back, the trip was cancelled, or nobody took it;
 a place at an event came free for them, or they were recorded absent (the text says that this
-never stops them signing up, and how to appeal).
+never stops them signing up, and how to appeal); someone started acting for them (代办), so
+that consent given by mistake or under pressure is seen and can be withdrawn.
 """
 
 from datetime import datetime, timedelta, timezone
@@ -12,7 +13,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from backend.core.security import mask_phone
 from backend.events.models import Event
+from backend.models import User
 from backend.notify.models import Notification, NotificationKind
 from backend.trips.models import Trip
 
@@ -108,6 +111,32 @@ def notify_event(
     data = {**extra, **event_facts(event)}
     text = sms_text(kind, data, event.start_at) if sms_phone else None
     return _add(session, user_id, kind, None, data, now, sms_phone if text else None, text)
+
+
+PROXY_STARTED_SMS = (
+    "{helper_name}（{helper_phone}）已凭您的授权码开始代您办理事项，{until}前有效。"
+    "如非本人授权，请在“代办授权”中随时撤回。"
+)
+
+
+def notify_proxy_started(
+    session: Session,
+    resident: User,
+    *,
+    consent_id: str,
+    helper_name: str,
+    helper_phone: str,
+    until: datetime,
+    now: datetime,
+) -> Notification:
+    """Someone began acting for ``resident``: in the app and by SMS (the helper's phone masked)."""
+    data = {"consent_id": consent_id, "helper_name": helper_name}
+    text = SMS_PREFIX + PROXY_STARTED_SMS.format(
+        helper_name=helper_name, helper_phone=mask_phone(helper_phone), until=spoken_time(until)
+    )
+    return _add(
+        session, resident.id, NotificationKind.PROXY_STARTED, None, data, now, resident.phone, text
+    )
 
 
 def notify_user(session: Session, user_id: int, kind: NotificationKind, now: datetime) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from services.api import ApiResponse
 from services.sync.action_kind import ActionKind, Request, Snapshots
 from services.sync.event_actions import EVENT_ACTION_KINDS
+from services.sync.proxy_actions import PROXY_ACTION_KINDS
 from services.sync.store import read_snapshot, save_snapshot
 from services.sync.trip_actions import TRIP_ACTION_KINDS
 
@@ -103,5 +104,6 @@ ACTION_KINDS: dict[str, ActionKind] = {
         ActionKind(INBOX_REPLY, _inbox_request, _inbox_overlay, _inbox_settle),
         *TRIP_ACTION_KINDS,
         *EVENT_ACTION_KINDS,
+        *PROXY_ACTION_KINDS,
     )
 }

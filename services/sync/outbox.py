@@ -34,6 +34,30 @@ class OutboxStatus(StrEnum):
 
 
 WAITING = (OutboxStatus.PENDING.value, OutboxStatus.IN_FLIGHT.value)
+PRINCIPAL_SEPARATOR = "~"
+
+
+def principal_of(owner: str, consent_id: str | None) -> str:
+    """An item's owner: the signed-in user, or ``user~consent`` for what they do as a resident
+    they act for (``services.account``)."""
+    return owner if consent_id is None else f"{owner}{PRINCIPAL_SEPARATOR}{consent_id}"
+
+
+def act_for_of(principal: str | None) -> str | None:
+    """The consent a principal acts under (its ``X-Act-For``), or None for the user themselves."""
+    if principal is None or PRINCIPAL_SEPARATOR not in principal:
+        return None
+    return principal.split(PRINCIPAL_SEPARATOR, 1)[1]
+
+
+# Every principal of one signed-in user: what they queued as themselves and as anyone they
+# acted for. Sending, counting and reporting go by the user; overlays by the exact principal.
+_OF_USER = "(owner = ? OR substr(owner, 1, length(?) + 1) = ? || '~')"
+
+
+def _user(owner: str) -> tuple[str, str, str]:
+    return (owner, owner, owner)
+
 
 _COLUMNS = (
     "seq, id, owner, kind, payload, status, attempts, last_error, next_attempt_at, created_at"
@@ -128,16 +152,17 @@ class Outbox:
             )
 
     def take_rejections(self, owner: str) -> list[Rejection]:
-        """Rejections not yet told to the person; each is returned exactly once."""
+        """Rejections not yet told to the person (of everything they queued, as themselves or
+        for someone they acted for); each is returned exactly once."""
         with self.store.transaction() as db:
             rows = db.execute(
                 "SELECT id, kind, payload, rejection_code FROM outbox "
-                "WHERE owner = ? AND status = ? AND reported = 0 ORDER BY seq",
-                (owner, OutboxStatus.REJECTED.value),
+                f"WHERE {_OF_USER} AND status = ? AND reported = 0 ORDER BY seq",
+                (*_user(owner), OutboxStatus.REJECTED.value),
             ).fetchall()
             db.execute(
-                "UPDATE outbox SET reported = 1 WHERE owner = ? AND status = ? AND reported = 0",
-                (owner, OutboxStatus.REJECTED.value),
+                f"UPDATE outbox SET reported = 1 WHERE {_OF_USER} AND status = ? AND reported = 0",
+                (*_user(owner), OutboxStatus.REJECTED.value),
             )
         return [Rejection(r[0], r[1], json.loads(r[2]), r[3] or "") for r in rows]
 
@@ -154,7 +179,8 @@ class Outbox:
     # -- reading ----------------------------------------------------------------------------
 
     def waiting(self, owner: str) -> list[OutboxItem]:
-        """Actions not yet accepted or refused, oldest first."""
+        """Actions of exactly this principal not yet accepted or refused, oldest first (what the
+        view overlays: never one principal's actions on another's data)."""
         rows = self.store.read(
             f"SELECT {_COLUMNS} FROM outbox WHERE owner = ? AND status IN (?, ?) ORDER BY seq",
             (owner, *WAITING),
@@ -162,16 +188,19 @@ class Outbox:
         return [OutboxItem.from_row(r) for r in rows]
 
     def head(self, owner: str) -> OutboxItem | None:
+        """The user's oldest waiting item, whichever principal it was queued as."""
         rows = self.store.read(
-            f"SELECT {_COLUMNS} FROM outbox WHERE owner = ? AND status IN (?, ?) "
+            f"SELECT {_COLUMNS} FROM outbox WHERE {_OF_USER} AND status IN (?, ?) "
             "ORDER BY seq LIMIT 1",
-            (owner, *WAITING),
+            (*_user(owner), *WAITING),
         )
         return OutboxItem.from_row(rows[0]) if rows else None
 
     def waiting_count(self, owner: str) -> int:
+        """The user's waiting items, whichever principal they were queued as."""
         rows = self.store.read(
-            "SELECT COUNT(*) FROM outbox WHERE owner = ? AND status IN (?, ?)", (owner, *WAITING)
+            f"SELECT COUNT(*) FROM outbox WHERE {_OF_USER} AND status IN (?, ?)",
+            (*_user(owner), *WAITING),
         )
         return int(rows[0][0])
 

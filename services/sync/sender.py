@@ -18,6 +18,10 @@ jitter (or the server's Retry-After). If it still fails, the item keeps its plac
 behind it wait, because sending them first would break the order the person acted in. A
 transient failure therefore never loses or reorders anything; only a refusal -- an item the
 server will never accept -- is taken out, so one bad item never blocks the rest.
+
+Items queued while the person acted for a resident (owner ``user~consent``) go in the same
+order with that consent's ``X-Act-For``, even after acting stopped; their answers are stored only
+while the person still acts as the one they were queued as.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from enum import StrEnum
 
 import stamina
 
-from services.account import Account
+from services.account import Account, principal_in
 from services.errors import OfflineError, ProblemError, SignedOutError, SunshineError
 from services.personal import PersonalData
 from services.sync.actions import ACTION_KINDS
@@ -164,6 +168,7 @@ class OutboxSender:
                         json=request.json,
                         key=item.id,
                         headers=request.headers,
+                        principal=item.owner,  # as queued, even if acting changed since
                     )
         except SignedOutError as exc:
             self.outbox.mark_waiting(item.id, f"signed out: {exc}", 0.0)
@@ -183,7 +188,10 @@ class OutboxSender:
         with self.outbox.store.transaction() as db:
             # Signed out while the request was out: the wipe stands, nothing is written back.
             if read_personal(db, OWNER_KEY) is not None:
-                kind.settle(db, item.payload, response)
+                # The snapshots are those of whoever the person acts as now: an answer about
+                # someone else (queued while acting for them) is theirs, not to be stored here.
+                if principal_in(db) == item.owner:
+                    kind.settle(db, item.payload, response)
                 self.outbox.mark_done(db, item.id)
         return ItemOutcome.SENT
 

@@ -7,12 +7,14 @@ import json
 import logging
 import math
 from datetime import timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Header, Response
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials
 
 from backend import crud
-from backend.api.deps import ClockDep, IdempotencyDep, SessionDep, SettingsDep
+from backend.api.deps import ClockDep, IdempotencyDep, SessionDep, SettingsDep, bearer_scheme
 from backend.core.problems import ProblemError, problem_responses
 from backend.core.security import mask_phone
 from backend.idempotency import StoredResponse, run_idempotent
@@ -23,6 +25,8 @@ from backend.models import (
     TokenPairPublic,
     TokenRequest,
 )
+from backend.proxy import acting
+from backend.proxy.errors import not_on_behalf
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 logger = logging.getLogger(__name__)
@@ -214,3 +218,41 @@ def refresh_token(
     return run_idempotent(
         session, idem, ANONYMOUS_SCOPE, now, effect, store=grant.store, replay=grant.replay
     )
+
+
+@router.post(
+    "/logout",
+    status_code=204,
+    responses=problem_responses(401, 403, 500),
+    summary="Sign this session out",
+    description=(
+        "Revokes the access token sent and every token of its sign-in (the refresh token too); "
+        "the device's other sign-ins stay. Calling it again is `401 unauthorized`. With "
+        "X-Act-For: `403 not_on_behalf`."
+    ),
+)
+def logout(
+    session: SessionDep,
+    clock: ClockDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    act_for: Annotated[
+        str | None, Header(alias=acting.HEADER, description="Refused: `403 not_on_behalf`.")
+    ] = None,
+) -> Response:
+    row = (
+        None if credentials is None else crud.find_token(session, credentials.credentials, "access")
+    )
+    if row is None or row.revoked or row.expires_at <= clock():
+        raise ProblemError(
+            401,
+            "unauthorized",
+            "Sign-in required",
+            "The access token is invalid, expired or signed out already.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if act_for is not None:
+        raise not_on_behalf()
+    crud.revoke_family(session, row.family)
+    session.commit()
+    logger.info("signed out one session")
+    return Response(status_code=204)

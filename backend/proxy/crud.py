@@ -1,0 +1,240 @@
+"""Making and redeeming consent codes, and ending consents. Changes are made in the caller's
+session and never committed here (except the wrong-code count, which the caller commits)."""
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy.orm import Session
+
+from backend.core.security import mask_phone
+from backend.idempotency import user_scope
+from backend.models import IdempotencyRecord, User
+from backend.notify.notifications import notify_proxy_started
+from backend.proxy import errors
+from backend.proxy.codes import CODE, hash_code, new_code
+from backend.proxy.models import (
+    Consent,
+    ConsentCode,
+    ConsentGuard,
+    ConsentState,
+    Lasts,
+    ProxyAction,
+)
+
+CODE_TTL = timedelta(minutes=10)
+LASTS = {Lasts.DAY: timedelta(hours=12), Lasts.MONTH: timedelta(days=30)}
+MAX_WRONG_CODES = 5
+WRONG_CODE_WINDOW = timedelta(minutes=10)
+ACTIONS_SHOWN = 200  # per consent, newest first
+
+
+def _live_codes(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (
+        ConsentCode.used_at.is_(None),
+        ConsentCode.superseded.is_(False),
+        ConsentCode.expires_at > now,
+    )
+
+
+def create_code(
+    session: Session, resident: User, lasts: Lasts, now: datetime, request_key: str | None
+) -> tuple[str, ConsentCode]:
+    """A fresh code for ``resident``; their earlier unused codes stop working."""
+    _forget_codes(
+        session,
+        session.scalars(
+            select(ConsentCode).where(
+                ConsentCode.resident_id == resident.id,
+                ConsentCode.used_at.is_(None),
+                ConsentCode.superseded.is_(False),
+            )
+        ).all(),
+    )
+    while True:  # unique among live codes: a code names exactly one resident
+        code = new_code()
+        taken = session.scalars(
+            select(ConsentCode.id)
+            .where(ConsentCode.code_hash == hash_code(code), *_live_codes(now))
+            .limit(1)
+        ).first()
+        if taken is None:
+            break
+    row = ConsentCode(
+        resident_id=resident.id,
+        code_hash=hash_code(code),
+        lasts=lasts.value,
+        created_at=now,
+        expires_at=now + CODE_TTL,
+        request_key=request_key,
+    )
+    session.add(row)
+    if request_key is not None:
+        # The idempotency record holds the answer, code included, so that a retry gets the same
+        # code; it must not outlive the code (the lazy purge drops it after expiry).
+        record = session.get(IdempotencyRecord, (user_scope(resident.id), request_key))
+        if record is not None:
+            record.expires_at = row.expires_at
+    session.flush()
+    return code, row
+
+
+def _forget_codes(session: Session, rows: list[ConsentCode] | tuple[ConsentCode, ...]) -> None:
+    """Codes that can no longer be used: they die, and so does any stored answer showing one."""
+    for row in rows:
+        row.superseded = True
+        if row.request_key is not None:
+            session.execute(
+                delete(IdempotencyRecord).where(
+                    IdempotencyRecord.scope == user_scope(row.resident_id),
+                    IdempotencyRecord.key == row.request_key,
+                    IdempotencyRecord.state == "done",
+                )
+            )
+
+
+def attempts_left_wait(session: Session, helper: User, now: datetime) -> timedelta | None:
+    """How long ``helper`` must wait before trying another code, or None if they may now."""
+    guard = session.get(ConsentGuard, helper.id)
+    if guard is None or guard.window_start is None:
+        return None
+    window_end = guard.window_start + WRONG_CODE_WINDOW
+    if guard.failures >= MAX_WRONG_CODES and window_end > now:
+        return window_end - now
+    return None
+
+
+def record_wrong_code(session: Session, helper: User, now: datetime) -> None:
+    guard = session.get(ConsentGuard, helper.id)
+    if guard is None:
+        guard = ConsentGuard(helper_id=helper.id, failures=0)
+        session.add(guard)
+    if guard.window_start is None or now - guard.window_start >= WRONG_CODE_WINDOW:
+        guard.window_start = now
+        guard.failures = 0
+    guard.failures += 1
+    session.flush()
+
+
+def redeem(session: Session, helper: User, code_text: str, now: datetime) -> Consent:
+    """Turn a live code into a consent for ``helper``; the code is used up and the resident
+    told. Wrong, expired and used codes are one problem, counted against the helper (the
+    caller commits the count even though the request fails)."""
+    wait = attempts_left_wait(session, helper, now)
+    if wait is not None:
+        raise errors.too_many_attempts(wait)
+    code = code_text.strip()
+    row = None
+    if CODE.fullmatch(code):
+        row = session.scalars(
+            select(ConsentCode).where(ConsentCode.code_hash == hash_code(code), *_live_codes(now))
+        ).first()
+    if row is None:
+        raise errors.consent_code_invalid()
+    if row.resident_id == helper.id:
+        raise errors.own_consent()
+    row.used_at = now
+    _forget_codes(session, [row])
+    resident = session.get(User, row.resident_id)
+    assert resident is not None  # the foreign key cascades
+    lasts = Lasts(row.lasts)
+    consent = Consent(
+        id=str(uuid.uuid4()),
+        resident_id=resident.id,
+        helper_id=helper.id,
+        lasts=lasts.value,
+        granted_at=now,
+        expires_at=now + LASTS[lasts],
+        version=1,
+    )
+    session.add(consent)
+    session.flush()
+    notify_proxy_started(
+        session,
+        resident,
+        consent_id=consent.id,
+        helper_name=helper.name or mask_phone(helper.phone),
+        helper_phone=helper.phone,
+        until=consent.expires_at,
+        now=now,
+    )
+    return consent
+
+
+def get_consent(session: Session, consent_id: str) -> Consent | None:
+    return session.get(Consent, consent_id)
+
+
+def helper_consents(session: Session, helper: User, now: datetime) -> list[Consent]:
+    """The helper's live consents, newest first."""
+    return list(
+        session.scalars(
+            select(Consent)
+            .where(
+                Consent.helper_id == helper.id,
+                Consent.end_reason.is_(None),
+                Consent.expires_at > now,
+            )
+            .order_by(Consent.granted_at.desc(), Consent.id)
+        )
+    )
+
+
+def resident_consents(session: Session, resident: User) -> list[Consent]:
+    """Every consent the resident ever granted, newest first."""
+    return list(
+        session.scalars(
+            select(Consent)
+            .where(Consent.resident_id == resident.id)
+            .order_by(Consent.granted_at.desc(), Consent.id)
+        )
+    )
+
+
+def actions_of(session: Session, consent_ids: list[str]) -> dict[str, list[ProxyAction]]:
+    """What was done under each consent, newest first."""
+    found: dict[str, list[ProxyAction]] = {cid: [] for cid in consent_ids}
+    if not consent_ids:
+        return found
+    rows = session.scalars(
+        select(ProxyAction)
+        .where(ProxyAction.consent_id.in_(consent_ids))
+        .order_by(ProxyAction.at.desc(), ProxyAction.id.desc())
+    )
+    for row in rows:
+        if len(found[row.consent_id]) < ACTIONS_SHOWN:
+            found[row.consent_id].append(row)
+    return found
+
+
+def end(session: Session, consent: Consent, reason: ConsentState, now: datetime) -> Consent:
+    """Withdrawn (resident) or ended (helper) now; a consent no longer active stays as it is."""
+    if consent.state(now) is ConsentState.ACTIVE:
+        consent.end_reason = reason.value
+        consent.ended_at = now
+        consent.version += 1
+        session.flush()
+    return consent
+
+
+def record_action(
+    session: Session,
+    consent_id: str,
+    helper_id: int,
+    resident_id: int,
+    kind: str,
+    target: dict[str, str],
+    request_key: str | None,
+    now: datetime,
+) -> None:
+    session.add(
+        ProxyAction(
+            consent_id=consent_id,
+            actor_id=helper_id,
+            subject_id=resident_id,
+            kind=kind,
+            target=target,
+            request_key=request_key,
+            at=now,
+        )
+    )

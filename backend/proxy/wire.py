@@ -1,0 +1,61 @@
+"""Request and response shapes of the consent routes. Bodies forbid unknown fields."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from backend.proxy.models import ConsentState, Lasts, ProxyKind
+
+
+class ConsentCodeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lasts: Lasts = Field(
+        default=Lasts.DAY,
+        description="How long the consent will last once redeemed: `day` 12 hours, `month` 30 "
+        "days.",
+    )
+
+
+class ConsentCodePublic(BaseModel):
+    code: str = Field(pattern=r"^[0-9]{6}$", description="Read it to the helper; works once.")
+    expires_at: datetime
+    lasts: Lasts
+
+
+class RedeemRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(max_length=32, examples=["123456"], description="The resident's code.")
+
+
+class PersonPublic(BaseModel):
+    id: int
+    name: str
+    phone_masked: str = Field(examples=["138****0001"])
+
+
+class ProxyActionPublic(BaseModel):
+    id: int
+    kind: ProxyKind
+    at: datetime
+    target: dict[str, Any] = Field(description="The path parameters of the request, by name.")
+
+
+class ConsentPublic(BaseModel):
+    id: str
+    state: ConsentState
+    resident: PersonPublic
+    helper: PersonPublic
+    granted_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None
+    version: int
+    actions: list[ProxyActionPublic] = Field(
+        description="What the helper did for the resident, newest first ([] in the helper's list)."
+    )
+
+
+class ConsentList(BaseModel):
+    items: list[ConsentPublic]

@@ -1,0 +1,208 @@
+"""Consent codes and consents: a 6-digit code lives 10 minutes and works once, the newest code
+replaces the earlier ones, a helper gets 5 wrong tries in 10 minutes, the resident is told, and
+either side can end the consent."""
+
+import hashlib
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from consents_support import (
+    CODES,
+    MY_CONSENTS,
+    PROXY,
+    Person,
+    consent_between,
+    make_code,
+    my_consents,
+    new_code,
+    redeem,
+)
+from route_support import RecordingSms, problem_code
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.core.clock import FakeClock
+from backend.models import IdempotencyRecord
+from backend.proxy.models import ConsentCode
+
+
+def _at(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def test_a_code_is_six_digits_valid_ten_minutes(aunt: Person, clock: FakeClock):
+    response = make_code(aunt)
+
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert len(body["code"]) == 6 and body["code"].isdigit()
+    assert body["lasts"] == "day"
+    assert _at(body["expires_at"]) == clock() + timedelta(minutes=10)
+
+
+def test_only_a_hash_of_the_code_is_stored(aunt: Person, session: Session):
+    code = new_code(aunt, "month")
+
+    rows = session.scalars(select(ConsentCode)).all()
+    assert len(rows) == 1 and rows[0].lasts == "month"
+    assert rows[0].code_hash != code and code not in rows[0].code_hash
+    assert len(rows[0].code_hash) == 64 and int(rows[0].code_hash, 16) >= 0
+    assert rows[0].code_hash != hashlib.sha256(b"x").hexdigest()
+
+
+def test_a_replay_answers_the_same_code_which_dies_with_its_stored_answer(
+    aunt: Person, helper: Person, session: Session
+):
+    key = str(uuid.uuid4())
+    first = make_code(aunt, key=key)
+    again = make_code(aunt, key=key)
+
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert redeem(helper, first.json()["code"]).status_code == 201
+    # Used up: the stored answer that showed it is gone, so nothing keeps the code in clear.
+    assert session.get(IdempotencyRecord, (f"user:{aunt.me()['id']}", key)) is None
+
+
+def test_a_new_code_makes_the_earlier_unused_ones_invalid(aunt: Person, helper: Person):
+    old, new = new_code(aunt), new_code(aunt)
+
+    refused = redeem(helper, old)
+    assert refused.status_code == 409 and problem_code(refused) == "consent_code_invalid"
+    assert redeem(helper, new).status_code == 201
+
+
+def test_wrong_expired_and_used_codes_get_one_answer(
+    aunt: Person, helper: Person, person: Any, clock: FakeClock
+):
+    used = new_code(aunt)
+    assert redeem(helper, used).status_code == 201
+    late = new_code(aunt)
+    clock.advance(minutes=10)
+    other = person("15000000008")
+    wrong = "000000" if used != "000000" and late != "000000" else "111111"
+
+    answers = [redeem(other, c) for c in (used, late, wrong, "12345", "abcdef")]
+
+    assert [(a.status_code, problem_code(a)) for a in answers] == [
+        (409, "consent_code_invalid")
+    ] * 5
+    assert len({a.json()["detail"] for a in answers}) == 1
+
+
+def test_my_own_code_is_refused(aunt: Person):
+    response = redeem(aunt, new_code(aunt))
+
+    assert response.status_code == 409 and problem_code(response) == "own_consent"
+
+
+def test_five_wrong_codes_in_ten_minutes_lock_the_helper_out(
+    aunt: Person, helper: Person, clock: FakeClock
+):
+    code = new_code(aunt)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        assert problem_code(redeem(helper, wrong)) == "consent_code_invalid"
+        clock.advance(seconds=30)
+
+    locked = redeem(helper, code)  # even the right code
+
+    assert locked.status_code == 429 and problem_code(locked) == "too_many_attempts"
+    assert int(locked.headers["Retry-After"]) == 10 * 60 - 5 * 30  # from the first wrong one
+    clock.advance(seconds=10 * 60 - 5 * 30)
+    code = new_code(aunt)  # the first one expired meanwhile
+    assert redeem(helper, code).status_code == 201
+
+
+def test_wrong_codes_spread_over_more_than_ten_minutes_do_not_lock(
+    aunt: Person, helper: Person, clock: FakeClock
+):
+    for _ in range(7):
+        assert problem_code(redeem(helper, "999999")) == "consent_code_invalid"
+        clock.advance(minutes=3)
+
+    assert redeem(helper, new_code(aunt)).status_code == 201
+
+
+def test_redeeming_gives_a_day_or_a_month_and_tells_the_resident(
+    aunt: Person, helper: Person, clock: FakeClock, sms: RecordingSms
+):
+    day = consent_between(aunt, helper)
+    month = consent_between(aunt, helper, "month")
+
+    assert day["state"] == "active" and day["actions"] == [] and day["ended_at"] is None
+    assert _at(day["granted_at"]) == clock()
+    assert _at(day["expires_at"]) == clock() + timedelta(hours=12)
+    assert _at(month["expires_at"]) == clock() + timedelta(days=30)
+    me = aunt.me()
+    assert day["resident"] == {"id": me["id"], "name": me["name"], "phone_masked": "138****0001"}
+    assert day["helper"]["phone_masked"] == "150****0007"
+    notes = aunt.get(f"{CODES.removesuffix('/consent-codes')}/notifications").json()["items"]
+    assert [(n["kind"], n["data"]["consent_id"]) for n in notes[:2]] == [
+        ("proxy_started", month["id"]),
+        ("proxy_started", day["id"]),
+    ]
+    assert notes[0]["data"]["helper_name"] == "150****0007"  # no name yet: the masked phone
+    texts = [s for s in sms.sent if s.phone == "13800000001"]
+    assert len(texts) == 2 and all(s.committed for s in texts)
+    assert "150****0007" in texts[0].text and "15000000007" not in texts[0].text
+
+
+def test_the_helper_lists_live_consents_and_ends_one(
+    aunt: Person, helper: Person, clock: FakeClock
+):
+    first = consent_between(aunt, helper)
+    clock.advance(minutes=1)
+    second = consent_between(aunt, helper, "month")
+
+    listed = helper.get(PROXY).json()["items"]
+    assert [c["id"] for c in listed] == [second["id"], first["id"]]
+
+    key = str(uuid.uuid4())
+    ended = helper.post(f"{PROXY}/{first['id']}/end", key=key)
+    assert ended.status_code == 200 and ended.json()["state"] == "ended"
+    assert ended.json()["version"] == 2 and ended.json()["ended_at"] is not None
+    assert helper.post(f"{PROXY}/{first['id']}/end", key=key).json() == ended.json()
+    again = helper.post(f"{PROXY}/{first['id']}/end")
+    assert again.status_code == 200 and again.json()["version"] == 2
+    assert [c["id"] for c in helper.get(PROXY).json()["items"]] == [second["id"]]
+    clock.advance(days=31)
+    assert helper.get(PROXY).json()["items"] == []
+    assert [c["state"] for c in my_consents(aunt)] == ["expired", "ended"]
+
+
+def test_the_resident_withdraws_once_and_withdrawing_again_answers_the_first_time(
+    aunt: Person, helper: Person, clock: FakeClock
+):
+    consent = consent_between(aunt, helper)
+
+    first = aunt.post(f"{MY_CONSENTS}/{consent['id']}/withdraw")
+    clock.advance(minutes=5)
+    second = aunt.post(f"{MY_CONSENTS}/{consent['id']}/withdraw")
+
+    assert first.status_code == 200 and first.json()["state"] == "withdrawn"
+    assert second.status_code == 200 and second.json() == first.json()
+    assert helper.get(PROXY).json()["items"] == []
+
+
+def test_only_the_two_of_them_reach_a_consent(aunt: Person, helper: Person, person: Any):
+    consent = consent_between(aunt, helper)
+    stranger = person("15000000008")
+
+    for who, path in [
+        (stranger, f"{MY_CONSENTS}/{consent['id']}/withdraw"),
+        (helper, f"{MY_CONSENTS}/{consent['id']}/withdraw"),  # the helper cannot withdraw it
+        (stranger, f"{PROXY}/{consent['id']}/end"),
+        (aunt, f"{PROXY}/{consent['id']}/end"),  # the resident withdraws instead
+        (aunt, f"{PROXY}/{uuid.uuid4()}/end"),
+    ]:
+        response = who.post(path)
+        assert response.status_code == 404 and problem_code(response) == "consent_not_found"
+    assert my_consents(stranger) == [] and my_consents(helper) == []
+
+
+def test_sign_in_is_required(client: Any):
+    for method, path in [("POST", CODES), ("POST", PROXY), ("GET", PROXY), ("GET", MY_CONSENTS)]:
+        response = client.request(method, path, json={"code": "123456"})
+        assert response.status_code == 401 and problem_code(response) == "unauthorized"

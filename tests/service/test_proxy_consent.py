@@ -1,0 +1,190 @@
+"""Acting on behalf (代办) end to end, on the REAL backend over HTTP, each person with their own
+client: the resident makes a code, the helper redeems it and sees the resident's data, signs her
+up for an event through the outbox, the resident sees what was done for her and withdraws (also
+through the outbox); the helper's next action comes back refused (consent_withdrawn) as a
+rejection, and when they stop acting they see their own data again. An action queued while acting
+and sent after stopping still goes as the resident; signing out while acting forgets it and
+signs the session out on the server."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from event_client_support import (
+    MakeClient,
+    create_event,
+    install_clock,
+    pull,
+    server_signup,
+    signed_in,
+    ten_today,
+)
+from sync_support import BackendServer
+
+from backend.demo_users import RESIDENT_PHONE, STAFF_PHONE
+from services.errors import InputError, ProblemError, SignedOutError
+from services.sync.sender import DrainStop
+
+HELPER_PHONE = "15000000007"
+
+
+@pytest.fixture
+def people(make_client: MakeClient, backend: BackendServer):
+    clock = install_clock(backend, ten_today())
+    staff = signed_in(make_client, backend, clock, STAFF_PHONE, "staff")
+    event = create_event(staff, clock() + timedelta(days=1), capacity=5)
+    aunt = signed_in(make_client, backend, clock, RESIDENT_PHONE, "aunt")
+    helper = signed_in(make_client, backend, clock, HELPER_PHONE, "helper")
+    return aunt, helper, event
+
+
+def test_acting_for_a_resident_from_code_to_withdrawal(people, backend: BackendServer):
+    aunt, helper, event = people
+    code = aunt.proxy.create_code()
+    assert len(code["code"]) == 6 and code["lasts"] == "day"
+
+    consent = helper.proxy.redeem(f"{code['code'][:3]} {code['code'][3:]}")
+
+    view = helper.personal.view()
+    assert view.acting_for == {
+        "consent_id": consent["id"],
+        "resident_id": str(aunt.personal.view().me["id"]),
+        "resident_name": "张阿姨",
+    }
+    assert view.me["phone"] == RESIDENT_PHONE and view.inbox == aunt.personal.view().inbox
+    assert view.consents == [] and view.proxy_consents == [] and view.volunteer is None
+
+    pull(helper)
+    signup_id = helper.events.sign_up(event["id"])
+    assert helper.personal.view().signups[0]["state"] == "sending"
+    assert helper.sender.drain().sent == 1
+    assert server_signup(backend, signup_id).user_id == aunt.personal.view().me["id"]
+
+    aunt.personal.refresh()
+    [granted] = aunt.personal.view().consents
+    assert granted["id"] == consent["id"] and granted["state"] == "active"
+    assert [(a["kind"], a["target"]) for a in granted["actions"]] == [
+        ("event_signup", {"event_id": event["id"]})
+    ]
+    assert [s["id"] for s in aunt.personal.view().signups] == [signup_id]
+    assert any(n["kind"] == "proxy_started" for n in aunt.personal.view().notifications)
+
+    aunt.proxy.withdraw(consent["id"])
+    assert aunt.personal.view().consents[0]["state"] == "withdrawn"  # at once
+    assert aunt.sender.drain().sent == 1
+    with pytest.raises(InputError) as again:
+        aunt.proxy.withdraw(consent["id"])
+    assert (again.value.field, again.value.code) == ("consent", "consent_withdrawn")
+
+    helper.events.cancel(event["id"])
+    result = helper.sender.drain()
+    assert (result.sent, result.rejected) == (0, 1)
+    [refusal] = helper.outbox.take_rejections(helper.account.owner())
+    assert (refusal.kind, refusal.code) == ("event_cancel", "consent_withdrawn")
+    assert server_signup(backend, signup_id).state == "confirmed"
+
+    helper.proxy.stop()
+    view = helper.personal.view()
+    assert view.acting_for is None and view.me["phone"] == HELPER_PHONE
+    assert view.signups == [] and view.proxy_consents == []
+
+
+def test_an_action_queued_while_acting_goes_as_the_resident_after_stopping(
+    people, backend: BackendServer
+):
+    aunt, helper, event = people
+    helper.proxy.redeem(aunt.proxy.create_code("month")["code"])
+    pull(helper)
+    signup_id = helper.events.sign_up(event["id"])
+
+    with pytest.raises(InputError) as waiting:
+        helper.proxy.stop()
+    assert (waiting.value.field, waiting.value.code) == ("proxy", "actions_waiting")
+    helper.proxy.stop(keep_waiting=True)
+
+    view = helper.personal.view()
+    assert view.acting_for is None and view.me["phone"] == HELPER_PHONE
+    assert view.signups == [] and view.waiting == 0  # the resident's action is not overlaid here
+    assert helper.sender.waiting() == 1
+    result = helper.sender.drain()
+    assert (result.sent, result.stopped) == (1, DrainStop.EMPTY)
+    assert server_signup(backend, signup_id).user_id == aunt.personal.view().me["id"]
+    helper.personal.refresh()
+    assert helper.personal.view().signups == []  # the answer was hers, not stored as mine
+    aunt.personal.refresh()
+    assert [a["kind"] for a in aunt.personal.view().consents[0]["actions"]] == ["event_signup"]
+
+
+def test_force_stopping_drops_the_residents_waiting_actions(people, backend: BackendServer):
+    aunt, helper, event = people
+    helper.proxy.redeem(aunt.proxy.create_code()["code"])
+    pull(helper)
+    helper.events.sign_up(event["id"])
+
+    helper.proxy.stop(force=True)
+
+    assert helper.sender.waiting() == 0 and helper.sender.drain().sent == 0
+    aunt.personal.refresh()
+    assert aunt.personal.view().signups == []
+
+
+def test_the_helper_ends_a_consent_through_the_outbox(people):
+    aunt, helper, _event = people
+    consent = helper.proxy.redeem(aunt.proxy.create_code()["code"])
+    with pytest.raises(InputError) as acting:
+        helper.proxy.end(consent["id"])
+    assert acting.value.code == "not_on_behalf"
+    helper.proxy.stop()
+    assert [c["id"] for c in helper.personal.view().proxy_consents] == [consent["id"]]
+
+    helper.proxy.end(consent["id"])
+    assert helper.personal.view().proxy_consents[0]["state"] == "ended"  # at once
+    assert helper.sender.drain().sent == 1
+    assert helper.personal.view().proxy_consents == []
+    aunt.personal.refresh()
+    assert aunt.personal.view().consents[0]["state"] == "ended"
+
+
+def test_codes_are_checked_and_refused(people):
+    aunt, helper, _event = people
+    with pytest.raises(InputError) as typed:
+        helper.proxy.redeem("12345")
+    assert (typed.value.field, typed.value.code) == ("consent_code", "invalid_format")
+    code = aunt.proxy.create_code()["code"]
+    with pytest.raises(ProblemError) as own:
+        aunt.proxy.redeem(code)
+    assert own.value.code == "own_consent" and aunt.account.acting_for() is None
+    with pytest.raises(ProblemError) as wrong:
+        helper.proxy.redeem("000000" if code != "000000" else "111111")
+    assert wrong.value.code == "consent_code_invalid" and helper.account.acting_for() is None
+
+
+def test_signing_out_while_acting_forgets_it_and_logs_the_session_out(people):
+    aunt, helper, _event = people
+    helper.proxy.redeem(aunt.proxy.create_code()["code"])
+    token = helper.account.tokens.load().access_token
+
+    helper.account.sign_out()
+
+    assert helper.account.acting_for() is None and helper.account.owner() is None
+    assert helper.personal.view().me is None
+    with pytest.raises(ProblemError) as gone:
+        helper.account.api.call("GET", "/me", token=token)
+    assert gone.value.status == 401
+    with pytest.raises(SignedOutError):
+        helper.account.call("GET", "/me")
+
+
+def test_acting_survives_a_restart(people, make_client: MakeClient, backend: BackendServer):
+    aunt, helper, _event = people
+    consent = helper.proxy.redeem(aunt.proxy.create_code()["code"])
+
+    # Another process on the same store: the acting state is read from it, not from memory.
+    from services.client import build_personal_services
+
+    again = build_personal_services(
+        helper.account.api, helper.personal.store, helper.account.tokens
+    )
+    assert again.account.acting_for()["consent_id"] == consent["id"]
+    assert again.account.call("GET", "/me").body["phone"] == RESIDENT_PHONE
