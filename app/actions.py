@@ -11,6 +11,7 @@ from app.home_actions import HomeActions
 from app.inbox_actions import InboxActions
 from app.kiosk_actions import KioskActions
 from app.matching_actions import MatchingActions
+from app.proxy_actions import ProxyActions
 from app.search_actions import SearchActions
 from app.trip_actions import TripActions
 from services.preferences import Preferences
@@ -30,4 +31,5 @@ class Actions:
     trips: TripActions
     events: EventActions
     home: HomeActions
+    proxy: ProxyActions
     kiosk: KioskActions | None = None  # only on a kiosk (--kiosk)

@@ -82,7 +82,8 @@ class HomeActions:
         a kiosk keeps them in memory and forgets them with the session)."""
         screen, params = resolve(route)
         if screen.identifier == "screen-service":
-            self.ctx.usage.record(self.ctx.personal.account.owner(), params["id"])
+            # Counted for whom the person acts as: a helper's use is not the resident's.
+            self.ctx.usage.record(self.ctx.personal.account.principal(), params["id"])
 
     def _save(self, layout: HomeLayout, sentence: str) -> None:
         self._apply_preferences(self.state.preferences.model_copy(update={"home": layout}))

@@ -44,6 +44,8 @@ ROUTES: tuple[Route, ...] = (
     Route("/login", "screen-login", N_("Sign in")),
     Route("/profile", "screen-profile", N_("My profile")),
     Route("/inbox", "screen-inbox", N_("Policies for you")),
+    Route("/consent", "screen-consent", N_("Acting for me")),
+    Route("/act-for", "screen-act-for", N_("Act for someone")),
     Route("/district/{code}", "screen-district", N_("District services")),
 )
 

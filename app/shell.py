@@ -31,6 +31,8 @@ from app.messages import (
     read_aloud_unavailable_sentence,
     sync_status_sentence,
 )
+from app.proxy_actions import ProxyActions
+from app.proxy_messages import proxy_rejection_sentence
 from app.search_actions import SearchActions
 from app.state import AppState, SyncStatus
 from app.trip_actions import TripActions
@@ -122,6 +124,7 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         trips=TripActions(state, ctx, announce, account.refresh_view, go, speak),
         events=EventActions(state, ctx, announce, account.refresh_view, go, speak),
         home=home,
+        proxy=ProxyActions(state, ctx, announce, account.refresh_view, go, speak, page.run_task),
         kiosk=kiosk,
     )
     # Failures after an utterance was queued (no audio device, player missing) arrive on the
@@ -210,7 +213,8 @@ async def follow_outbox(
         state.session_expired = snapshot.session_expired
         for rejection in snapshot.rejections:
             await announcer.say(
-                trip_rejection_sentence(rejection)
+                proxy_rejection_sentence(rejection)
+                or trip_rejection_sentence(rejection)
                 or event_rejection_sentence(rejection)
                 or rejection_sentence(rejection),
                 urgent=True,

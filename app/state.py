@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
+from typing import Any
 
 import flet as ft
 
@@ -37,6 +38,8 @@ class Drafts:
         self.appeal_text = ""
         self.door_code = ""
         self.door_search = ""
+        # Acting on behalf: the consent code the helper types.
+        self.consent_code = ""
 
 
 @ft.observable
@@ -80,6 +83,8 @@ class AppState:
     door_query: str = ""
     # Kiosk: seconds before the idle reset while its warning shows, else None.
     kiosk_seconds_left: int | None = None
+    # The one-time consent code the resident just made ({code, expires_at, lasts}), shown large.
+    consent_code: dict[str, Any] | None = None
 
     # What a kiosk wipe keeps: the public catalogue and how the app is connected.
     KEPT_BY_WIPE = frozenset(

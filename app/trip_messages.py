@@ -14,6 +14,7 @@ from typing import Any
 from app.event_messages import event_notification_sentence
 from app.i18n import N_, _, ngettext
 from app.matching_messages import join_and
+from app.proxy_messages import proxy_notification_sentence
 from app.time_words import when_words
 from services.errors import InputError
 from services.sync.outbox import Rejection
@@ -296,9 +297,9 @@ def trip_rejection_sentence(rejection: Rejection) -> str | None:
 
 
 def notification_sentence(item: Mapping[str, Any], now: datetime) -> str:
-    about_event = event_notification_sentence(item, now)
-    if about_event is not None:
-        return about_event
+    about_other = event_notification_sentence(item, now) or proxy_notification_sentence(item)
+    if about_other is not None:
+        return about_other
     data = item.get("data") or {}
     kind = item.get("kind")
     trip = {**data}

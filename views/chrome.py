@@ -16,6 +16,8 @@ from app.kiosk_messages import (
     finish_label,
     idle_warning_sentence,
 )
+from app.proxy_actions import STOP_ACTING, ProxyActions
+from app.proxy_messages import acting_banner
 
 
 def screen_view(
@@ -47,6 +49,10 @@ def screen_view(
             icon=ft.Icons.RECORD_VOICE_OVER,
         )
     )
+    if actions.proxy is not None:
+        banner = acting_for_banner(actions.proxy)
+        if banner is not None:
+            controls = [banner, *controls]
     if actions.kiosk is not None:
         leading.append(kiosk_finish_button(actions.kiosk))
         countdown = kiosk_countdown(actions.kiosk)
@@ -67,6 +73,42 @@ def screen_view(
                 ],
             )
         ],
+    )
+
+
+def acting_for_banner(proxy: ProxyActions) -> ft.Control | None:
+    """While a helper acts for a resident, every screen says for whom, with the way out."""
+    acting = proxy.state.personal.acting_for
+    if acting is None:
+        return None
+    return ft.Column(
+        [
+            notice(
+                acting_banner(str(acting.get("resident_name") or "")),
+                "acting-for",
+                warning=True,
+                icon=ft.Icons.SUPERVISOR_ACCOUNT,
+            ),
+            action_button(
+                _("Stop acting for {name}").format(name=acting.get("resident_name") or ""),
+                "act-for-stop",
+                lambda _e: proxy.stop(),
+                icon=ft.Icons.LOGOUT,
+            ),
+            *(
+                [
+                    action_button(
+                        _("Stop now; send the waiting actions later"),
+                        "act-for-stop-anyway",
+                        lambda _e: proxy.stop(keep_waiting=True),
+                    )
+                ]
+                if proxy.state.confirming == STOP_ACTING
+                else []
+            ),
+        ],
+        spacing=current_look().scale.gap,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )
 
 

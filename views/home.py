@@ -54,7 +54,7 @@ def home_view(state: AppState, ctx: AppContext, actions: Actions) -> ft.View:
         "quick": lambda: quick_section(state, actions),
         "profile": lambda: profile_section(state, actions),
         "frequent": lambda: frequent_section(
-            ctx.catalog.services_for(ctx.usage.frequent(ctx.personal.account.owner())), actions
+            ctx.catalog.services_for(ctx.usage.frequent(ctx.personal.account.principal())), actions
         ),
         "common": lambda: [
             heading(section_title("common"), level=2),

@@ -67,6 +67,12 @@ def profile_view(path: str, route: Route, state: AppState, actions: Actions) -> 
     controls += personal_information(me)
     controls += contact_section(state, me, actions)
     controls += records_sections(state)
+    if state.personal.acting_for is None:  # consents are one's own business, never a helper's
+        controls += [
+            heading(_("Help from others"), level=2),
+            action_button(_("Acting for me"), "nav-consent", lambda _e: actions.go("/consent")),
+            action_button(_("Act for someone"), "nav-act-for", lambda _e: actions.go("/act-for")),
+        ]
     controls += sign_out_section(state, actions)
     return screen_view(path, route.identifier, _(route.title), controls, actions)
 

@@ -10,8 +10,10 @@ from app.context import AppContext
 from app.i18n import _
 from app.routes import resolve
 from app.state import AppState
+from views.act_for import act_for_view
 from views.attendance import attendance_view
 from views.chrome import screen_view
+from views.consent import consent_view
 from views.customise import customise_view
 from views.district import district_view
 from views.door import door_view
@@ -64,6 +66,10 @@ def render_screens(state: AppState, ctx: AppContext, actions: Actions) -> list[f
         screen = inbox_view(path, route, state, ctx.catalog, actions)
     elif route.identifier == "screen-district":
         screen = district_view(path, route, params["code"], ctx.catalog, actions)
+    elif route.identifier == "screen-consent":
+        screen = consent_view(path, route, state, actions)
+    elif route.identifier == "screen-act-for":
+        screen = act_for_view(path, route, state, actions)
     elif route.identifier == "screen-customise":
         screen = customise_view(path, route, state, ctx.catalog, actions)
     elif route.identifier == "screen-trip-new":

@@ -105,7 +105,7 @@ def make(state: AppState, catalog: Catalog) -> tuple[SimpleNamespace, list[str]]
         lambda _texts: None,
     )
     actions = SimpleNamespace(
-        events=events, go=lambda _r: None, read_aloud=lambda _t: None, kiosk=None
+        events=events, go=lambda _r: None, read_aloud=lambda _t: None, kiosk=None, proxy=None
     )
     return actions, told
 

@@ -117,12 +117,14 @@ class Preferred:
 
 def make(state: AppState, store: LocalStore, catalog: Catalog, owner: str | None = None):
     told: list[str] = []
-    account = SimpleNamespace(owner=lambda: owner)
+    account = SimpleNamespace(principal=lambda: owner)
     ctx = SimpleNamespace(
         catalog=catalog, usage=ServiceUsage(store), personal=SimpleNamespace(account=account)
     )
     home = HomeActions(state, ctx, told.append, Preferred(state))
-    actions = SimpleNamespace(home=home, go=lambda _r: None, read_aloud=lambda _t: None, kiosk=None)
+    actions = SimpleNamespace(
+        home=home, go=lambda _r: None, read_aloud=lambda _t: None, kiosk=None, proxy=None
+    )
     return ctx, actions, told
 
 

@@ -119,7 +119,9 @@ def test_the_countdown_is_said_when_it_starts_and_at_ten_seconds_only():
 def test_every_screen_offers_finish_and_the_warning_offers_continue():
     state = AppState()
     actions, _told, _spoken = kiosk(state)
-    screen_actions = SimpleNamespace(kiosk=actions, go=lambda _r: None, read_aloud=lambda _t: None)
+    screen_actions = SimpleNamespace(
+        kiosk=actions, proxy=None, go=lambda _r: None, read_aloud=lambda _t: None
+    )
     route, _ = resolve("/settings")
     found = identifiers(settings_view("/settings", route, state, screen_actions))
     assert "kiosk-finish" in found and "kiosk-continue" not in found

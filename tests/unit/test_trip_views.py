@@ -69,7 +69,7 @@ def make(state: AppState) -> tuple[SimpleNamespace, TripActions]:
         lambda _texts: None,
     )
     return SimpleNamespace(
-        trips=trips, go=lambda _r: None, read_aloud=lambda _t: None, kiosk=None
+        trips=trips, go=lambda _r: None, read_aloud=lambda _t: None, kiosk=None, proxy=None
     ), trips
 
 
