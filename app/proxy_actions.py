@@ -8,7 +8,6 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from app.context import AppContext
 from app.proxy_messages import (
     code_sentence,
     ended_sentence,
@@ -18,29 +17,18 @@ from app.proxy_messages import (
     stopped_sentence,
     withdrawn_sentence,
 )
-from app.screen_actions import Announce, ScreenActions, Speak
-from app.state import AppState
+from app.screen_actions import GuidingActions
 from services.errors import InputError, SunshineError
-from services.trip_time import utc_now
 
 STOP_ACTING = "stop-acting"  # state.confirming: stop while actions for the resident wait
 RunTask = Callable[..., Any]  # page.run_task(coroutine function, *args)
 
 
-class ProxyActions(ScreenActions):
-    def __init__(
-        self,
-        state: AppState,
-        ctx: AppContext,
-        announce: Announce,
-        refresh_view: Callable[[], None],
-        go: Callable[[str], None],
-        speak: Speak,
-        run_task: RunTask,
-    ) -> None:
-        super().__init__(state, ctx, announce, refresh_view)
-        self._go = go
-        self._speak = speak
+class ProxyActions(GuidingActions):
+    """Also given ``run_task``: making and redeeming a code wait for the server."""
+
+    def __init__(self, *args: Any, run_task: RunTask, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._run_task = run_task
 
     @property
@@ -64,7 +52,7 @@ class ProxyActions(ScreenActions):
             # Shown until it is used (a new consent appears) or it expires.
             consents = len(self.state.personal.consents)
             self.state.consent_code = {**grant, "consents_before": consents}
-            sentence = code_sentence(grant, utc_now())
+            sentence = code_sentence(grant, self.clock())
             self.state.tell("")  # the sentence is under the code itself
             self._announce(sentence)
             self._speak([sentence])

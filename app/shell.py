@@ -124,7 +124,9 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         trips=TripActions(state, ctx, announce, account.refresh_view, go, speak),
         events=EventActions(state, ctx, announce, account.refresh_view, go, speak),
         home=home,
-        proxy=ProxyActions(state, ctx, announce, account.refresh_view, go, speak, page.run_task),
+        proxy=ProxyActions(
+            state, ctx, announce, account.refresh_view, go, speak, run_task=page.run_task
+        ),
         kiosk=kiosk,
     )
     # Failures after an utterance was queued (no audio device, player missing) arrive on the
@@ -156,6 +158,10 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         ]
         if kiosk is not None:
             watch_input(page, idle.current.touch)
+            if ctx.personal.account.signed_in:
+                # A new session (the kiosk's browser reloaded) on a kiosk where someone is
+                # still signed in: count from now, or their data would stay up unwatched.
+                idle.current.touch()
             task.current.append(
                 asyncio.create_task(
                     follow_idle_clock(idle.current, kiosk.show_countdown, kiosk.expire),

@@ -29,10 +29,14 @@ from views.act_for import act_for_view
 from views.consent import consent_view
 from views.settings import settings_view
 
-NOW = datetime.now(UTC)
 ME = {"id": 1, "name": "张阿姨", "phone": "13800000001", "roles": ["resident"]}
 HELPER = {"id": 9, "name": "王社工", "phone_masked": "138****0009"}
 RESIDENT = {"id": 1, "name": "张阿姨", "phone_masked": "138****0001"}
+
+
+def now() -> datetime:
+    """At the test's own time: the suite collects long before it runs some tests."""
+    return datetime.now(UTC)
 
 
 def iso(moment: datetime) -> str:
@@ -45,8 +49,8 @@ def consent(state: str = "active", actions: list[dict[str, Any]] | None = None) 
         "state": state,
         "resident": RESIDENT,
         "helper": HELPER,
-        "granted_at": iso(NOW - timedelta(hours=1)),
-        "expires_at": iso(NOW + timedelta(hours=11)),
+        "granted_at": iso(now() - timedelta(hours=1)),
+        "expires_at": iso(now() + timedelta(hours=11)),
         "ended_at": None,
         "version": 1,
         "actions": actions or [],
@@ -66,7 +70,7 @@ def build(view, path: str, state: AppState):
         lambda: None,
         lambda _r: None,
         lambda _t: None,
-        lambda *_a: None,
+        run_task=lambda *_a: None,
     )
     actions = SimpleNamespace(
         proxy=proxy, kiosk=None, go=lambda _r: None, read_aloud=lambda _t: None
@@ -86,7 +90,7 @@ def test_signed_out_is_sent_to_sign_in():
 
 def test_a_fresh_code_is_shown_until_used_or_expired():
     state = signed_in()
-    grant = {"code": "684964", "expires_at": iso(NOW + timedelta(minutes=10)), "lasts": "day"}
+    grant = {"code": "684964", "expires_at": iso(now() + timedelta(minutes=10)), "lasts": "day"}
     state.consent_code = {**grant, "consents_before": 0}
     view = build(consent_view, "/consent", state)
     assert {"consent-code", "consent-say-code", "consent-code-day", "consent-code-month"} <= (
@@ -96,12 +100,12 @@ def test_a_fresh_code_is_shown_until_used_or_expired():
     state.personal = PersonalView(me=ME, consents=[consent()])  # used: a consent appeared
     assert "consent-code" not in identifiers(build(consent_view, "/consent", state))
     state.personal = PersonalView(me=ME)
-    state.consent_code = {**grant, "expires_at": iso(NOW - timedelta(seconds=1))}
+    state.consent_code = {**grant, "expires_at": iso(now() - timedelta(seconds=1))}
     assert "consent-code" not in identifiers(build(consent_view, "/consent", state))
 
 
 def test_consents_list_what_was_done_and_only_live_ones_can_be_withdrawn():
-    done = [{"id": 1, "kind": "event_signup", "at": iso(NOW), "target": {"event_id": "e"}}]
+    done = [{"id": 1, "kind": "event_signup", "at": iso(now()), "target": {"event_id": "e"}}]
     state = signed_in(consents=[consent(actions=done)])
     view = build(consent_view, "/consent", state)
     assert {"consent-c-1", "consent-withdraw-c-1"} <= identifiers(view)
