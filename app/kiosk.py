@@ -16,8 +16,10 @@ from typing import Any
 
 import flet as ft
 
-# Flet events that are not a person's input: the session's own life.
-NOT_INPUT = frozenset({"connect", "disconnect", "close"})
+# Flet events that are not a person's input: the session's own life, and the route change the
+# client reports after the app navigates (a person's navigation is a tap or a key first, which
+# counts; without this, the wipe's own return home would start the clock at an empty kiosk).
+NOT_INPUT = frozenset({"connect", "disconnect", "close", "route_change"})
 TICK = 0.5  # seconds between looks at the clock; the countdown shows whole seconds
 
 

@@ -95,7 +95,6 @@ class KioskActions:
             self._go("/")
             gc.collect()  # the last person's screens and answers go now, not at some later time
             self._say(wiped_sentence(unsent, timed_out))
-            self.idle.wiped()  # saying it is not the next person's input
         finally:
             self._wiping = False
 

@@ -157,6 +157,10 @@ def test_idle_countdown_can_be_continued_then_wipes(browser, launcher, tmp_path,
         assert "nav-login" in page.identifiers()
         after = ask_probe(probe, [RESIDENT_PHONE, "张阿姨"])
         assert after["objects"] == {} and after["store"] == {}, after
+
+        # Nobody is there now: the clock stays still (no warning at an empty kiosk).
+        time.sleep(12)  # past the 8 s warning
+        assert "kiosk-countdown" not in page.identifiers()
         page.page.close()
     finally:
         backend.stop()

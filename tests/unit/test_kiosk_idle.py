@@ -88,9 +88,25 @@ def test_every_input_event_counts_but_the_sessions_own_do_not():
     session = SimpleNamespace(dispatch_event=dispatch)
     inputs: list[int] = []
     watch_input(SimpleNamespace(session=session), lambda: inputs.append(1))
-    for name in ("click", "change", "connect", "disconnect", "close", "keyboard_event"):
+    for name in (
+        "click",
+        "change",
+        "connect",
+        "disconnect",
+        "close",
+        "route_change",
+        "keyboard_event",
+    ):
         run_now(session.dispatch_event(1, name, None))
-    assert delivered == ["click", "change", "connect", "disconnect", "close", "keyboard_event"]
+    assert delivered == [
+        "click",
+        "change",
+        "connect",
+        "disconnect",
+        "close",
+        "route_change",
+        "keyboard_event",
+    ]
     assert len(inputs) == 3
 
 
