@@ -11,10 +11,9 @@ from app.i18n import _
 from app.proxy_messages import consent_sentence
 from app.routes import Route
 from app.state import AppState
+from services.sync.proxy_actions import ACTIVE
 from services.trip_time import utc_now
 from views.chrome import card, notice, screen_view
-
-ACTIVE = "active"
 
 
 def act_for_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.View:

@@ -21,10 +21,9 @@ from app.proxy_messages import (
 from app.routes import Route
 from app.state import AppState
 from app.time_words import parse_time
+from services.sync.proxy_actions import ACTIVE
 from services.trip_time import utc_now
 from views.chrome import card, notice, screen_view, wrap
-
-ACTIVE = "active"
 
 
 def code_still_useful(grant: dict, consents: int, now: datetime) -> bool:

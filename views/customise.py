@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from accessibility.semantics import action_button, body_text, heading
+from accessibility.semantics import Handler, action_button, body_text, heading
 from app.actions import Actions
 from app.home_messages import position_sentence, section_title
 from app.i18n import _
@@ -34,40 +34,23 @@ def customise_view(
     for section in layout.sections():
         place, count = layout.position(section)
         hidden = layout.is_hidden(section)
-        state_line = _("Hidden.") if hidden else _("Shown.")
+        name = section_title(section)
         controls.append(
-            card(
+            reorder_card(
                 f"section-{section}",
-                [
-                    heading(section_title(section), level=3),
-                    body_text(f"{position_sentence(section, place, count)} {state_line}"),
-                    wrap(
-                        [
-                            action_button(
-                                _("Move {name} up").format(name=section_title(section)),
-                                f"section-up-{section}",
-                                lambda _e, s=section: home.move(s, -1),
-                                icon=ft.Icons.ARROW_UPWARD,
-                            ),
-                            action_button(
-                                _("Move {name} down").format(name=section_title(section)),
-                                f"section-down-{section}",
-                                lambda _e, s=section: home.move(s, 1),
-                                icon=ft.Icons.ARROW_DOWNWARD,
-                            ),
-                            action_button(
-                                (_("Show {name}") if hidden else _("Hide {name}")).format(
-                                    name=section_title(section)
-                                ),
-                                f"section-hide-{section}",
-                                (lambda _e, s=section: home.show(s))
-                                if hidden
-                                else (lambda _e, s=section: home.hide(s)),
-                                icon=ft.Icons.VISIBILITY if hidden else ft.Icons.VISIBILITY_OFF,
-                            ),
-                        ]
-                    ),
-                ],
+                name,
+                f"{position_sentence(section, place, count)} "
+                + (_("Hidden.") if hidden else _("Shown.")),
+                (f"section-up-{section}", lambda _e, s=section: home.move(s, -1)),
+                (f"section-down-{section}", lambda _e, s=section: home.move(s, 1)),
+                action_button(
+                    (_("Show {name}") if hidden else _("Hide {name}")).format(name=name),
+                    f"section-hide-{section}",
+                    (lambda _e, s=section: home.show(s))
+                    if hidden
+                    else (lambda _e, s=section: home.hide(s)),
+                    icon=ft.Icons.VISIBILITY if hidden else ft.Icons.VISIBILITY_OFF,
+                ),
             )
         )
     controls.append(heading(_("Pinned services"), level=2))
@@ -78,36 +61,18 @@ def customise_view(
         )
     for n, service in enumerate(pinned, start=1):
         controls.append(
-            card(
+            reorder_card(
                 f"pinned-service-{service.id}",
-                [
-                    heading(service.name, level=3),
-                    body_text(
-                        _("Position {position} of {count}.").format(position=n, count=len(pinned))
-                    ),
-                    wrap(
-                        [
-                            action_button(
-                                _("Move {name} up").format(name=service.name),
-                                f"pin-up-{service.id}",
-                                lambda _e, i=service.id: home.move_pin(i, -1),
-                                icon=ft.Icons.ARROW_UPWARD,
-                            ),
-                            action_button(
-                                _("Move {name} down").format(name=service.name),
-                                f"pin-down-{service.id}",
-                                lambda _e, i=service.id: home.move_pin(i, 1),
-                                icon=ft.Icons.ARROW_DOWNWARD,
-                            ),
-                            action_button(
-                                _("Unpin {name}").format(name=service.name),
-                                f"unpin-{service.id}",
-                                lambda _e, i=service.id: home.unpin(i),
-                                icon=ft.Icons.PUSH_PIN_OUTLINED,
-                            ),
-                        ]
-                    ),
-                ],
+                service.name,
+                _("Position {position} of {count}.").format(position=n, count=len(pinned)),
+                (f"pin-up-{service.id}", lambda _e, i=service.id: home.move_pin(i, -1)),
+                (f"pin-down-{service.id}", lambda _e, i=service.id: home.move_pin(i, 1)),
+                action_button(
+                    _("Unpin {name}").format(name=service.name),
+                    f"unpin-{service.id}",
+                    lambda _e, i=service.id: home.unpin(i),
+                    icon=ft.Icons.PUSH_PIN_OUTLINED,
+                ),
             )
         )
     controls.append(
@@ -119,3 +84,37 @@ def customise_view(
         )
     )
     return screen_view(path, route.identifier, _(route.title), controls, actions)
+
+
+Button = tuple[str, Handler]  # (identifier, on_click)
+
+
+def reorder_card(
+    identifier: str, name: str, where: str, up: Button, down: Button, third: ft.Control
+) -> ft.Control:
+    """One thing to arrange: its name, where it stands, move up, move down, and one more
+    action. Each button names what it moves, so a list of buttons read alone still makes sense."""
+    return card(
+        identifier,
+        [
+            heading(name, level=3),
+            body_text(where),
+            wrap(
+                [
+                    action_button(
+                        _("Move {name} up").format(name=name),
+                        up[0],
+                        up[1],
+                        icon=ft.Icons.ARROW_UPWARD,
+                    ),
+                    action_button(
+                        _("Move {name} down").format(name=name),
+                        down[0],
+                        down[1],
+                        icon=ft.Icons.ARROW_DOWNWARD,
+                    ),
+                    third,
+                ]
+            ),
+        ],
+    )

@@ -13,7 +13,6 @@ from collections.abc import Callable
 import flet as ft
 
 from accessibility.semantics import action_button, body_text, heading
-from accessibility.theme import current_look
 from app.account_messages import mask_phone, waiting_sentence
 from app.actions import Actions, Navigate
 from app.context import AppContext
@@ -26,6 +25,7 @@ from app.trip_messages import messages_action_label, unread_messages_sentence
 from services.catalog import ServiceItem
 from services.trips import unread_notifications
 from views.chrome import card, notice, screen_view, wrap
+from views.detail_parts import link_buttons
 from views.profile import record_sentences, visit_sentences
 
 SUMMARY_LINES = 3  # records and visits on the home: the newest few, then "see all"
@@ -58,7 +58,7 @@ def home_view(state: AppState, ctx: AppContext, actions: Actions) -> ft.View:
         ),
         "common": lambda: [
             heading(section_title("common"), level=2),
-            service_buttons(state.common_services, "service", actions.go)
+            service_buttons(state.common_services, "service", actions)
             if state.common_services
             else body_text(_("No services are saved on this device yet.")),
         ],
@@ -104,7 +104,7 @@ def pinned_section(services: list[ServiceItem], actions: Actions) -> list[ft.Con
         return []
     return [
         heading(section_title("pinned"), level=2),
-        service_buttons(services, "pinned", actions.go),
+        service_buttons(services, "pinned", actions),
     ]
 
 
@@ -160,7 +160,7 @@ def profile_section(state: AppState, actions: Actions) -> list[ft.Control]:
 def frequent_section(services: list[ServiceItem], actions: Actions) -> list[ft.Control]:
     return [
         heading(section_title("frequent"), level=2),
-        service_buttons(services, "frequent", actions.go)
+        service_buttons(services, "frequent", actions)
         if services
         else body_text(_("The services you open most often will appear here.")),
     ]
@@ -236,21 +236,11 @@ def quick_label(state: AppState, identifier: str, label: str) -> str:
     return _(label)
 
 
-def service_buttons(services: list[ServiceItem], prefix: str, go: Navigate) -> ft.Control:
+def service_buttons(services: list[ServiceItem], prefix: str, actions: Actions) -> ft.Control:
     """One full-width button per service; ``prefix`` keeps identifiers unique on the screen
     when the same service is pinned, frequent and common at once."""
-    return ft.Column(
-        [
-            action_button(
-                service.name,
-                f"{prefix}-{service.id}",
-                _go(go, f"/service/{service.id}"),
-                expand=True,
-            )
-            for service in services
-        ],
-        spacing=current_look().scale.gap,
-        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+    return link_buttons(
+        ((s.name, f"{prefix}-{s.id}", f"/service/{s.id}") for s in services), actions
     )
 
 
