@@ -14,6 +14,7 @@ from app.matching_actions import MatchingActions
 from app.proxy_actions import ProxyActions
 from app.search_actions import SearchActions
 from app.trip_actions import TripActions
+from services.clock import Clock
 from services.preferences import Preferences
 
 Navigate = Callable[[str], None]
@@ -24,6 +25,7 @@ class Actions:
     go: Navigate
     change_preferences: Callable[[Preferences], None]
     read_aloud: Callable[[list[str]], None]
+    now: Clock  # the session's clock: screens name days ("today") from it, never the device's
     account: AccountActions
     inbox: InboxActions
     search: SearchActions

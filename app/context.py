@@ -12,6 +12,7 @@ from app.sync_runner import SyncRunner
 from services.api import ApiClient
 from services.catalog import Catalog
 from services.client import PersonalServices, build_personal_services
+from services.clock import Clock, app_clock
 from services.config import ClientSettings
 from services.preferences import (
     KIOSK_DEFAULTS,
@@ -38,6 +39,7 @@ class AppContext:
     preferences: PreferencesStorage
     speaker: Speaker
     usage: ServiceUsage  # which services this person opens, for the home (kept locally)
+    clock: Clock  # "now" for every screen and action: one seam, Shanghai days from it
     kiosk: bool = False
 
     def close(self) -> None:
@@ -53,7 +55,10 @@ def build_context(settings: ClientSettings, api_url: str, *, kiosk: bool = False
     runner = SyncRunner(
         CatalogSync(api, store, listeners=[search.catalog_changed]), interval=settings.sync_interval
     )
-    personal = build_personal_services(api, store, open_token_store(settings.data_dir, kiosk=kiosk))
+    clock = app_clock(settings.test_now)
+    personal = build_personal_services(
+        api, store, open_token_store(settings.data_dir, kiosk=kiosk), clock=clock
+    )
     preferences = (
         MemoryPreferencesStore(KIOSK_DEFAULTS) if kiosk else PreferencesStore(settings.data_dir)
     )
@@ -75,5 +80,6 @@ def build_context(settings: ClientSettings, api_url: str, *, kiosk: bool = False
         preferences=preferences,
         speaker=speaker,
         usage=ServiceUsage(store),
+        clock=clock,
         kiosk=kiosk,
     )

@@ -14,9 +14,9 @@ from typing import Any
 from app.i18n import N_, _, ngettext
 from app.matching_messages import join_and
 from app.time_words import clock_words, parse_time, when_words
+from services.clock import SHANGHAI
 from services.errors import InputError
 from services.sync.outbox import Rejection
-from services.trip_time import SHANGHAI
 
 Record = Mapping[str, Any]
 

@@ -18,6 +18,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from app.paths import LOCALE_DIR
+from services.clock import shanghai_day
+from services.trip_time import parse_instant
 
 DOMAIN = "sunshine"
 DEFAULT_LANGUAGE = "zh_CN"
@@ -75,9 +77,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def format_day(iso: str) -> str:
-    """A date from an ISO timestamp in the current language, e.g. 2026年3月14日 / March 14, 2026."""
+    """The day of an ISO date or timestamp in the current language, e.g. 2026年3月14日 / March 14,
+    2026. A timestamp is placed on its Shanghai day (23:30 UTC is already tomorrow there)."""
+    text = str(iso)
     try:
-        day = date.fromisoformat(str(iso)[:10])
+        day = date.fromisoformat(text) if len(text) == 10 else shanghai_day(parse_instant(text))
     except ValueError:
-        return str(iso)
+        return text
     return format_date(day, format="long", locale=_language)

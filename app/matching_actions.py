@@ -7,14 +7,14 @@ overlay), so the screen re-matches on the next frame, offline too. What changed 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from app.account_messages import failure_sentence
 from app.matching_messages import fact_error_sentence, rematched_sentence
 from app.screen_actions import ScreenActions
+from services.clock import shanghai_day
 from services.errors import InputError, SunshineError
-from services.matching import match_local
+from services.matching import Match, match_local
 
 
 class MatchingActions(ScreenActions):
@@ -28,8 +28,11 @@ class MatchingActions(ScreenActions):
             self._tell(failure_sentence(exc), error=True)
             return
         self._queued()
-        matches = match_local(self.ctx.catalog, self.state.personal, date.today())
-        self._tell(rematched_sentence(matches))
+        self._tell(rematched_sentence(self.matches()))
+
+    def matches(self) -> list[Match]:
+        """What the person can get, judged on today's date in Shanghai."""
+        return match_local(self.ctx.catalog, self.state.personal, shanghai_day(self.ctx.clock()))
 
     def toggle_editing(self) -> None:
         self.state.editing_facts = not self.state.editing_facts

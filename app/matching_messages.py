@@ -18,7 +18,8 @@ from typing import Any
 
 from babel.lists import format_list
 
-from app.i18n import N_, _, current_language
+from app.i18n import N_, _, current_language, format_day
+from app.record_words import RECORD_STATUS
 from services.errors import InputError
 from services.matching import AllOf, AnyOf, Eligibility, Leaf, Match
 from services.matching.facts import FACT_NAMES, FACT_VALUES
@@ -142,8 +143,14 @@ def match_sentence(match: Match, district_names: Mapping[str, str] | None = None
     """
     names = district_names or {}
     if match.status is Eligibility.GRANTED:
-        return _("Already granted without applying: {reason}").format(
-            reason=match.reason or match.name
+        # The reason often says "no application needed" itself; the heading says 免申即享.
+        return _("Granted to you: {reason}").format(reason=match.reason or match.name)
+    if match.status is Eligibility.APPLIED and match.record is not None:
+        record = match.record
+        status = str(record.get("status"))
+        return _("Applied, {status} (submitted {date}).").format(
+            status=_(RECORD_STATUS.get(status, status)),
+            date=format_day(str(record.get("submitted_at") or "")),
         )
     if match.status is Eligibility.ELIGIBLE:
         if not match.met:
@@ -309,6 +316,7 @@ def fact_error_sentence(error: InputError) -> str:
 
 STATUS_HEADINGS = {
     Eligibility.GRANTED: N_("Already granted to you, without applying"),
+    Eligibility.APPLIED: N_("You have applied"),
     Eligibility.ELIGIBLE: N_("You can apply"),
     Eligibility.MAYBE: N_("You may be able to apply"),
     Eligibility.NOT_ELIGIBLE: N_("Not for you at the moment"),
@@ -327,10 +335,11 @@ def matching_summary(matches: Iterable[Match]) -> str:
     """ "2 granted, 3 you can apply for, 5 maybe": the screen's first line, also announced."""
     counts = count_by_status(matches)
     return _(
-        "Already granted: {granted}. You can apply for: {eligible}. "
+        "Already granted: {granted}. Applied for: {applied}. You can apply for: {eligible}. "
         "You may be able to apply for: {maybe}."
     ).format(
         granted=counts[Eligibility.GRANTED],
+        applied=counts[Eligibility.APPLIED],
         eligible=counts[Eligibility.ELIGIBLE],
         maybe=counts[Eligibility.MAYBE],
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from dataclasses import dataclass, field
 
 from app.background import BackgroundLoop
@@ -41,9 +40,19 @@ class OutboxRunner(BackgroundLoop[OutboxSnapshot]):
         super().__init__(OutboxSnapshot(0))
         self.services = services
         self.interval = interval
+        self._server_answers = False
+
+    def server_answers(self) -> None:
+        """The server answers again (the catalogue runner is back online): everything waiting
+        is due now, however long its pause had grown, and the next drain starts at once."""
+        self._server_answers = True
+        self.wake()
 
     async def run_forever(self) -> None:
         while True:
+            if self._server_answers:
+                self._server_answers = False
+                await asyncio.to_thread(self.services.sender.server_answers)
             result = await asyncio.to_thread(self._drain_and_refresh)
             rejections = await asyncio.to_thread(self._take_rejections)
             await self.publish(
@@ -54,7 +63,7 @@ class OutboxRunner(BackgroundLoop[OutboxSnapshot]):
                     rejections=rejections,
                 )
             )
-            await self.sleep(self._delay(result))
+            await self.sleep(self.delay(result))
 
     def _drain_and_refresh(self) -> DrainResult:
         try:
@@ -62,7 +71,7 @@ class OutboxRunner(BackgroundLoop[OutboxSnapshot]):
         except Exception:  # a bug must not stop sending for the rest of the app's life
             logger.exception("outbox drain failed; trying again later")
             return DrainResult(
-                0, 0, DrainStop.OFFLINE, self.services.sender.waiting(), time.time() + 30
+                0, 0, DrainStop.OFFLINE, self.services.sender.waiting(), self._now() + 30
             )
         if result.stopped is DrainStop.EMPTY and self.services.account.signed_in:
             try:
@@ -75,7 +84,11 @@ class OutboxRunner(BackgroundLoop[OutboxSnapshot]):
         owner = self.services.account.owner()
         return [] if owner is None else self.services.outbox.take_rejections(owner)
 
-    def _delay(self, result: DrainResult) -> float:
+    def _now(self) -> float:
+        return self.services.sender.clock()  # the clock the sender's retry times are on
+
+    def delay(self, result: DrainResult) -> float:
+        """Seconds until the next drain after ``result``."""
         if result.retry_at is None:
             return self.interval
-        return min(self.interval, max(SOONEST_RETRY, result.retry_at - time.time()))
+        return min(self.interval, max(SOONEST_RETRY, result.retry_at - self._now()))

@@ -8,15 +8,13 @@ region) and through the announcer, so a screen-reader user hears it without hunt
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 from app.context import AppContext
 from app.state import AppState
-from services.trip_time import utc_now
+from services.clock import Clock
 
 Announce = Callable[[str], None]
 Speak = Callable[[list[str]], None]
-Clock = Callable[[], datetime]
 
 
 class ScreenActions:
@@ -54,9 +52,9 @@ class GuidingActions(ScreenActions):
         refresh_view: Callable[[], None],
         go: Callable[[str], None],
         speak: Speak,
-        clock: Clock = utc_now,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(state, ctx, announce, refresh_view)
         self._go = go
         self._speak = speak
-        self.clock = clock
+        self.clock = clock or ctx.clock

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import flet as ft
 
@@ -117,6 +117,7 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         go=go,
         change_preferences=change_preferences,
         read_aloud=read_aloud,
+        now=ctx.clock,
         account=account,
         inbox=inbox,
         search=SearchActions(state, ctx, announce, page.run_task),
@@ -199,7 +200,7 @@ async def run_session(state: AppState, ctx: AppContext, announcer: Announcer) ->
         if snapshot.status is SyncStatus.OFFLINE:
             await announcer.say(sync_status_sentence(snapshot.status, state.catalog_empty))
         elif previous is SyncStatus.OFFLINE:
-            ctx.outbox_runner.wake()  # reconnected: send what waited
+            ctx.outbox_runner.server_answers()  # reconnected: send what waited, now
             await announcer.say(back_online_sentence())
 
 
@@ -225,7 +226,7 @@ async def follow_outbox(
                 or rejection_sentence(rejection),
                 urgent=True,
             )
-        for sentence in new_notification_sentences(state):
+        for sentence in new_notification_sentences(state, ctx.clock()):
             await announcer.say(sentence)
         if state.personal.waiting != before and state.signed_in:
             await announcer.say(waiting_sentence(state.personal.waiting))
@@ -234,7 +235,7 @@ async def follow_outbox(
 NEWEST_ANNOUNCED = 3  # after a long time offline, say the newest few, not a backlog
 
 
-def new_notification_sentences(state: AppState) -> list[str]:
+def new_notification_sentences(state: AppState, now: datetime) -> list[str]:
     """Sentences for notifications that arrived since the last look (none on the first one:
     the unread count on the home screen covers what was already waiting)."""
     items = state.personal.notifications
@@ -243,5 +244,4 @@ def new_notification_sentences(state: AppState) -> list[str]:
     if seen is None or not state.signed_in:
         return []
     fresh = [i for i in items if int(i["id"]) > seen and not i.get("read_at")]
-    now = datetime.now(UTC)
     return [notification_sentence(i, now) for i in fresh[:NEWEST_ANNOUNCED]]

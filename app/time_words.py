@@ -10,7 +10,7 @@ from datetime import date, datetime
 from babel.dates import format_skeleton
 
 from app.i18n import N_, _, current_language
-from services.trip_time import SHANGHAI
+from services.clock import SHANGHAI
 
 
 def day_name(day: date, today: date) -> str:
@@ -24,9 +24,14 @@ def day_name(day: date, today: date) -> str:
 
 
 def clock_words(moment: datetime) -> str:
-    """2:30 PM / 下午2:30, in Shanghai time whatever the device's zone."""
+    """2:30 PM / 下午2:30, in Shanghai time whatever the device's zone.
+
+    Chinese names the part of the day as people say it (凌晨3:00, 早上7:00, 中午12:00,
+    晚上8:00): CLDR's flexible day periods (skeleton ``B``). "下午12:00" for noon reads wrong.
+    """
     local = moment.astimezone(SHANGHAI)
-    return format_skeleton("hm", local, locale=current_language())
+    language = current_language()
+    return format_skeleton("Bhm" if language.startswith("zh") else "hm", local, locale=language)
 
 
 def when_words(start_at: datetime | str, now: datetime) -> str:

@@ -18,6 +18,7 @@ from app.trip_forms import (
     OpenTripFilter,
     TripForm,
     VolunteerDraft,
+    offered_days,
     toggled,
 )
 from app.trip_messages import (
@@ -51,6 +52,9 @@ class TripActions(GuidingActions):
     def choose_place(self, field: str, place: str) -> None:
         setattr(self.request_form(), field, place)
         self._redraw()
+
+    def offered_days(self) -> list[date]:
+        return offered_days(self.clock())
 
     def choose_day(self, day: date) -> None:
         self.request_form().day = day

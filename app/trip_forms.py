@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from services.clock import SHANGHAI, shanghai_day, utc_now
 from services.errors import InputError
-from services.trip_time import SHANGHAI, default_start, parse_clock
+from services.trip_time import default_start, parse_clock
 from services.trips import TripDraft, VolunteerForm
 
 DAYS_OFFERED = 7  # day buttons: today and the six days after it
@@ -20,11 +21,18 @@ TIME_STEP = timedelta(minutes=30)  # the earlier / later buttons
 DEFAULT_NEEDS = ("sighted_guide",)
 
 
+def offered_days(now: datetime) -> list[date]:
+    """The days the form offers: today in Shanghai and the six after it, whatever the device's
+    zone (on a UTC phone at 07:55 in Shanghai, "tomorrow" is still Shanghai's tomorrow)."""
+    today = shanghai_day(now)
+    return [today + timedelta(days=n) for n in range(DAYS_OFFERED)]
+
+
 @dataclass
 class TripForm:
     from_place: str = ""
     to_place: str = ""
-    day: date = field(default_factory=date.today)
+    day: date = field(default_factory=lambda: shanghai_day(utc_now()))
     time_text: str = ""
     district: str = ""
     needs: set[str] = field(default_factory=lambda: set(DEFAULT_NEEDS))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend import __version__, crud
 from backend.api.main import api_router
-from backend.core.clock import Clock, system_clock
+from backend.core.clock import Clock, settings_clock
 from backend.core.config import Settings
 from backend.core.db import create_db_engine, create_session_factory
 from backend.core.problems import install_problems, problem_responses
@@ -39,8 +39,9 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
 
     engine = create_db_engine(settings.db_url)
     session_factory = create_session_factory(engine)
+    clock = settings_clock(settings.test_now)
     try:
-        _prepare_database(engine, session_factory, settings, system_clock)
+        _prepare_database(engine, session_factory, settings, clock)
     except BaseException:
         engine.dispose()
         raise
@@ -59,7 +60,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = session_factory
-    app.state.clock = system_clock  # tests swap in a backend.core.clock.FakeClock
+    app.state.clock = clock  # tests swap in a backend.core.clock.FakeClock
     app.state.sms = build_sms_provider(settings)  # tests swap in a recorder
     install_problems(app)
     _document_optional_parameters_without_null(app)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from services.account import Account
 from services.api import ApiClient
 from services.catalog import Catalog
+from services.clock import Clock, utc_now
 from services.events import EventActions
 from services.personal import PersonalData
 from services.proxy import ProxyActions
@@ -30,7 +31,11 @@ class PersonalServices:
 
 
 def build_personal_services(
-    api: ApiClient, store: LocalStore, tokens: TokenStore, policy: RetryPolicy | None = None
+    api: ApiClient,
+    store: LocalStore,
+    tokens: TokenStore,
+    policy: RetryPolicy | None = None,
+    clock: Clock = utc_now,
 ) -> PersonalServices:
     account = Account(api, tokens, store)
     outbox = Outbox(store)
@@ -40,7 +45,7 @@ def build_personal_services(
         outbox,
         personal,
         OutboxSender(account, outbox, personal, policy),
-        TripActions(personal),
-        EventActions(personal, Catalog(store)),
+        TripActions(personal, now=clock),
+        EventActions(personal, Catalog(store), now=clock),
         ProxyActions(personal),
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 STORE_FILE_NAME = "client.sqlite3"
@@ -42,6 +42,9 @@ class ClientSettings(BaseSettings):
     # Test-only: a folder where the memory probe (app/memory_probe.py) takes requests; refused
     # in production.
     memory_probe_dir: Path | None = None
+    # Test-only: the app's clock starts at this instant and runs on from it (services.clock),
+    # so a test can be "07:55 in Shanghai" whatever the machine's time; refused in production.
+    test_now: AwareDatetime | None = None
 
     @model_validator(mode="after")
     def _kiosk_warns_before_reset(self) -> ClientSettings:
@@ -49,6 +52,8 @@ class ClientSettings(BaseSettings):
             raise ValueError("SUNSHINE_KIOSK_RESET_AFTER must be later than ..._WARN_AFTER")
         if self.memory_probe_dir is not None and self.env == "production":
             raise ValueError("SUNSHINE_MEMORY_PROBE_DIR is for tests; refused in production")
+        if self.test_now is not None and self.env == "production":
+            raise ValueError("SUNSHINE_TEST_NOW is for tests; refused in production")
         return self
 
     @property

@@ -35,6 +35,7 @@ from typing import Any, Literal
 import segno
 
 from services.catalog import Catalog, Event
+from services.clock import utc_iso, utc_now
 from services.errors import InputError
 from services.personal import PersonalData, PersonalView
 from services.search.matcher import FUZZY, TypedQuery, match_text
@@ -51,7 +52,7 @@ from services.sync.event_actions import (
     EVENT_SIGNUP,
     signup_for,
 )
-from services.trip_time import parse_instant, utc_iso, utc_now
+from services.trip_time import parse_instant
 from services.validation import (
     PERSONAL_CODE_LENGTH,
     clean_appeal,

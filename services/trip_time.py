@@ -1,8 +1,7 @@
 """When a trip starts: the clock time a person types, on the day they chose, in Shanghai time.
 
-Shanghai has kept UTC+8 all year since 1991, so a fixed offset is exact and needs no time zone
-database (which a phone build may not ship). Times leave this module as aware UTC, as the
-server stores them.
+Times leave this module as aware UTC, as the server stores them (Shanghai time is in
+``services.clock``).
 
 A clock time is forgiving of how people type and dictate it: "14:30", "14：30" (a full-width
 colon), "1430", "14点30", "14点", "9:05", full-width digits. After NFKC and with spaces removed it
@@ -15,11 +14,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
+from services.clock import SHANGHAI
 from services.errors import InputError
-
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 EARLIEST_HOUR = 8  # default_start proposes times from 08:00...
 LATEST_HOUR = 20  # ...to 20:00, Shanghai time
@@ -105,12 +103,3 @@ def parse_instant(text: str) -> datetime:
     """
     instant = datetime.fromisoformat(text)
     return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def utc_iso(moment: datetime) -> str:
-    """An instant as the outbox payloads carry it: ISO 8601 in UTC."""
-    return moment.astimezone(UTC).isoformat()

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from services.clock import SHANGHAI, utc_iso, utc_now
 from services.errors import InputError
 from services.personal import PersonalData, PersonalView
 from services.sync.event_actions import ACTIVE, signup_for
@@ -39,7 +40,7 @@ from services.sync.trip_actions import (
     VOLUNTEER_REGISTER,
     find,
 )
-from services.trip_time import SHANGHAI, parse_instant, start_at, utc_iso, utc_now
+from services.trip_time import parse_instant, start_at
 from services.validation import (
     clean_places,
     clean_rating,

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from services.clock import SHANGHAI
 from services.errors import InputError
 from services.matching.facts import DISTRICT_PATTERN, EDITABLE_FACTS, is_valid_value
-from services.trip_time import SHANGHAI
 
 PHONE_LENGTH = 11
 CODE_LENGTH = 6

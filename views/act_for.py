@@ -12,7 +12,6 @@ from app.proxy_messages import consent_sentence
 from app.routes import Route
 from app.state import AppState
 from services.sync.proxy_actions import ACTIVE
-from services.trip_time import utc_now
 from views.chrome import card, notice, screen_view
 
 
@@ -55,7 +54,7 @@ def act_for_view(path: str, route: Route, state: AppState, actions: Actions) -> 
         ),
         heading(_("People I can act for"), level=2),
     ]
-    now = utc_now()
+    now = actions.now()
     held = [c for c in state.personal.proxy_consents if c.get("state") == ACTIVE]
     if not held:
         controls.append(body_text(_("No one has given you consent.")))

@@ -27,7 +27,6 @@ from app.routes import Route
 from app.state import AppState
 from views.chrome import card, notice, screen_view
 from views.event_parts import reason_buttons
-from views.trip_parts import now as screen_now
 from views.trips import account_gate, status_notices
 
 
@@ -36,7 +35,7 @@ def attendance_view(path: str, route: Route, state: AppState, actions: Actions) 
     if gate is not None:
         return gate
     record = state.personal.attendance or {}
-    now = screen_now()
+    now = actions.now()
     controls: list[ft.Control] = status_notices(state, "attendance-status", actions)
     controls += [
         notice(never_blocks_sentence(), "attendance-never-blocks", warning=False),

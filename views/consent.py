@@ -22,7 +22,6 @@ from app.routes import Route
 from app.state import AppState
 from app.time_words import parse_time
 from services.sync.proxy_actions import ACTIVE
-from services.trip_time import utc_now
 from views.chrome import card, notice, screen_view, wrap
 
 
@@ -40,7 +39,7 @@ def consent_view(path: str, route: Route, state: AppState, actions: Actions) -> 
         ]
         return screen_view(path, route.identifier, title, controls, actions)
     proxy = actions.proxy
-    now = utc_now()
+    now = actions.now()
     controls = [
         body_text(
             _(

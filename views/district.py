@@ -11,7 +11,6 @@ from app.event_messages import event_title
 from app.i18n import _, ngettext
 from app.routes import Route
 from services.catalog import Catalog
-from services.trip_time import utc_now
 from views.chrome import missing_record_view, screen_view
 from views.detail_parts import link_buttons
 
@@ -30,7 +29,7 @@ def district_view(
         )
     institutions = catalog.institutions_in(code)
     services = catalog.services_in(code)
-    now = utc_now()
+    now = actions.now()
     events = catalog.events_in(code, now)
     controls: list[ft.Control] = [
         body_text(

@@ -22,7 +22,6 @@ from services.events import find_attendees
 from views.chrome import card, notice, screen_view, wrap
 from views.events import STAFF
 from views.trip_parts import choice_buttons
-from views.trip_parts import now as screen_now
 from views.trips import account_gate, status_notices
 
 
@@ -39,7 +38,7 @@ def door_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.
     if not today:
         controls.append(body_text(_("There are no events today.")))
         return screen_view(path, route.identifier, title, controls, actions, back_to="/events")
-    now = screen_now()
+    now = actions.now()
     chosen = next((d for d in today if d["event"]["id"] == state.door_event), today[0])
     event_id = chosen["event"]["id"]
     if len(today) > 1:

@@ -21,7 +21,6 @@ from app.state import AppState
 from services.catalog import Catalog
 from views.chrome import missing_record_view, screen_view
 from views.event_parts import active_signup, my_signup_block, record, signup_button, venue_of
-from views.trip_parts import now as screen_now
 from views.trips import status_notices
 
 
@@ -37,7 +36,7 @@ def event_view(
             _("This event is not saved on this device. It may have been removed."),
             actions,
         )
-    now = screen_now()
+    now = actions.now()
     data, venue = record(event), venue_of(event, catalog)
     controls: list[ft.Control] = status_notices(state, "event-status", actions)
     controls += [

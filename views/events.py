@@ -21,7 +21,6 @@ from services.catalog import Catalog
 from services.events import upcoming_signups
 from views.chrome import screen_view, wrap
 from views.event_parts import event_card
-from views.trip_parts import now as screen_now
 from views.trips import status_notices
 
 STAFF = "staff"
@@ -30,7 +29,7 @@ STAFF = "staff"
 def events_view(
     path: str, route: Route, state: AppState, catalog: Catalog, actions: Actions
 ) -> ft.View:
-    now = screen_now()
+    now = actions.now()
     controls: list[ft.Control] = status_notices(state, "events-status", actions)
     controls += my_signups(state, catalog, actions, now)
     controls.append(wrap(record_buttons(state, actions)))

@@ -6,7 +6,6 @@ so an answer given here re-matches at once, offline too.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import flet as ft
@@ -27,10 +26,15 @@ from app.matching_messages import (
 )
 from app.routes import Route
 from app.state import AppState
-from services.matching import EDITABLE_FACTS, Eligibility, Match, match_local
+from services.matching import EDITABLE_FACTS, Eligibility, Match
 from views.chrome import notice, screen_view
 
-SHOWN_FIRST = (Eligibility.GRANTED, Eligibility.ELIGIBLE, Eligibility.MAYBE)
+SHOWN_FIRST = (
+    Eligibility.GRANTED,
+    Eligibility.APPLIED,
+    Eligibility.ELIGIBLE,
+    Eligibility.MAYBE,
+)
 
 
 def matching_view(
@@ -53,7 +57,7 @@ def matching_view(
         controls = [body_text(_("Loading your profile…"))]
         return screen_view(path, route.identifier, title, controls, actions)
 
-    matches = match_local(ctx.catalog, state.personal, date.today())
+    matches = actions.matching.matches()
     districts = {d.code: d.name for d in state.districts}
     facts = (state.personal.me or {}).get("facts") or {}
     controls = [

@@ -16,7 +16,6 @@ from app.state import AppState
 from app.trip_messages import notification_sentence
 from services.trips import unread_notifications
 from views.chrome import card, screen_view
-from views.trip_parts import now
 from views.trips import account_gate, status_notices
 
 
@@ -41,7 +40,7 @@ def notifications_view(path: str, route: Route, state: AppState, actions: Action
     if not items:
         controls.append(body_text(_("You have no messages.")))
     for item in items:
-        sentence = notification_sentence(item, now())
+        sentence = notification_sentence(item, actions.now())
         if not item.get("read_at"):
             sentence = _("New: {message}").format(message=sentence)
         controls.append(

@@ -16,17 +16,12 @@ from accessibility.theme import current_look
 from app.account_messages import mask_phone, waiting_sentence
 from app.actions import Actions
 from app.i18n import N_, _, format_day
+from app.record_words import RECORD_STATUS
 from app.routes import Route
 from app.state import AppState
 from services.personal import PersonalView
 from views.chrome import notice, screen_view
 
-RECORD_STATUS = {
-    "submitted": N_("submitted"),
-    "in_review": N_("in review"),
-    "completed": N_("completed"),
-    "rejected": N_("not approved"),
-}
 VISIT_KIND = {
     "home_visit": N_("Home visit"),
     "phone_call": N_("Phone call"),

@@ -8,8 +8,6 @@ plain sentence (``trip-status``).
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import flet as ft
 
 from accessibility.semantics import action_button, body_text, heading, status_region, text_input
@@ -18,11 +16,11 @@ from app.i18n import _
 from app.routes import Route
 from app.state import AppState
 from app.time_words import day_name, when_words
-from app.trip_forms import DAYS_OFFERED, TripForm
+from app.trip_forms import TripForm
 from app.trip_messages import NEED_LABELS
 from services.trips import recent_places
 from views.chrome import screen_view, wrap
-from views.trip_parts import choice_buttons, now, toggles, translated
+from views.trip_parts import choice_buttons, toggles, translated
 from views.trips import account_gate, status_notices
 
 PLACES_OFFERED = 5
@@ -145,11 +143,11 @@ def event_note(form: TripForm) -> list[ft.Control]:
 
 def when_fields(form: TripForm, actions: Actions) -> list[ft.Control]:
     trips = actions.trips
-    today = now().date()
-    days = [today + timedelta(days=n) for n in range(DAYS_OFFERED)]
+    days = trips.offered_days()
+    today = days[0]
     start, error = trips.chosen_start()
     said = (
-        _("You leave: {when}.").format(when=when_words(start, now()))
+        _("You leave: {when}.").format(when=when_words(start, actions.now()))
         if start is not None
         else str(error)
     )
@@ -159,7 +157,7 @@ def when_fields(form: TripForm, actions: Actions) -> list[ft.Control]:
             [(str(n), day_name(day, today)) for n, day in enumerate(days)],
             str((form.day - today).days),
             "trip-day",
-            lambda n: trips.choose_day(today + timedelta(days=int(n))),
+            lambda n: trips.choose_day(days[int(n)]),
         ),
         text_input(
             _("Time (hours:minutes)"),

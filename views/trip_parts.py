@@ -7,7 +7,6 @@ A trip card is a Semantics container named ``trip-<id>``: a screen reader reads 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import Any
 
 import flet as ft
@@ -132,7 +131,7 @@ def resident_buttons(trip: dict[str, Any], state: AppState, actions: Actions) ->
         return rating_buttons(trip, actions)
     if state.confirming == f"cancel:{trip_id}":
         return confirm_block(
-            confirm_cancel_sentence(trip, now()),
+            confirm_cancel_sentence(trip, actions.now()),
             f"trip-cancel-{trip_id}",
             _("Yes, cancel the trip"),
             lambda _e: trips.cancel(trip_id),
@@ -165,7 +164,7 @@ def volunteer_buttons(trip: dict[str, Any], state: AppState, actions: Actions) -
         return rating_buttons(trip, actions)
     if state.confirming == f"release:{trip_id}":
         return confirm_block(
-            confirm_release_sentence(trip, now()),
+            confirm_release_sentence(trip, actions.now()),
             f"trip-release-{trip_id}",
             _("Yes, give it back"),
             lambda _e: trips.release(trip_id),
@@ -194,7 +193,7 @@ def volunteer_buttons(trip: dict[str, Any], state: AppState, actions: Actions) -
 def trip_card(trip: dict[str, Any], state: AppState, actions: Actions) -> ft.Control:
     """One trip of mine, as the person who asked or as its volunteer."""
     parts: list[ft.Control] = [
-        heading(trip_title(trip, now()), level=2),
+        heading(trip_title(trip, actions.now()), level=2),
         body_text(state_sentence(trip), weight=ft.FontWeight.W_600),
         body_text(needs_sentence(trip)),
     ]
@@ -214,8 +213,3 @@ def by_start(
     trips: Iterable[dict[str, Any]], *, newest_first: bool = False
 ) -> list[dict[str, Any]]:
     return sorted(trips, key=lambda t: str(t.get("start_at")), reverse=newest_first)
-
-
-def now() -> datetime:
-    """The screens' "now" for relative day names (today, tomorrow)."""
-    return datetime.now().astimezone()

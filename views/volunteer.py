@@ -29,7 +29,6 @@ from views.trip_parts import (
     ACTIVE_STATES,
     by_start,
     choice_buttons,
-    now,
     toggles,
     translated,
     trip_card,
@@ -155,7 +154,7 @@ def open_trips_section(
         districts=set(volunteer.get("districts") or []) if chosen.my_districts_only else None,
         within_days=chosen.within_days,
         skills=set(volunteer.get("skills") or []) if chosen.fits_my_skills else None,
-        now=now(),
+        now=actions.now(),
     )
     controls: list[ft.Control] = [
         heading(_("Open trips"), level=2),
@@ -202,7 +201,7 @@ def open_trip_card(trip: dict[str, Any], names: dict[str, str], actions: Actions
     return card(
         f"open-trip-{trip_id}",
         [
-            body_text(open_trip_sentence(trip, now(), names)),
+            body_text(open_trip_sentence(trip, actions.now(), names)),
             action_button(
                 _("Take this trip"),
                 f"claim-{trip_id}",

@@ -4,6 +4,7 @@ Routes get it through ``ClockDep`` (``backend.api.deps``), which reads ``app.sta
 sets ``app.state.clock = FakeClock(...)`` and calls ``advance()``.
 """
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -27,3 +28,19 @@ class FakeClock:
     def advance(self, **delta: float) -> datetime:
         self.now += timedelta(**delta)
         return self.now
+
+
+class StartedClock:
+    """Starts at ``start`` and runs on with the monotonic clock (``SUNSHINE_TEST_NOW``: a test
+    process whose "now" is a chosen instant, while time still passes for timers and expiry)."""
+
+    def __init__(self, start: datetime) -> None:
+        self._start = start.astimezone(UTC)
+        self._began = time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._began)
+
+
+def settings_clock(test_now: datetime | None) -> Clock:
+    return system_clock if test_now is None else StartedClock(test_now)

@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # Who sends text messages. "logging" only logs them: the one provider until a real SMS
     # gateway is wired in (backend.notify.sms).
     sms_provider: Literal["logging"] = "logging"
+    # Test-only: the server's clock starts at this instant and runs on from it
+    # (backend.core.clock.StartedClock); refused in production.
+    test_now: AwareDatetime | None = None
 
     @property
     def volunteers_auto_verified(self) -> bool:
@@ -57,4 +60,6 @@ class Settings(BaseSettings):
     def _no_dev_code_in_production(self) -> "Settings":
         if self.env == "production" and self.dev_login_code:
             raise ValueError("SUNSHINE_DEV_LOGIN_CODE must not be set when SUNSHINE_ENV=production")
+        if self.env == "production" and self.test_now is not None:
+            raise ValueError("SUNSHINE_TEST_NOW must not be set when SUNSHINE_ENV=production")
         return self

@@ -56,7 +56,13 @@ __all__ = [
 
 def match_local(catalog: Catalog, view: PersonalView, today: date) -> list[Match]:
     """Match from what is stored locally (works offline): the synced catalogue, and the
-    profile facts and benefits as shown, queued edits included, so a facts edit re-matches at
+    profile facts, benefits and service records as shown, queued edits included, so a facts edit re-matches at
     once. Signed out (no profile) matches on no facts and no benefits."""
     facts = Facts.from_profile((view.me or {}).get("facts"), today)
-    return match_services(catalog.store.items("service"), catalog.rules(), facts, view.benefits)
+    return match_services(
+        catalog.store.items("service"),
+        catalog.rules(),
+        facts,
+        view.benefits,
+        view.service_records,
+    )

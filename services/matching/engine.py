@@ -37,6 +37,7 @@ class Eligibility(StrEnum):
     """A service's status for one person, in the order :func:`match_services` lists them."""
 
     GRANTED = "granted"  # an active 免申即享 benefit: already received, no application needed
+    APPLIED = "applied"  # the person's application is open (submitted, in review) or completed
     ELIGIBLE = "eligible"  # the rule holds on the known facts
     MAYBE = "maybe"  # the rule could hold; ``missing`` names the facts that decide it
     NOT_ELIGIBLE = "not_eligible"  # the rule fails; ``failed`` names the conditions that fail
@@ -44,6 +45,9 @@ class Eligibility(StrEnum):
 
 
 STATUS_ORDER = {status: index for index, status in enumerate(Eligibility)}
+# A record in these states means "already applied": open, or done. A refused one ("rejected")
+# does not: she may apply again, so the service is matched as usual.
+APPLIED_RECORD_STATES = frozenset({"submitted", "in_review", "completed"})
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,7 @@ class Match:
     * ``failed``: for NOT_ELIGIBLE, the leaves that fail; ``failure`` is the same as a pruned
       tree (``all`` = each is required, ``any`` = one would do);
     * ``benefit``: for GRANTED, the ``/me/benefits`` item; ``reason`` is its description;
+    * ``record``: for APPLIED, the ``/me/service-records`` item (its status and dates);
     * ``service``: the catalogue item (name, how, steps … to show how to apply);
     * ``facts``: the facts matched on, so a sentence can say "yours: level 3".
     """
@@ -133,6 +138,7 @@ class Match:
     failure: Condition | None = None
     rule_id: str | None = None
     benefit: Mapping[str, Any] | None = None
+    record: Mapping[str, Any] | None = None
     service: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     facts: Facts = field(default_factory=Facts, compare=False, repr=False)
 
@@ -190,16 +196,19 @@ def match_services(
     rules: Iterable[Mapping[str, Any] | Rule],
     facts: Facts,
     benefits: Iterable[Mapping[str, Any]] = (),
+    records: Iterable[Mapping[str, Any]] = (),
 ) -> list[Match]:
     """Match every service for ``facts``; stable API for the matching screen.
 
     ``services`` and ``rules`` are catalogue items (``LocalStore.items("service")`` /
     ``Catalog.rules()``), ``benefits`` the ``/me/benefits`` list. A service with an active
     benefit (status ``"active"``, same ``service_id``) is GRANTED whatever its rule says, and is
-    listed even if the catalogue does not hold it yet; a service without a readable rule is
-    UNKNOWN_RULE. Several rules for one service count as alternatives (any of them).
+    listed even if the catalogue does not hold it yet; else a service with one of ``records``
+    (``/me/service-records``) open or completed is APPLIED (never offered as "you can apply"
+    while her application is in review); a service without a readable rule is UNKNOWN_RULE.
+    Several rules for one service count as alternatives (any of them).
 
-    Order: GRANTED, ELIGIBLE, MAYBE, NOT_ELIGIBLE, UNKNOWN_RULE; within a status by the
+    Order: GRANTED, APPLIED, ELIGIBLE, MAYBE, NOT_ELIGIBLE, UNKNOWN_RULE; within a status by the
     service's ``popularity`` (highest first), then name, then id. Pure and fast (no I/O): call
     it again whenever the profile, the benefits or the catalogue change.
     """
@@ -211,6 +220,11 @@ def match_services(
         service_id = benefit.get("service_id")
         if benefit.get("status") == "active" and isinstance(service_id, str):
             granted.setdefault(service_id, benefit)
+    applied: dict[str, Mapping[str, Any]] = {}
+    for record in sorted(records, key=lambda r: str(r.get("submitted_at") or ""), reverse=True):
+        service_id = record.get("service_id")
+        if record.get("status") in APPLIED_RECORD_STATES and isinstance(service_id, str):
+            applied.setdefault(service_id, record)  # the newest application of each service
 
     matches: list[Match] = []
     seen: set[str] = set()
@@ -219,11 +233,13 @@ def match_services(
         if not service_id or service_id in seen:
             continue
         seen.add(service_id)
-        matches.append(_match_one(service_id, service, by_service.get(service_id), facts, granted))
+        matches.append(
+            _match_one(service_id, service, by_service.get(service_id), facts, granted, applied)
+        )
     for service_id, benefit in granted.items():
         if service_id not in seen:  # catalogue not synced yet: the grant still shows
             service = {"id": service_id, "name": benefit.get("title") or service_id}
-            matches.append(_match_one(service_id, service, None, facts, granted))
+            matches.append(_match_one(service_id, service, None, facts, granted, applied))
     return sorted(
         matches, key=lambda m: (STATUS_ORDER[m.status], -m.popularity, m.name, m.service_id)
     )
@@ -235,6 +251,7 @@ def _match_one(
     rules: list[Rule] | None,
     facts: Facts,
     granted: Mapping[str, Mapping[str, Any]],
+    applied: Mapping[str, Mapping[str, Any]],
 ) -> Match:
     rule_id = rules[0].id if rules else None
     if service_id in granted:
@@ -243,6 +260,15 @@ def _match_one(
             Eligibility.GRANTED,
             rule_id=rule_id,
             benefit=granted[service_id],
+            service=service,
+            facts=facts,
+        )
+    if service_id in applied:
+        return Match(
+            service_id,
+            Eligibility.APPLIED,
+            rule_id=rule_id,
+            record=applied[service_id],
             service=service,
             facts=facts,
         )

@@ -143,6 +143,14 @@ class Outbox:
                 (OutboxStatus.PENDING.value, error[:500], next_attempt_at, action_id),
             )
 
+    def make_due(self, now: float) -> int:
+        """Every pending item (of anyone) may be tried at ``now``; how many were pausing."""
+        with self.store.transaction() as db:
+            return db.execute(
+                "UPDATE outbox SET next_attempt_at = ? WHERE status = ? AND next_attempt_at > ?",
+                (now, OutboxStatus.PENDING.value, now),
+            ).rowcount
+
     def mark_rejected(self, action_id: str, code: str, error: str) -> None:
         with self.store.transaction() as db:
             db.execute(

@@ -3,7 +3,9 @@
 How each failure is treated:
 
 =============================================  =================================================
-connection refused / reset before sending       retry; the request never arrived
+connection refused / reset before sending       retry; the request never arrived, and is
+                                                tried again within seconds (so the queue goes
+                                                as soon as the server is back)
 read timeout, answer dropped after sending      resend with the *same* Idempotency-Key: if the
                                                 server acted, it replays its first answer
 5xx, 408, 429, ``409 idempotency_in_progress``  back off with jitter; honour Retry-After
@@ -18,6 +20,12 @@ jitter (or the server's Retry-After). If it still fails, the item keeps its plac
 behind it wait, because sending them first would break the order the person acted in. A
 transient failure therefore never loses or reorders anything; only a refusal -- an item the
 server will never accept -- is taken out, so one bad item never blocks the rest.
+
+A request that never reached the server (no network, connection refused) says nothing about the
+server's load, so its pause stays short (``pause_unreached_max``): after a long time offline the
+queue still goes within seconds of the connection returning. When the app learns by other means
+that the server answers again (the catalogue pull succeeded), ``server_answers`` makes every
+waiting item due at once, whatever its pause had grown to.
 
 Items queued while the person acted for a resident (owner ``user~consent``) go in the same
 order with that consent's ``X-Act-For``, even after acting stopped; their answers are stored only
@@ -37,7 +45,13 @@ from enum import StrEnum
 import stamina
 
 from services.account import Account, principal_in
-from services.errors import OfflineError, ProblemError, SignedOutError, SunshineError
+from services.errors import (
+    NotSentError,
+    OfflineError,
+    ProblemError,
+    SignedOutError,
+    SunshineError,
+)
 from services.personal import PersonalData
 from services.sync.actions import ACTION_KINDS
 from services.sync.outbox import Outbox, OutboxItem
@@ -61,6 +75,7 @@ class RetryPolicy:
     longest_retry_after: float = 30.0  # a longer Retry-After ends the drain instead
     pause_initial: float = 2.0  # between drains, doubling per failed attempt...
     pause_max: float = 300.0  # ...up to this
+    pause_unreached_max: float = 3.0  # ...or this, when the request never reached the server
 
 
 class DrainStop(StrEnum):
@@ -174,7 +189,9 @@ class OutboxSender:
             self.outbox.mark_waiting(item.id, f"signed out: {exc}", 0.0)
             return DrainStop.SIGNED_OUT, None
         except OfflineError as exc:
-            retry_at = self.clock() + self._pause(attempts)
+            retry_at = self.clock() + self._pause(
+                attempts, reached=not isinstance(exc, NotSentError)
+            )
             self.outbox.mark_waiting(item.id, f"{type(exc).__name__}: {exc}", retry_at)
             return DrainStop.OFFLINE, retry_at
         except ProblemError as exc:
@@ -205,10 +222,17 @@ class OutboxSender:
             return exc.retry_after if exc.retry_after <= self.policy.longest_retry_after else False
         return False
 
-    def _pause(self, attempts: int) -> float:
-        """Wait before the next drain tries this item: exponential, with full jitter."""
+    def server_answers(self) -> int:
+        """The server answers again: every waiting item is due now. Returns how many were
+        waiting out a pause."""
+        return self.outbox.make_due(self.clock())
+
+    def _pause(self, attempts: int, *, reached: bool = True) -> float:
+        """Wait before the next drain tries this item: exponential, with full jitter; capped
+        low when the request never ``reached`` the server."""
         policy = self.policy
-        ceiling = min(policy.pause_max, policy.pause_initial * 2 ** max(0, attempts - 1))
+        longest = policy.pause_max if reached else policy.pause_unreached_max
+        ceiling = min(longest, policy.pause_initial * 2 ** max(0, attempts - 1))
         return random.uniform(policy.pause_initial / 2, max(policy.pause_initial, ceiling))
 
     def _reload_after_rejection(self) -> None:

@@ -18,6 +18,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "SUNSHINE_ENV",
         "SUNSHINE_SEED_DIR",
         "SUNSHINE_DEV_LOGIN_CODE",
+        "SUNSHINE_TEST_NOW",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -66,3 +67,20 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path: Path
 
     assert pragmas == {"journal_mode": "wal", "busy_timeout": 30_000, "foreign_keys": 1}
     assert (tmp_path / "nested" / "dir" / "x.sqlite3").exists()
+
+
+def test_a_test_clock_starts_the_server_at_its_instant_and_is_refused_in_production(
+    tmp_path: Path,
+):
+    from datetime import UTC, datetime
+
+    from backend.main import create_app
+
+    early = datetime(2026, 12, 1, 23, 55, tzinfo=UTC)
+    with pytest.raises(ValidationError, match="SUNSHINE_TEST_NOW"):
+        Settings(env="production", test_now=early, data_dir=tmp_path)
+
+    app = create_app(Settings(env="dev", test_now=early, data_dir=tmp_path, seed_dir=None))
+    now = app.state.clock()
+    assert early <= now < datetime(2026, 12, 2, 0, 5, tzinfo=UTC)
+    app.state.engine.dispose()

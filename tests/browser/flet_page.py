@@ -131,9 +131,20 @@ class NetworkLog:
 class FletPage:
     """One browser tab on the app, addressed by semantics identifiers."""
 
-    def __init__(self, browser: Browser, url: str, *, width: int = 800, height: int = 1000) -> None:
+    def __init__(
+        self,
+        browser: Browser,
+        url: str,
+        *,
+        width: int = 800,
+        height: int = 1000,
+        timezone_id: str | None = None,
+    ) -> None:
         self.network = NetworkLog()
-        self.page: Page = browser.new_page(viewport={"width": width, "height": height})
+        # ``timezone_id``: the browser's own zone, as on a resident's phone set to another zone.
+        self.page: Page = browser.new_page(
+            viewport={"width": width, "height": height}, timezone_id=timezone_id
+        )
         self.page.on("request", self.network.on_request)
         self.page.on("response", self.network.on_response)
         self.page.on("requestfailed", self.network.on_request_failed)

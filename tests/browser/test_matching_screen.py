@@ -37,6 +37,9 @@ def test_answering_a_missing_fact_rematches_at_once_and_reaches_the_server(
         # so the living subsidy is only "maybe" and comes after every service she can apply for.
         assert before.index("svc-severe-care-subsidy") < before.index("svc-home-care")
         assert before.index("svc-home-care") < before.index("svc-hardship-living-subsidy")
+        # Her care subsidy is in review (her records say so): shown as applied, first.
+        assert "您已申请 (2)" in page.headings(2)  # and her card renewal, completed
+        assert "已申请，审核中" in page.page.locator("body").inner_text()
         summary = page.text_of("matching-summary")
         page.screenshot(artifacts / "matching-before.png")
 

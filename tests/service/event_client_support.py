@@ -22,9 +22,9 @@ from sync_support import DEV_CODE, BackendServer
 from backend.core.clock import FakeClock
 from backend.events.models import EventSignup
 from services.client import PersonalServices
+from services.clock import SHANGHAI
 from services.sync.catalog import CatalogSync
 from services.sync.sender import DrainStop
-from services.trip_time import SHANGHAI
 from services.trips import VolunteerForm
 
 MakeClient = Callable[..., PersonalServices]

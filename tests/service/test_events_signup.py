@@ -31,8 +31,9 @@ from backend.core.clock import FakeClock
 from backend.demo_users import RESIDENT_PHONE, STAFF_PHONE, VOLUNTEER_PHONE
 from services.catalog import Catalog
 from services.client import PersonalServices
+from services.clock import SHANGHAI
 from services.events import door_event, my_signup, spoken_code, upcoming_signups
-from services.trip_time import SHANGHAI, parse_instant
+from services.trip_time import parse_instant
 from services.trips import TripDraft
 
 

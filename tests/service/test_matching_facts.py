@@ -155,7 +155,10 @@ def test_matching_offline_from_the_synced_catalogue(
     by_id = {m.service_id: m for m in matches}
     assert matches[0].service_id == "svc-transport-subsidy"
     assert matches[0].status is Eligibility.GRANTED and matches[0].reason
-    assert by_id["svc-severe-care-subsidy"].status is Eligibility.ELIGIBLE
+    # She qualifies for the care subsidy, and her application for it is in review.
+    assert by_id["svc-severe-care-subsidy"].status is Eligibility.APPLIED
+    assert by_id["svc-severe-care-subsidy"].record["status"] == "in_review"
+    assert by_id["svc-home-care"].status is Eligibility.ELIGIBLE
     hardship = by_id["svc-hardship-living-subsidy"]
     assert (hardship.status, hardship.missing) == (Eligibility.MAYBE, ["low_income"])
     assert by_id["svc-child-rehab-aid"].status is Eligibility.NOT_ELIGIBLE

@@ -35,11 +35,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from outbox_support import Clock, give_inbox_items, server_keys, server_user_id
 from sqlalchemy import delete, select, update
 from sync_support import DEV_CODE, BackendServer
 
 from backend.idempotency import request_fingerprint
-from backend.models import ActivityEntry, AuthToken, IdempotencyRecord, InboxItem, User
+from backend.models import AuthToken, IdempotencyRecord, InboxItem, User
 from bench.fault_transport import FAULT_KINDS, PASS, FaultTransport
 from services.api import ApiClient
 from services.client import PersonalServices, build_personal_services
@@ -89,25 +90,6 @@ def ram_backend(small_seed_dir: Path, tmp_path: Path) -> Iterator[BackendServer]
             server.close()
 
 
-class Clock:
-    """Real time plus a jump forward whenever the test lets time pass (thread-safe)."""
-
-    def __init__(self) -> None:
-        self._offset = 0.0
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        return time.time() + self._offset
-
-    def advance(self, seconds: float) -> None:
-        with self._lock:
-            self._offset += max(0.0, seconds)
-
-    def advance_to(self, when: float | None) -> None:
-        if when is not None:
-            self.advance(when - self())
-
-
 @dataclass
 class Person:
     index: int
@@ -127,42 +109,6 @@ class Tally:
     sent: int = 0
     rejected: int = 0
     stops: Counter[str] = field(default_factory=Counter)
-
-
-def server_user_id(backend: BackendServer, phone: str) -> int:
-    """Read in a transaction of its own, never held open while the server writes."""
-    with backend.session() as session:
-        return session.scalars(select(User.id).where(User.phone == phone)).one()
-
-
-def server_keys(backend: BackendServer, phone: str) -> list[str | None]:
-    user_id = server_user_id(backend, phone)
-    with backend.session() as session:
-        return list(
-            session.scalars(
-                select(ActivityEntry.request_key)
-                .where(ActivityEntry.user_id == user_id)
-                .order_by(ActivityEntry.id)
-            )
-        )
-
-
-def give_inbox_items(backend: BackendServer, phone: str, count: int) -> list[int]:
-    """Policies pushed to this person (政策找人), written behind the server's back."""
-    user_id = server_user_id(backend, phone)
-    with backend.session() as session:
-        items = [
-            InboxItem(
-                user_id=user_id,
-                title=f"政策推送 {n}",
-                body="您可能符合条件，欢迎咨询。",
-                created_at=datetime.now(UTC),
-            )
-            for n in range(count)
-        ]
-        session.add_all(items)
-        session.commit()
-        return [item.id for item in items]
 
 
 def expire_access_tokens(backend: BackendServer, phone: str) -> None:

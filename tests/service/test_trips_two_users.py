@@ -19,9 +19,9 @@ from sync_support import DEV_CODE, BackendServer, FlakyTransport
 from backend.demo_users import RESIDENT_PHONE
 from backend.trips.models import Trip
 from services.client import PersonalServices
+from services.clock import SHANGHAI
 from services.sync.outbox import OutboxStatus
 from services.sync.sender import DrainStop
-from services.trip_time import SHANGHAI
 from services.trips import (
     TripDraft,
     VolunteerForm,

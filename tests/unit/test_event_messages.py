@@ -24,9 +24,9 @@ from app.event_messages import (
 from app.i18n import set_language
 from app.trip_forms import TripForm
 from app.trip_messages import notification_sentence
+from services.clock import SHANGHAI
 from services.errors import InputError
 from services.sync.outbox import Rejection
-from services.trip_time import SHANGHAI
 
 # Sunday 22 November 2026, 10:15 in Shanghai
 NOW = datetime(2026, 11, 22, 10, 15, tzinfo=SHANGHAI).astimezone(UTC)

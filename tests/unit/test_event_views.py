@@ -14,13 +14,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from test_search_and_matching_views import identifiers
+from control_tree import identifiers
 
 from app.event_actions import EventActions
 from app.routes import resolve
 from app.state import AppState
 from services.api import CatalogChange
 from services.catalog import Catalog
+from services.clock import utc_now
 from services.personal import PersonalView
 from services.sync.store import LocalStore
 from views.attendance import attendance_view
@@ -98,14 +99,21 @@ def make(state: AppState, catalog: Catalog) -> tuple[SimpleNamespace, list[str]]
     told: list[str] = []
     events = EventActions(
         state,
-        SimpleNamespace(catalog=catalog),  # no service is called while building a screen
+        SimpleNamespace(
+            catalog=catalog, clock=utc_now
+        ),  # no service is called while building a screen
         told.append,
         lambda: None,
         lambda _route: None,
         lambda _texts: None,
     )
     actions = SimpleNamespace(
-        events=events, go=lambda _r: None, read_aloud=lambda _t: None, kiosk=None, proxy=None
+        events=events,
+        go=lambda _r: None,
+        read_aloud=lambda _t: None,
+        kiosk=None,
+        proxy=None,
+        now=utc_now,
     )
     return actions, told
 

@@ -11,9 +11,8 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-import flet as ft
 import pytest
-from test_search_and_matching_views import identifiers
+from control_tree import identifiers, texts
 
 from app.home_actions import HomeActions
 from app.i18n import set_language
@@ -21,6 +20,7 @@ from app.routes import resolve
 from app.state import AppState
 from services.api import CatalogChange
 from services.catalog import Catalog
+from services.clock import utc_now
 from services.home_layout import SECTIONS, HomeLayout
 from services.personal import PersonalView
 from services.preferences import Preferences
@@ -123,7 +123,12 @@ def make(state: AppState, store: LocalStore, catalog: Catalog, owner: str | None
     )
     home = HomeActions(state, ctx, told.append, Preferred(state))
     actions = SimpleNamespace(
-        home=home, go=lambda _r: None, read_aloud=lambda _t: None, kiosk=None, proxy=None
+        home=home,
+        go=lambda _r: None,
+        read_aloud=lambda _t: None,
+        kiosk=None,
+        proxy=None,
+        now=utc_now,
     )
     return ctx, actions, told
 
@@ -132,23 +137,6 @@ def signed_in(**personal: Any) -> AppState:
     state = AppState(signed_in=True, personal=PersonalView(me=ME, **personal))
     state.districts = [SimpleNamespace(**DISTRICT)]
     return state
-
-
-def texts(control: object) -> str:
-    """Every text in the tree, in reading order."""
-    found: list[str] = []
-
-    def visit(node: object) -> None:
-        if isinstance(node, ft.Text) and isinstance(node.value, str):
-            found.append(node.value)
-        for name in ("content", "controls"):
-            child = getattr(node, name, None)
-            for each in child if isinstance(child, list) else [child]:
-                if each is not None:
-                    visit(each)
-
-    visit(control)
-    return "\n".join(found)
 
 
 def test_signed_out_home_offers_sign_in_and_every_section(tmp_path):

@@ -6,8 +6,8 @@ import inspect
 from types import SimpleNamespace
 
 import pytest
+from control_tree import identifiers
 from flet.messaging.session import Session
-from test_search_and_matching_views import identifiers
 
 from app.i18n import set_language
 from app.kiosk import IdleClock, IdlePhase, watch_input

@@ -108,13 +108,52 @@ def test_granted() -> None:
         Eligibility.GRANTED,
         benefit={"title": "残疾人交通补贴", "description": "Paid automatically each month."},
     )
-    assert (
-        match_sentence(match) == "Already granted without applying: Paid automatically each month."
-    )
+    assert match_sentence(match) == "Granted to you: Paid automatically each month."
     no_reason = Match(
         "svc-t", Eligibility.GRANTED, benefit={"title": "Bus pass", "description": None}
     )
-    assert match_sentence(no_reason) == "Already granted without applying: Bus pass"
+    assert match_sentence(no_reason) == "Granted to you: Bus pass"
+
+
+def test_granted_does_not_say_no_application_needed_twice() -> None:
+    set_language("zh_CN")
+    match = Match(
+        "svc-transport-subsidy",
+        Eligibility.GRANTED,
+        benefit={"title": "残疾人交通补贴", "description": "按规定自动发放，无需申请。"},
+    )
+    sentence = match_sentence(match)
+    assert sentence == "已为您办理：按规定自动发放，无需申请。"
+    assert sentence.count("无需申请") == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "zh", "en"),
+    [
+        (
+            "in_review",
+            "已申请，审核中（2025年3月23日提交）。",
+            "Applied, in review (submitted March 23, 2025).",
+        ),
+        (
+            "submitted",
+            "已申请，已提交（2025年3月23日提交）。",
+            "Applied, submitted (submitted March 23, 2025).",
+        ),
+        (
+            "completed",
+            "已申请，已办结（2025年3月23日提交）。",
+            "Applied, completed (submitted March 23, 2025).",
+        ),
+    ],
+)
+def test_applied_says_the_records_state_and_when(status: str, zh: str, en: str) -> None:
+    record = {"service_id": "svc-severe-care-subsidy", "status": status}
+    record["submitted_at"] = "2025-03-23T02:00:00+00:00"
+    match = Match("svc-severe-care-subsidy", Eligibility.APPLIED, record=record)
+    assert match_sentence(match) == en
+    set_language("zh_CN")
+    assert match_sentence(match) == zh
 
 
 def test_eligible() -> None:

@@ -276,6 +276,47 @@ def test_an_ended_benefit_does_not_count_as_granted() -> None:
     assert transport.status is Eligibility.ELIGIBLE
 
 
+def test_a_service_she_applied_for_is_shown_as_applied_not_as_you_can_apply() -> None:
+    """Her severe-care subsidy is in review since 2025-03-23: never "you can apply" again."""
+    in_review = {
+        "service_id": "svc-severe-care-subsidy",
+        "status": "in_review",
+        "submitted_at": "2025-03-23T02:00:00+00:00",
+    }
+    services, rules = seed("services.json"), seed("rules.json")
+    assert status("svc-severe-care-subsidy", AUNT) is Eligibility.ELIGIBLE  # the premise
+
+    matches = match_services(services, rules, AUNT, [], [in_review])
+
+    severe = next(m for m in matches if m.service_id == "svc-severe-care-subsidy")
+    assert severe.status is Eligibility.APPLIED and severe.record == in_review
+    eligible = [m.service_id for m in matches if m.status is Eligibility.ELIGIBLE]
+    assert "svc-severe-care-subsidy" not in eligible
+
+
+@pytest.mark.parametrize("record_status", ["submitted", "in_review", "completed"])
+def test_open_and_completed_records_count_as_applied(record_status: str) -> None:
+    record = {"service_id": "svc-severe-care-subsidy", "status": record_status}
+    matches = match_services(seed("services.json"), seed("rules.json"), AUNT, [], [record])
+    severe = next(m for m in matches if m.service_id == "svc-severe-care-subsidy")
+    assert severe.status is Eligibility.APPLIED
+
+
+def test_a_refused_application_leaves_the_service_open_to_apply_again() -> None:
+    refused = {"service_id": "svc-severe-care-subsidy", "status": "rejected"}
+    matches = match_services(seed("services.json"), seed("rules.json"), AUNT, [], [refused])
+    severe = next(m for m in matches if m.service_id == "svc-severe-care-subsidy")
+    assert severe.status is Eligibility.ELIGIBLE
+
+
+def test_the_newest_record_of_a_service_decides() -> None:
+    older = {"service_id": "svc-x", "status": "completed", "submitted_at": "2024-01-01T00:00:00Z"}
+    newer = {"service_id": "svc-x", "status": "in_review", "submitted_at": "2025-01-01T00:00:00Z"}
+    services = [{"id": "svc-x", "name": "X"}]
+    (match,) = match_services(services, [], Facts(), [], [older, newer])
+    assert match.record == newer
+
+
 def test_a_five_year_old_gets_child_rehabilitation_aid_without_a_certificate() -> None:
     assert status("svc-child-rehab-aid", Facts(age=5)) is Eligibility.ELIGIBLE
     assert status("svc-child-rehab-aid", Facts(age=6)) is Eligibility.ELIGIBLE
@@ -397,7 +438,7 @@ def test_profile_values_this_client_does_not_know_are_treated_as_unknown(
 # -- the list as a whole ------------------------------------------------------------------------
 
 
-def test_the_list_is_granted_then_eligible_then_maybe_then_not_eligible_then_unknown() -> None:
+def test_the_list_is_granted_then_applied_then_eligible_then_maybe_then_not_then_unknown() -> None:
     services = [
         {"id": "svc-a", "name": "A", "popularity": 10},
         {"id": "svc-b", "name": "B", "popularity": 90},
@@ -414,11 +455,15 @@ def test_the_list_is_granted_then_eligible_then_maybe_then_not_eligible_then_unk
         {"id": "rule-f", "service_id": "svc-f", "when": {"all": []}},
     ]
     benefits = [{"service_id": "svc-d", "status": "active", "description": "auto"}]
+    records = [{"service_id": "svc-g", "status": "in_review"}]
+    services.append({"id": "svc-g", "name": "G", "popularity": 1})
+    rules.append({"id": "rule-g", "service_id": "svc-g", "when": {"all": []}})
 
-    matches = match_services(services, rules, Facts(student=True), benefits)
+    matches = match_services(services, rules, Facts(student=True), benefits, records)
 
     assert [(m.service_id, m.status) for m in matches] == [
         ("svc-d", Eligibility.GRANTED),
+        ("svc-g", Eligibility.APPLIED),
         ("svc-b", Eligibility.ELIGIBLE),
         ("svc-a", Eligibility.ELIGIBLE),
         ("svc-f", Eligibility.ELIGIBLE),

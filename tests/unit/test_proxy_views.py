@@ -9,8 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from test_home_views import texts
-from test_search_and_matching_views import identifiers
+from control_tree import identifiers, texts
 
 from app.i18n import set_language
 from app.proxy_actions import STOP_ACTING, ProxyActions
@@ -22,6 +21,7 @@ from app.proxy_messages import (
 )
 from app.routes import resolve
 from app.state import AppState
+from services.clock import utc_now
 from services.errors import InputError, ProblemError
 from services.personal import PersonalView
 from services.sync.outbox import Rejection
@@ -65,7 +65,7 @@ def chinese():
 def build(view, path: str, state: AppState):
     proxy = ProxyActions(
         state,
-        SimpleNamespace(),
+        SimpleNamespace(clock=utc_now),
         lambda _m: None,
         lambda: None,
         lambda _r: None,
@@ -73,7 +73,7 @@ def build(view, path: str, state: AppState):
         run_task=lambda *_a: None,
     )
     actions = SimpleNamespace(
-        proxy=proxy, kiosk=None, go=lambda _r: None, read_aloud=lambda _t: None
+        proxy=proxy, kiosk=None, go=lambda _r: None, read_aloud=lambda _t: None, now=utc_now
     )
     route, _ = resolve(path)
     return view(path, route, state, actions)

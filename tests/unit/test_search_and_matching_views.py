@@ -11,14 +11,16 @@ from pathlib import Path
 from types import SimpleNamespace
 from unittest.mock import MagicMock
 
-import flet as ft
 import pytest
+from control_tree import identifiers
 
+from app.matching_actions import MatchingActions
 from app.routes import resolve
 from app.state import AppState
 from backend.demo_users import RESIDENT_BIRTH_DATE, RESIDENT_FACTS
 from services.api import CatalogChange
 from services.catalog import Catalog
+from services.clock import utc_now
 from services.personal import PersonalView
 from services.search import CatalogSearch
 from services.sync.store import LocalStore
@@ -47,23 +49,6 @@ def catalog(store: LocalStore) -> Catalog:
     return Catalog(store)
 
 
-def identifiers(control: object) -> set[str]:
-    """Every Semantics identifier in a built control tree."""
-    found: set[str] = set()
-    stack = [control]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ft.Semantics) and node.identifier:
-            found.add(node.identifier)
-        for name in ("content", "controls"):
-            child = getattr(node, name, None)
-            if isinstance(child, list):
-                stack.extend(child)
-            elif child is not None:
-                stack.append(child)
-    return found
-
-
 @pytest.mark.parametrize("editing", [False, True])
 @pytest.mark.parametrize("not_eligible", [False, True])
 def test_matching_builds_signed_in(catalog: Catalog, editing: bool, not_eligible: bool) -> None:
@@ -72,7 +57,10 @@ def test_matching_builds_signed_in(catalog: Catalog, editing: bool, not_eligible
     state.districts = catalog.districts()
     route, _ = resolve("/matching")
 
-    view = matching_view("/matching", route, state, SimpleNamespace(catalog=catalog), MagicMock())
+    ctx = SimpleNamespace(catalog=catalog, clock=utc_now)
+    actions = MagicMock()
+    actions.matching = MatchingActions(state, ctx, lambda _m: None, lambda: None)
+    view = matching_view("/matching", route, state, ctx, actions)
 
     found = identifiers(view)
     assert {"screen-matching", "matching-summary", "match-svc-severe-care-subsidy"} <= found

@@ -26,10 +26,10 @@ from app.trip_messages import (
     trip_title,
     who_sentence,
 )
+from services.clock import SHANGHAI
 from services.errors import InputError
 from services.personal import PersonalView
 from services.sync.outbox import Rejection
-from services.trip_time import SHANGHAI
 
 # Sunday 22 November 2026, 10:15 in Shanghai
 NOW = datetime(2026, 11, 22, 10, 15, tzinfo=SHANGHAI).astimezone(UTC)
@@ -181,8 +181,8 @@ def test_only_notifications_arriving_during_the_session_are_announced() -> None:
     data = {"start_at": "2026-11-23T06:30:00+00:00", "from_place": "A", "to_place": "B"}
     first = {"id": 1, "kind": "trip_expired", "data": data, "read_at": None}
     state = AppState(signed_in=True, personal=PersonalView(notifications=[first]))
-    assert new_notification_sentences(state) == []  # already waiting when the app opened
+    assert new_notification_sentences(state, NOW) == []  # already waiting when the app opened
     second = {"id": 2, "kind": "trip_released", "data": data, "read_at": None}
     state.personal = PersonalView(notifications=[second, first])
-    assert len(new_notification_sentences(state)) == 1
-    assert new_notification_sentences(state) == []  # said once
+    assert len(new_notification_sentences(state, NOW)) == 1
+    assert new_notification_sentences(state, NOW) == []  # said once

@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from services.clock import SHANGHAI
 from services.errors import InputError
 from services.trip_time import (
     MAX_AHEAD,
     MIN_LEAD,
-    SHANGHAI,
     default_start,
     parse_clock,
     parse_instant,

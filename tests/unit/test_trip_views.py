@@ -12,13 +12,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from test_search_and_matching_views import identifiers
+from control_tree import identifiers
 
 from app.routes import resolve
 from app.state import AppState
 from app.trip_actions import TripActions
 from app.trip_forms import OpenTripFilter
 from services.catalog import District
+from services.clock import utc_now
 from services.personal import PersonalView
 from views.notifications import notifications_view
 from views.trip_new import trip_new_view
@@ -62,14 +63,19 @@ def make(state: AppState) -> tuple[SimpleNamespace, TripActions]:
     told: list[str] = []
     trips = TripActions(
         state,
-        SimpleNamespace(),  # no service is called while building a screen
+        SimpleNamespace(clock=utc_now),  # no service is called while building a screen
         told.append,
         lambda: None,
         lambda _route: None,
         lambda _texts: None,
     )
     return SimpleNamespace(
-        trips=trips, go=lambda _r: None, read_aloud=lambda _t: None, kiosk=None, proxy=None
+        trips=trips,
+        go=lambda _r: None,
+        read_aloud=lambda _t: None,
+        kiosk=None,
+        proxy=None,
+        now=utc_now,
     ), trips
 
 
