@@ -57,6 +57,12 @@ def failure_sentence(error: SunshineError) -> str:
         return _("Your sign-in has expired. Please sign in again.")
     if isinstance(error, ProblemError):
         if error.code == "invalid_code":
+            if error.tries_left == 1 and error.lockout_minutes:
+                return _(
+                    "The code is wrong or has expired. One more wrong code and, for your "
+                    "safety, this number is locked for {minutes} minutes. Check it, or ask for a "
+                    "new code."
+                ).format(minutes=error.lockout_minutes)
             return _("The code is wrong or has expired. Check it, or ask for a new code.")
         if error.code == "locked_out":
             return _(

@@ -52,6 +52,20 @@ class KioskActions:
         self._go = go
         self._run_task = run_task
         self._wiping = False
+        # Routes this person reached through the app. The browser's history outlives a wipe
+        # (nothing can clear it), so Back must not reopen the last person's screens.
+        self._reached: set[str] = {"/", state.route}
+
+    # -- where the person may go ----------------------------------------------------------------
+
+    def going_to(self, route: str) -> None:
+        """The app navigates there for this person."""
+        self._reached.add(route)
+
+    def may_show(self, route: str) -> bool:
+        """False for a route only the browser's history knows (Back or Forward into what an
+        earlier person opened): the kiosk goes home instead, and nothing is counted."""
+        return route in self._reached
 
     # -- the countdown ------------------------------------------------------------------------
 
@@ -92,6 +106,7 @@ class KioskActions:
             self._apply_preferences(preferences)
             self.state.forget_session(preferences)
             self.idle.wiped()
+            self._reached = {"/"}
             self._go("/")
             gc.collect()  # the last person's screens and answers go now, not at some later time
             self._say(wiped_sentence(unsent, timed_out))

@@ -71,7 +71,11 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         lambda: IdleClock(ctx.settings.kiosk_warn_after, ctx.settings.kiosk_reset_after)
     )
 
+    kiosk_ref = ft.use_ref(None)  # the session's KioskActions (made once, below)
+
     def go(route: str) -> None:
+        if kiosk_ref.current is not None:
+            kiosk_ref.current.going_to(route)
         page.navigate(route)
 
     def announce(message: str) -> None:
@@ -103,13 +107,12 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         if state.preferences.tts_enabled:
             ctx.speaker.say("\n".join(texts))
 
-    kiosk = (
-        KioskActions(
+    if ctx.kiosk and kiosk_ref.current is None:
+        # Once per session, not per render: it remembers where this person has been.
+        kiosk_ref.current = KioskActions(
             state, ctx, idle.current, announce, speak, apply_preferences, go, page.run_task
         )
-        if ctx.kiosk
-        else None
-    )
+    kiosk = kiosk_ref.current
     home = HomeActions(state, ctx, announce, apply_preferences)
     account = AccountActions(state, ctx, announce, go, page.run_task)
     inbox = InboxActions(state, ctx, announce, account.refresh_view)
@@ -143,6 +146,9 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
                 go("/")
 
     def route_changed(e: ft.RouteChangeEvent) -> None:
+        if kiosk is not None and not kiosk.may_show(e.route):
+            go("/")  # the browser's Back into an earlier person's screens
+            return
         state.route_change(e)
         home.note_route(e.route)
 

@@ -279,8 +279,16 @@ def lockout_remaining(session: Session, phone: str, now: datetime) -> timedelta 
     return guard.locked_until - now
 
 
-def record_wrong_code(session: Session, phone: str, now: datetime) -> timedelta | None:
-    """Count a wrong code; returns the lockout now in force, if this one triggered it."""
+@dataclass(frozen=True)
+class WrongCode:
+    """After a wrong code: the lockout it triggered, or how many more wrong codes lock."""
+
+    locked: timedelta | None
+    tries_left: int
+
+
+def record_wrong_code(session: Session, phone: str, now: datetime) -> WrongCode:
+    """Count a wrong code; says whether this one triggered the lockout, else what is left."""
     guard = session.get(LoginGuard, phone)
     if guard is None:
         guard = LoginGuard(phone=phone, failures=0)
@@ -290,6 +298,7 @@ def record_wrong_code(session: Session, phone: str, now: datetime) -> timedelta 
         guard.failures = 0
     guard.failures += 1
     locked = None
+    tries_left = MAX_WRONG_CODES - guard.failures
     if guard.failures >= MAX_WRONG_CODES:
         guard.locked_until = now + LOCKOUT
         guard.failures = 0
@@ -298,7 +307,7 @@ def record_wrong_code(session: Session, phone: str, now: datetime) -> timedelta 
         # Codes sent before the lockout die with it: the guesser may have narrowed them down.
         session.execute(delete(LoginCode).where(LoginCode.phone == phone))
     session.flush()
-    return locked
+    return WrongCode(locked, max(0, tries_left))
 
 
 def clear_wrong_codes(session: Session, phone: str) -> None:

@@ -204,10 +204,11 @@ def _problem(response: httpx.Response) -> ProblemError:
         body = response.json()
     except ValueError:
         body = None
-    if isinstance(body, dict):
-        code = str(body.get("code") or code)
-        title = str(body.get("title") or title)
-        detail = str(body.get("detail") or "")
+    if not isinstance(body, dict):
+        body = {}
+    code = str(body.get("code") or code)
+    title = str(body.get("title") or title)
+    detail = str(body.get("detail") or "")
     error_type = CursorExpiredError if code == "cursor_expired" else ProblemError
     return error_type(
         response.status_code,
@@ -215,4 +216,11 @@ def _problem(response: httpx.Response) -> ProblemError:
         title,
         detail,
         retry_after=retry_after_seconds(response.headers.get("retry-after")),
+        tries_left=_count(body.get("tries_left")),
+        lockout_minutes=_count(body.get("lockout_minutes")),
     )
+
+
+def _count(value: object) -> int | None:
+    """A problem's count member, when it is one (a server may send anything)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None

@@ -47,6 +47,8 @@ class ProblemError(SunshineError):
         detail: str = "",
         *,
         retry_after: float | None = None,
+        tries_left: int | None = None,
+        lockout_minutes: int | None = None,
     ) -> None:
         super().__init__(f"{status} {code}: {detail or title}")
         self.status = status
@@ -54,6 +56,9 @@ class ProblemError(SunshineError):
         self.title = title
         self.detail = detail
         self.retry_after = retry_after  # seconds, from a Retry-After header
+        # invalid_code: wrong codes left before the phone is locked, and for how long
+        self.tries_left = tries_left
+        self.lockout_minutes = lockout_minutes
 
     @property
     def transient(self) -> bool:

@@ -39,6 +39,13 @@ class Problem(BaseModel):
     detail: str | None = None
     code: str = Field(description="Stable machine code, e.g. cursor_expired, validation_error.")
     instance: str | None = Field(default=None, description="Path of the request that failed.")
+    tries_left: int | None = Field(
+        default=None,
+        description="invalid_code: wrong codes this phone may still send before it is locked.",
+    )
+    lockout_minutes: int | None = Field(
+        default=None, description="invalid_code: how long the lock lasts once it comes."
+    )
 
 
 class ValidationIssue(BaseModel):
@@ -62,6 +69,7 @@ class ProblemError(Exception):
         detail: str | None = None,
         *,
         headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(f"{status} {code}: {detail or title}")
         self.status = status
@@ -69,6 +77,7 @@ class ProblemError(Exception):
         self.title = title
         self.detail = detail
         self.headers = headers
+        self.extra = extra  # RFC 9457 extension members, declared on Problem
 
 
 def problem_response(
@@ -113,6 +122,7 @@ async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
     # The document promises ``errors`` on every 422 (ValidationProblem); a 422 a route raises
     # itself, such as idempotency_key_reused, is about no one field and lists none.
     extra = {"errors": []} if exc.status == 422 else None
+    extra = {**(extra or {}), **(exc.extra or {})} or None
     return problem_response(
         request, exc.status, exc.code, exc.title, exc.detail, headers=exc.headers, extra=extra
     )

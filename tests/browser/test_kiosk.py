@@ -22,6 +22,8 @@ from backend.embedded import EmbeddedBackend, free_port
 
 pytestmark = pytest.mark.browser
 
+SERVICE = "svc-disability-card-renew"  # a common service on the home
+
 
 def ask_probe(folder: Path, needles: list[str], *, capture_tokens: bool = False) -> dict:
     report = folder / "report.json"
@@ -89,7 +91,11 @@ def test_finish_leaves_nothing_on_disk_or_in_the_process(browser, launcher, tmp_
         needles = personal_needles(backend.url)
         assert needles[1] in page.text_of("screen-profile")
 
-        # She acts: signs up for an event; it reaches the server.
+        # She opens a service (it becomes one of hers, "frequent" on the home)...
+        go_home_then(page, f"service-{SERVICE}", "screen-service")
+        go_home_then(page, f"frequent-{SERVICE}", "screen-service")
+
+        # ...and signs up for an event; it reaches the server.
         go_home_then(page, "nav-events", "screen-events")
         page.wait_for(f"signup-{event_id}", timeout_ms=60_000)
         page.activate(f"signup-{event_id}")
@@ -115,6 +121,17 @@ def test_finish_leaves_nothing_on_disk_or_in_the_process(browser, launcher, tmp_
         assert after["store"] == {}, after
         assert files_holding(data, needles) == {}
         page.screenshot(artifacts / "kiosk-after-finish.png")
+
+        # The browser's Back cannot reopen her screens, and nothing she opened is counted.
+        assert f"frequent-{SERVICE}" not in page.identifiers()
+        for _ in range(3):
+            page.page.go_back()
+            # The kiosk sends the browser home again (without the guard it stays on her page).
+            page.page.wait_for_function("location.pathname === '/'", timeout=15_000)
+            page.wait_for("screen-home")
+        assert "screen-event" not in page.identifiers()
+        assert "screen-service" not in page.identifiers()
+        assert f"frequent-{SERVICE}" not in page.identifiers()
         page.page.close()
     finally:
         backend.stop()

@@ -61,3 +61,34 @@ def test_an_error_without_problem_json_still_has_a_stable_code():
     with pytest.raises(ProblemError) as raised:
         api.health()
     assert raised.value.code == "http_502"
+
+
+def test_the_last_try_before_the_lockout_is_said() -> None:
+    from app.account_messages import failure_sentence
+    from app.i18n import set_language
+
+    set_language("zh_CN")
+    last = ProblemError(401, "invalid_code", tries_left=1, lockout_minutes=15)
+    assert failure_sentence(last) == (
+        "验证码错误或已过期。再输错一次，为了您的安全，这个号码将锁定 15 分钟。请检查，或重新获取验证码。"
+    )
+    more = ProblemError(401, "invalid_code", tries_left=3, lockout_minutes=15)
+    assert "锁定" not in failure_sentence(more)
+    assert "锁定" not in failure_sentence(ProblemError(401, "invalid_code"))
+
+
+@pytest.mark.parametrize(
+    ("members", "left", "minutes"),
+    [
+        ({"tries_left": 1, "lockout_minutes": 15}, 1, 15),
+        ({"tries_left": "1", "lockout_minutes": True}, None, None),  # not counts: ignored
+        ({"tries_left": -2}, None, None),
+        ({}, None, None),
+    ],
+)
+def test_a_wrong_code_problem_says_how_many_tries_are_left(members, left, minutes):
+    problem = {"title": "Wrong code", "status": 401, "code": "invalid_code", **members}
+    api = client_answering(lambda request: httpx.Response(401, json=problem))
+    with pytest.raises(ProblemError) as raised:
+        api.call("POST", "/auth/token", json={"phone": "13800000001", "code": "000000"}, key="k")
+    assert (raised.value.tries_left, raised.value.lockout_minutes) == (left, minutes)

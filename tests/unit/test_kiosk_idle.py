@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
@@ -16,7 +18,7 @@ from app.routes import resolve
 from app.state import AppState, SyncStatus
 from services.config import ClientSettings
 from services.personal import PersonalView
-from services.preferences import KIOSK_DEFAULTS, Preferences
+from services.preferences import KIOSK_DEFAULTS, MemoryPreferencesStore, Preferences
 from views.settings import settings_view
 
 
@@ -172,3 +174,32 @@ def test_forgetting_the_session_keeps_only_the_public_state():
     assert state.drafts is not drafts and state.drafts.phone == "" and state.drafts.code == ""
     assert state.door_query == "" and state.form_message == "" and state.kiosk_seconds_left is None
     assert state.preferences == KIOSK_DEFAULTS
+
+
+def test_only_routes_this_person_reached_may_be_shown_and_a_wipe_forgets_them():
+    state = AppState(route="/settings")  # where the kiosk's browser opened
+    actions, _told, _spoken = kiosk(state)
+    assert actions.may_show("/") and actions.may_show("/settings")
+    assert not actions.may_show("/service/svc-x")  # only the browser's history knows it
+    actions.going_to("/service/svc-x")
+    assert actions.may_show("/service/svc-x")
+
+    services = SimpleNamespace(
+        sender=SimpleNamespace(waiting=lambda: 0),
+        account=SimpleNamespace(sign_out=lambda: None),
+    )
+    actions.ctx = SimpleNamespace(
+        personal=services,
+        speaker=SimpleNamespace(stop=lambda: None),
+        preferences=MemoryPreferencesStore(KIOSK_DEFAULTS),
+    )
+    run_in_thread(actions.wipe(timed_out=False))
+
+    assert actions.may_show("/")
+    assert not actions.may_show("/service/svc-x") and not actions.may_show("/settings")
+
+
+def run_in_thread(coroutine) -> None:
+    """asyncio.run in a thread of its own (another test may have left this thread's loop)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()

@@ -145,7 +145,8 @@ class _TokenGrant:
     summary="Exchange a one-time code for tokens",
     description=(
         "Creates the user (role resident) on first sign-in. `401 invalid_code`: wrong or "
-        "expired code. After 5 wrong codes within 15 min the phone is locked for 15 min: "
+        "expired code, with `tries_left` (wrong codes left before the lock) and `lockout_minutes`. "
+        "After 5 wrong codes within 15 min the phone is locked for 15 min: "
         "`429 locked_out` with Retry-After, even for the right code."
     ),
 )
@@ -165,16 +166,20 @@ def create_token(
             raise _locked_out(remaining)
         dev_code = settings.dev_login_code if settings.env == "dev" else None
         if not (crud.consume_code(session, body.phone, body.code, now) or dev_code == body.code):
-            locked = crud.record_wrong_code(session, body.phone, now)
+            wrong = crud.record_wrong_code(session, body.phone, now)
             session.commit()  # the failure counts even though the request fails
             logger.info("wrong sign-in code for %s", mask_phone(body.phone))
-            if locked is not None:
-                raise _locked_out(locked)
+            if wrong.locked is not None:
+                raise _locked_out(wrong.locked)
             raise ProblemError(
                 401,
                 "invalid_code",
                 "Wrong code",
                 "The code is wrong or expired; check it or request a new one.",
+                extra={
+                    "tries_left": wrong.tries_left,
+                    "lockout_minutes": int(crud.LOCKOUT.total_seconds() // 60),
+                },
             )
         crud.clear_wrong_codes(session, body.phone)
         user = crud.get_or_create_user(session, body.phone)

@@ -150,10 +150,14 @@ def test_five_wrong_codes_lock_the_phone_out_until_the_lockout_expires(
     client: TestClient, clock: FakeClock, request_code: Callable[[str], str]
 ):
     code = request_code(PHONE)
+    left = []
     for _ in range(4):
         response = client.post(TOKEN, json={"phone": PHONE, "code": _wrong(code)})
         assert_problem(response, 401, "invalid_code")
+        left.append(response.json()["tries_left"])
+        assert response.json()["lockout_minutes"] == 15
         clock.advance(seconds=10)
+    assert left == [4, 3, 2, 1]  # after the 4th, one try is left before the lock
 
     fifth = client.post(TOKEN, json={"phone": PHONE, "code": _wrong(code)})
     assert_problem(fifth, 429, "locked_out")
