@@ -106,17 +106,44 @@ def text_input(
     on_submit: Handler | None = None,
     on_blur: Handler | None = None,
     keyboard_type: ft.KeyboardType | None = None,
+    max_length: int | None = None,
+    multiline: bool = False,
+    on_length: Callable[[int], None] | None = None,
+    helper: str | None = None,
 ) -> ft.Control:
-    """A text field whose visible label is its accessible name; errors go in ``error``."""
+    """A text field whose visible label is its accessible name; errors go in ``error``.
+
+    ``multiline``: long text wraps onto more lines as it grows instead of scrolling sideways
+    out of sight. ``max_length``: the field takes no more than this; ``helper`` (under it) can
+    say so, and ``on_length`` gets the characters left after each change (the caller decides
+    what to say).
+    """
     scale = current_look().scale
+    changed = on_change
+    if on_length is not None and max_length is not None:
+
+        def changed(e: Any) -> None:
+            on_length(max_length - len(e.control.value or ""))
+            if on_change is not None:
+                on_change(e)
+
     field = ft.TextField(
         label=label,
         value=value,
         hint_text=hint,
-        on_change=on_change,
+        on_change=changed,
         on_submit=on_submit,
         on_blur=on_blur,
-        keyboard_type=keyboard_type,
+        keyboard_type=ft.KeyboardType.MULTILINE if multiline else keyboard_type,
+        multiline=multiline,
+        min_lines=2 if multiline else None,
+        max_lines=None if multiline else 1,
+        max_length=max_length,
+        # No Flutter counter: it is a live region that says "N characters remaining" (in
+        # English) on every keystroke; ``on_length`` lets the caller speak near the limit.
+        counter="" if max_length is not None else None,
+        helper=helper,
+        helper_style=ft.TextStyle(size=scale.body),
         text_size=scale.body,
         label_style=ft.TextStyle(size=scale.body),
         content_padding=ft.Padding.symmetric(

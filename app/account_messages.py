@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from app.field_words import too_long_sentence
 from app.i18n import N_, _, ngettext
 from services.errors import InputError, OfflineError, ProblemError, SignedOutError, SunshineError
 from services.sync.actions import INBOX_REPLY, PROFILE_EDIT
@@ -25,7 +26,6 @@ INPUT_ERRORS = {
 
 def input_error_sentence(error: InputError) -> str:
     typed = error.params.get("typed", 0)
-    limit = error.params.get("limit", 0)
     if error.code == "phone_length":
         return ngettext(
             "A mobile phone number has 11 digits; you typed {count}.",
@@ -39,7 +39,7 @@ def input_error_sentence(error: InputError) -> str:
             typed,
         ).format(count=typed)
     if error.code.endswith("_too_long"):
-        return _("This is too long: at most {limit} characters.").format(limit=limit)
+        return too_long_sentence(error)
     return _(INPUT_ERRORS.get(error.code, N_("Please check what you typed.")))
 
 

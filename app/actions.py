@@ -25,6 +25,7 @@ class Actions:
     go: Navigate
     change_preferences: Callable[[Preferences], None]
     read_aloud: Callable[[list[str]], None]
+    announce: Callable[[str], None]  # to the screen reader (a live announcement), no more
     now: Clock  # the session's clock: screens name days ("today") from it, never the device's
     account: AccountActions
     inbox: InboxActions

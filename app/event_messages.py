@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from app.field_words import too_long_sentence
 from app.i18n import N_, _, ngettext
 from app.matching_messages import join_and
 from app.time_words import clock_words, parse_time, when_words
@@ -294,9 +295,7 @@ KIND_SUBJECTS = {
 def event_input_sentence(error: InputError) -> str | None:
     """The sentence for an event form or action error found on the device; None if not ours."""
     if error.code.endswith("_too_long"):
-        return _("This is too long: at most {limit} characters.").format(
-            limit=error.params.get("limit", 0)
-        )
+        return too_long_sentence(error)
     message = PROBLEM_SENTENCES.get(error.code)
     return None if message is None else _(message)
 

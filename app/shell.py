@@ -120,6 +120,7 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         go=go,
         change_preferences=change_preferences,
         read_aloud=read_aloud,
+        announce=announce,
         now=ctx.clock,
         account=account,
         inbox=inbox,

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from app.event_messages import event_notification_sentence
+from app.field_words import too_long_sentence
 from app.i18n import N_, _, ngettext
 from app.matching_messages import join_and
 from app.proxy_messages import proxy_notification_sentence
@@ -240,9 +241,7 @@ def trip_input_sentence(error: InputError) -> str | None:
             count=error.params.get("typed", 0)
         )
     if error.code.endswith("_too_long"):
-        return _("This is too long: at most {limit} characters.").format(
-            limit=error.params.get("limit", 0)
-        )
+        return too_long_sentence(error)
     # Checked on the device against what it shows: the same sentence the server's refusal gets.
     message = TRIP_INPUT_ERRORS.get(error.code) or PROBLEM_SENTENCES.get(error.code)
     return None if message is None else _(message)

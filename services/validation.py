@@ -79,7 +79,7 @@ def clean_contact_changes(changes: dict[str, str]) -> dict[str, str | None]:
             raise ValueError(f"not a contact field: {name}")
         text = clean_text(value)
         if len(text) > CONTACT_LIMITS[name]:
-            raise InputError(name, f"{name}_too_long", limit=CONTACT_LIMITS[name])
+            raise InputError(name, f"{name}_too_long", limit=CONTACT_LIMITS[name], typed=len(text))
         cleaned[name] = text or None
     return cleaned
 
@@ -171,7 +171,7 @@ def normalise_district(text: str, field: str = "district") -> str:
 def _limited(value: str, field: str, code: str, limit: int) -> str:
     text = clean_text(value)
     if len(text) > limit:
-        raise InputError(field, code, limit=limit)
+        raise InputError(field, code, limit=limit, typed=len(text))
     return text
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import flet as ft
 
-from accessibility.semantics import action_button, body_text, heading, text_input
+from accessibility.semantics import action_button, body_text, heading
 from app.actions import Actions
 from app.event_messages import (
     APPEAL_REASONS,
@@ -25,8 +25,10 @@ from app.event_messages import (
 from app.i18n import _
 from app.routes import Route
 from app.state import AppState
+from services.validation import APPEAL_TEXT_LIMIT
 from views.chrome import card, notice, screen_view
 from views.event_parts import reason_buttons
+from views.long_text import long_text_input
 from views.trips import account_gate, status_notices
 
 
@@ -73,9 +75,12 @@ def appeal_controls(signup: dict[str, Any], state: AppState, actions: Actions) -
             )
         ]
     return [
-        text_input(
+        long_text_input(
             _("What happened? (a few words)"),
             f"appeal-text-{signup_id}",
+            "text",
+            APPEAL_TEXT_LIMIT,
+            actions,
             value=state.drafts.appeal_text,
             on_change=lambda e: events.type_appeal(e.control.value or ""),
         ),

@@ -11,7 +11,7 @@ from typing import Any
 
 import flet as ft
 
-from accessibility.semantics import action_button, body_text, heading, text_input
+from accessibility.semantics import action_button, body_text, heading
 from accessibility.theme import current_look
 from app.account_messages import mask_phone, waiting_sentence
 from app.actions import Actions
@@ -20,7 +20,9 @@ from app.record_words import RECORD_STATUS
 from app.routes import Route
 from app.state import AppState
 from services.personal import PersonalView
+from services.validation import CONTACT_LIMITS
 from views.chrome import notice, screen_view
+from views.long_text import long_text_input
 
 VISIT_KIND = {
     "home_visit": N_("Home visit"),
@@ -113,7 +115,15 @@ def contact_section(state: AppState, me: dict[str, Any], actions: Actions) -> li
         return set_value
 
     controls += [
-        text_input(_(label), identifier, value=drafts.get(name, ""), on_change=setter(name))
+        long_text_input(
+            _(label),
+            identifier,
+            name,
+            CONTACT_LIMITS[name],
+            actions,
+            value=drafts.get(name, ""),
+            on_change=setter(name),
+        )
         for name, label, identifier in CONTACT_FIELDS
     ]
     controls.append(

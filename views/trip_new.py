@@ -19,7 +19,9 @@ from app.time_words import day_name, when_words
 from app.trip_forms import TripForm
 from app.trip_messages import NEED_LABELS
 from services.trips import recent_places
+from services.validation import NOTES_LIMIT, PLACE_LIMIT
 from views.chrome import screen_view, wrap
+from views.long_text import long_text_input
 from views.trip_parts import choice_buttons, toggles, translated
 from views.trips import account_gate, status_notices
 
@@ -63,9 +65,12 @@ def trip_new_view(path: str, route: Route, state: AppState, actions: Actions) ->
             on_change=lambda e: trips.type_into("contact_phone", e.control.value or ""),
             keyboard_type=ft.KeyboardType.PHONE,
         ),
-        text_input(
+        long_text_input(
             _("Notes for the volunteer (optional)"),
             "trip-notes",
+            "notes",
+            NOTES_LIMIT,
+            actions,
             value=form.notes,
             hint=_("For example: I use a white cane; please meet me at the north gate."),
             on_change=lambda e: trips.type_into("notes", e.control.value or ""),
@@ -102,9 +107,12 @@ def place_field(
     identifier = "trip-from" if is_from else "trip-to"
     label = _("Where do you start from?") if is_from else _("Where are you going?")
     controls: list[ft.Control] = [
-        text_input(
+        long_text_input(
             label,
             identifier,
+            field,
+            PLACE_LIMIT,
+            actions,
             value=getattr(form, field),
             on_change=lambda e: trips.type_into(field, e.control.value or ""),
         )

@@ -51,6 +51,10 @@ def test_tomorrow_is_shanghai_tomorrow_on_a_device_in_another_zone(
         page.wait_for_text("trip-when", "明天（12月3日周四）上午9:00")
         page.activate("trip-from-recent-0")
         type_into(page, "trip-to", "瑞金医院门诊楼")
+        # A long note wraps in its field, and the room left is said near the limit (item 8).
+        type_into(page, "trip-notes", "我拄盲杖，请在医院北门等我。" * 13)  # 182 characters
+        page.wait_for_announcement("“给志愿者的备注”还能输入")
+        assert not [a for a in page.announcements() if "remaining" in a]  # not every keystroke
         page.screenshot(artifacts / "trip-new-far-zone.png")
         page.activate("trip-submit")
         page.wait_for("screen-trips")

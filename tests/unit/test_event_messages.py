@@ -104,8 +104,9 @@ def test_the_door_list_reads_name_phone_tail_and_standing() -> None:
 def test_every_device_and_server_code_has_a_sentence() -> None:
     for code in PROBLEM_SENTENCES:
         assert event_input_sentence(InputError("event", code))
-    assert event_input_sentence(InputError("text", "appeal_text_too_long", limit=500)) == (
-        "This is too long: at most 500 characters."
+    too_long = InputError("text", "appeal_text_too_long", limit=500, typed=612)
+    assert event_input_sentence(too_long) == (
+        "“Your appeal” is too long: at most 500 characters; you typed 612."
     )
     assert event_input_sentence(InputError("phone", "phone_invalid")) is None
 

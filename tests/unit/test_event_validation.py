@@ -265,8 +265,11 @@ def test_the_limits_are_the_servers():
 
 
 def test_too_long_texts_say_the_limit(actions: EventActions):
-    assert refusal(actions.excuse, "soon", "other", "字" * 201)[2] == {"limit": 200}
-    assert refusal(actions.appeal, "no-show", "other", "字" * 501)[2] == {"limit": 500}
+    assert refusal(actions.excuse, "soon", "other", "字" * 201)[2] == {"limit": 200, "typed": 201}
+    assert refusal(actions.appeal, "no-show", "other", "字" * 501)[2] == {
+        "limit": 500,
+        "typed": 501,
+    }
 
 
 @pytest.mark.parametrize("reason", ["escort_failed", "bored", ""])

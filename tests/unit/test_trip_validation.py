@@ -90,8 +90,8 @@ def test_places_are_trimmed_and_cleaned(typed: tuple[str, str], cleaned: tuple[s
         (("家", ""), "to_place", "to_empty", {}),
         (("家", "\u3000"), "to_place", "to_empty", {}),
         (("", ""), "from_place", "from_empty", {}),  # the first field first
-        (("字" * 101, "医院"), "from_place", "place_too_long", {"limit": 100}),
-        (("家", "字" * 101), "to_place", "place_too_long", {"limit": 100}),
+        (("字" * 101, "医院"), "from_place", "place_too_long", {"limit": 100, "typed": 101}),
+        (("家", "字" * 101), "to_place", "place_too_long", {"limit": 100, "typed": 101}),
         (("瑞金医院", "瑞金医院"), "to_place", "same_place", {}),
         (("瑞金 医院", " 瑞金医院 "), "to_place", "same_place", {}),
         (("Home", "home"), "to_place", "same_place", {}),
@@ -151,7 +151,7 @@ def test_an_empty_note_is_none(notes: str | None):
         ({"contact_phone": "1380000"}, "contact_phone", "phone_length", {"typed": 7}),
         ({"contact_phone": "12800000001"}, "contact_phone", "phone_prefix", {}),
         ({"contact_phone": "138abc00001"}, "contact_phone", "phone_not_digits", {}),
-        ({"notes": "字" * 201}, "notes", "notes_too_long", {"limit": 200}),
+        ({"notes": "字" * 201}, "notes", "notes_too_long", {"limit": 200, "typed": 201}),
         ({"district": "x", "needs": []}, "district", "district_invalid", {}),  # form order
     ],
 )
@@ -206,7 +206,7 @@ def test_a_registration_is_normalised():
     [
         ({"real_name": ""}, "real_name", "name_empty", {}),
         ({"real_name": " \u200f "}, "real_name", "name_empty", {}),
-        ({"real_name": "李" * 33}, "real_name", "name_too_long", {"limit": 32}),
+        ({"real_name": "李" * 33}, "real_name", "name_too_long", {"limit": 32, "typed": 33}),
         ({"id_number": ""}, "id_number", "id_number_empty", {}),
         ({"id_number": "31010419900101123"}, "id_number", "id_number_length", {"typed": 17}),
         ({"id_number": "31010419900101123A"}, "id_number", "id_number_chars", {}),
@@ -273,7 +273,11 @@ def test_stars_are_a_whole_number_from_one_to_five(stars: Any):
 
 
 def test_a_long_comment_is_refused_with_the_limit():
-    assert refusal(clean_rating, 5, "字" * 201) == ("comment", "comment_too_long", {"limit": 200})
+    assert refusal(clean_rating, 5, "字" * 201) == (
+        "comment",
+        "comment_too_long",
+        {"limit": 200, "typed": 201},
+    )
 
 
 # -- TripActions: the checks in form order, and nothing refused is queued ----------------------

@@ -213,7 +213,7 @@ def test_contact_fields_over_the_limit_are_refused_with_the_limit(field: str):
     assert (caught.value.field, caught.value.code, caught.value.params) == (
         field,
         f"{field}_too_long",
-        {"limit": limit},
+        {"limit": limit, "typed": limit + 1},
     )
 
 
