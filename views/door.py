@@ -77,7 +77,9 @@ def code_entry(event_id: str, state: AppState, actions: Actions) -> list[ft.Cont
     events = actions.events
     return [
         text_input(
-            _("Attendee's code (6 digits, or scan the QR code)"),
+            # A barcode scanner (a keyboard to the app) types the whole QR code here; there is
+            # no camera scanning, so the label promises none.
+            _("Attendee's code (6 digits; a barcode scanner can scan the QR code into this box)"),
             "door-code",
             value=state.drafts.door_code,
             on_change=lambda e: events.type_door("door_code", e.control.value or ""),
