@@ -18,14 +18,26 @@ from accessibility.theme import current_look
 Handler = Callable[[Any], Any]
 
 
-def heading(text: str, level: int = 1) -> ft.Control:
+@ft.control("Semantics")
+class FocusedSemantics(ft.Semantics):
+    """``Semantics`` with Flutter's ``focused`` flag. Flet 1.0.5 names it ``focus`` in Python
+    while its Flutter side reads ``focused``, so ``Semantics(focus=True)`` never arrives."""
+
+    focused: bool | None = None
+
+
+def heading(text: str, level: int = 1, *, focused: bool = False) -> ft.Control:
+    """A heading; ``focused``: it takes keyboard and screen-reader focus (a screen's h1 when the
+    screen opens, so a screen reader says where the person now is instead of focus falling to
+    the page when the button that opened it goes away)."""
     scale = current_look().scale
     size = scale.heading if level == 1 else scale.title
-    return ft.Semantics(
-        header=True,
-        heading_level=level,
-        content=ft.Text(text, size=size, weight=ft.FontWeight.W_600),
-    )
+    content = ft.Text(text, size=size, weight=ft.FontWeight.W_600)
+    if focused:
+        return FocusedSemantics(
+            header=True, heading_level=level, focusable=True, focused=True, content=content
+        )
+    return ft.Semantics(header=True, heading_level=level, content=content)
 
 
 def body_text(text: str, **kwargs: Any) -> ft.Text:
@@ -51,8 +63,13 @@ def action_button(
     icon: ft.IconData | None = None,
     primary: bool = False,
     expand: bool | None = None,  # never False: Flet wraps even expand=False in Expanded
+    selected: bool | None = None,
 ) -> ft.Control:
-    """A labelled button at least the look's target high; the label is its accessible name."""
+    """A labelled button at least the look's target high; the label is its accessible name.
+
+    ``selected``: the button is one of a single choice (``choice_group``); True for the chosen
+    one, so a screen reader says it is the current choice, not only the colour.
+    """
     scale = current_look().scale
     content = ft.Text(label, size=scale.body, text_align=ft.TextAlign.CENTER)
     button_type = ft.FilledButton if primary else ft.OutlinedButton
@@ -64,7 +81,54 @@ def action_button(
         style=_button_style(),
         expand=expand,
     )
-    return ft.Semantics(identifier=identifier, content=button, expand=expand)
+    if selected is None:
+        return ft.Semantics(identifier=identifier, content=button, expand=expand)
+    # One node: the flag on the button itself (aria-current), not on a wrapper no screen
+    # reader stops at.
+    return ft.MergeSemantics(
+        content=ft.Semantics(
+            identifier=identifier, selected=selected, content=button, expand=expand
+        ),
+    )
+
+
+OPTIONAL_CHOICES = "-choices-optional"  # the identifier's ending for a group that may be unset
+
+
+def choice_group(
+    options: list[tuple[str, str]],
+    chosen: str | None,
+    prefix: str,
+    on_choose: Callable[[str], None],
+    *,
+    required: bool = True,
+    identifier: str | None = None,
+    label: str | None = None,
+) -> ft.Control:
+    """A single choice as buttons (``<prefix>-<value>``) flowing onto more lines as needed.
+
+    The chosen one is filled and, for a screen reader, the current choice (``aria-current``),
+    so which is chosen is said, not only shown in colour. The group is one container,
+    ``<prefix>-choices`` (or ``identifier``); ``required=False`` marks a group that may have no
+    choice yet (a question not answered), ``<prefix>-choices-optional``.
+    """
+    gap = current_look().scale.gap
+    buttons = [
+        action_button(
+            text,
+            f"{prefix}-{value}",
+            lambda _e, v=value: on_choose(v),
+            primary=value == chosen,
+            selected=value == chosen,
+        )
+        for value, text in options
+    ]
+    return ft.Semantics(
+        identifier=identifier or prefix + ("-choices" if required else OPTIONAL_CHOICES),
+        container=True,
+        label=label,
+        content=ft.Row(buttons, wrap=True, spacing=gap, run_spacing=gap),
+    )
 
 
 def icon_button(label: str, identifier: str, icon: ft.IconData, on_click: Handler) -> ft.Control:
@@ -164,17 +228,20 @@ def screen(
     controls: list[ft.Control],
     *,
     leading: list[ft.Control] | None = None,
+    on_top: bool = True,
 ) -> ft.Control:
     """The root of every screen: its test hook, its single h1, then its content, scrollable.
 
-    ``leading`` (back, read aloud) comes before the heading, in reading and Tab order.
+    ``leading`` (back, read aloud) comes before the heading, in reading and Tab order. The h1 of
+    the screen ``on_top`` takes focus when it appears (home stays below other screens, so it
+    takes focus again when it is on top again).
     """
     scale = current_look().scale
     return ft.Semantics(
         identifier=identifier,
         container=True,
         content=ft.Column(
-            [*(leading or []), heading(title, 1), *controls],
+            [*(leading or []), heading(title, 1, focused=on_top), *controls],
             spacing=scale.gap,
             scroll=ft.ScrollMode.AUTO,
             expand=True,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.i18n import N_
+from app.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -60,3 +60,13 @@ def resolve(path: str) -> tuple[Route, dict[str, str]]:
         if params is not None:
             return route, params
     return NOT_FOUND, {}
+
+
+def window_title(path: str) -> str:
+    """The browser tab's (and window's) title for a path: "请求助盲出行 - 阳光申办", so a screen
+    reader and the tab list say which screen is open; the home is just the app's name."""
+    route, _params = resolve(path)
+    app_name = _(ROUTES[0].title)
+    if route is ROUTES[0]:
+        return app_name
+    return _("{screen} - {app}").format(screen=_(route.title), app=app_name)

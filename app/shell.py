@@ -19,7 +19,6 @@ from app.display import apply_process_preferences
 from app.event_actions import EventActions
 from app.event_messages import event_rejection_sentence
 from app.home_actions import HomeActions
-from app.i18n import _
 from app.inbox_actions import InboxActions
 from app.kiosk import IdleClock, follow_idle_clock, watch_input
 from app.kiosk_actions import KioskActions
@@ -33,6 +32,7 @@ from app.messages import (
 )
 from app.proxy_actions import ProxyActions
 from app.proxy_messages import proxy_rejection_sentence
+from app.routes import window_title
 from app.search_actions import SearchActions
 from app.state import AppState, SyncStatus
 from app.trip_actions import TripActions
@@ -48,7 +48,7 @@ def make_page_main(ctx: AppContext, render_screens: ScreenRenderer) -> Callable[
     """``ft.run`` calls the result once per session (each browser tab, or the desktop window)."""
 
     def page_main(page: ft.Page) -> None:
-        page.title = _("Sunshine")
+        page.title = window_title(page.route or "/")
         page.fonts = {FONT_FAMILY: FONT_ASSET}
         page.theme = build_theme()
         page.theme_mode = ft.ThemeMode.LIGHT
@@ -86,7 +86,7 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         ctx.preferences.save(new)
         apply_process_preferences(new, ctx.settings, ctx.speaker)
         page.theme = build_theme()  # each View also takes the look's background
-        page.title = _("Sunshine")
+        page.title = window_title(state.route)
         page.update()
         state.preferences = new  # re-renders every screen with the new look and language
 
@@ -152,6 +152,8 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
             return
         state.route_change(e)
         home.note_route(e.route)
+        page.title = window_title(e.route)
+        page.update()
 
     page.on_route_change = route_changed
     page.on_view_pop = lambda _e: go("/")

@@ -39,6 +39,9 @@ COLUMNS = (
     "h1",
     "tab reach",
     "axe violations",
+    "title",
+    "focus after navigating",
+    "choices",
 )
 
 
@@ -109,6 +112,18 @@ def cell(audit: ScreenAudit, column: str, labels: dict[str, str]) -> str:
         return f"{audit.tab_reached}/{audit.controls}" + (mark if audit.tab_unreached else "")
     if column == "axe violations":
         return str(len(audit.axe_violations)) + (mark if audit.axe_violations else "")
+    if column == "title":
+        return audit.title + (mark if audit.title != audit.expected_title else "")
+    if column == "focus after navigating":
+        return audit.focus_after_navigation.replace("|", "/") + (
+            mark if not audit.focus_named else ""
+        )
+    if column == "choices":
+        if not audit.choice_groups:
+            return "—"
+        wrong = [p for p in audit.problems() if p.startswith("choice group")]
+        chosen = ", ".join(f"{c}/{n}" for c, n in audit.choice_groups.values())
+        return chosen + (mark if wrong else "")
     raise ValueError(column)
 
 

@@ -28,6 +28,7 @@ def screen_view(
     actions: Actions,
     *,
     back_to: str | None = "/",
+    on_top: bool = True,
 ) -> ft.View:
     """A routed screen: back (unless it is home), 朗读, the h1, then the content.
 
@@ -71,6 +72,7 @@ def screen_view(
                 leading=[
                     ft.Row(leading, wrap=True, spacing=look.scale.gap, run_spacing=look.scale.gap)
                 ],
+                on_top=on_top,
             )
         ],
     )

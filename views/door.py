@@ -11,7 +11,7 @@ from typing import Any
 
 import flet as ft
 
-from accessibility.semantics import action_button, body_text, heading, text_input
+from accessibility.semantics import action_button, body_text, choice_group, heading, text_input
 from accessibility.theme import current_look
 from app.actions import Actions
 from app.event_messages import attendee_line, door_count_sentence, event_title, found_sentence
@@ -21,7 +21,6 @@ from app.state import AppState
 from services.events import find_attendees
 from views.chrome import card, notice, screen_view, wrap
 from views.events import STAFF
-from views.trip_parts import choice_buttons
 from views.trips import account_gate, status_notices
 
 
@@ -43,7 +42,7 @@ def door_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.
     event_id = chosen["event"]["id"]
     if len(today) > 1:
         controls.append(
-            choice_buttons(
+            choice_group(
                 [(d["event"]["id"], event_title(d["event"], now)) for d in today],
                 event_id,
                 "door-event",

@@ -95,6 +95,7 @@ def home_view(state: AppState, ctx: AppContext, actions: Actions) -> ft.View:
         ],
         actions,
         back_to=None,
+        on_top=(state.route.split("?", 1)[0] or "/") == "/",
     )
 
 

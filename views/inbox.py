@@ -10,7 +10,7 @@ from typing import Any
 
 import flet as ft
 
-from accessibility.semantics import action_button, body_text, heading
+from accessibility.semantics import action_button, body_text, choice_group, heading
 from app.account_messages import waiting_sentence
 from app.actions import Actions
 from app.i18n import _, format_day
@@ -18,7 +18,7 @@ from app.inbox_messages import ANSWER_LABELS, answer_sentence
 from app.routes import Route
 from app.state import AppState
 from services.catalog import Catalog
-from views.chrome import card, notice, screen_view, wrap
+from views.chrome import card, notice, screen_view
 
 
 def inbox_view(
@@ -82,16 +82,12 @@ def inbox_item(item: dict[str, Any], catalog: Catalog, actions: Actions) -> ft.C
     answer = item.get("answer")
     parts.append(body_text(answer_sentence(answer), weight=ft.FontWeight.W_600))
     parts.append(
-        wrap(
-            [
-                action_button(
-                    _(label),
-                    f"inbox-reply-{item_id}-{choice}",
-                    lambda _e, choice=choice: actions.inbox.reply(item_id, choice),
-                    primary=choice == answer,
-                )
-                for choice, label in ANSWER_LABELS.items()
-            ]
+        choice_group(
+            [(choice, _(label)) for choice, label in ANSWER_LABELS.items()],
+            answer,
+            f"inbox-reply-{item_id}",
+            lambda choice: actions.inbox.reply(item_id, choice),
+            required=False,  # not answered yet
         )
     )
     return card(f"inbox-item-{item_id}", parts)

@@ -10,7 +10,7 @@ from typing import Any
 
 import flet as ft
 
-from accessibility.semantics import action_button, body_text, heading, status_region
+from accessibility.semantics import action_button, body_text, choice_group, heading, status_region
 from accessibility.theme import current_look
 from app.actions import Actions
 from app.context import AppContext
@@ -151,22 +151,15 @@ def fact_question(
     else:
         choices = [(value, _(label)) for value, label in question.choices]
     known = value_label(fact, current, districts) if current is not None else _("not known yet")
-    gap = current_look().scale.gap
+    values = {str(value).lower(): value for value, _label in choices}
     return [
         heading(_(question.question), level=3),
         body_text(_("{what}: {value}").format(what=fact_label(fact).capitalize(), value=known)),
-        ft.Row(
-            [
-                action_button(
-                    label,
-                    f"fact-{fact}-{str(value).lower()}",
-                    lambda _e, v=value: actions.matching.answer(fact, v),
-                    primary=value == current and type(value) is type(current),
-                )
-                for value, label in choices
-            ],
-            wrap=True,
-            spacing=gap,
-            run_spacing=gap,
+        choice_group(
+            [(str(value).lower(), label) for value, label in choices],
+            str(current).lower() if current is not None else None,
+            f"fact-{fact}",
+            lambda chosen: actions.matching.answer(fact, values[chosen]),
+            required=False,  # a fact we do not know yet has no answer chosen
         ),
     ]

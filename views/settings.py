@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import flet as ft
 
-from accessibility.semantics import action_button, body_text, heading, toggle
+from accessibility.semantics import action_button, body_text, choice_group, heading, toggle
 from accessibility.theme import TEXT_SCALES, current_look
 from app.actions import Actions
 from app.i18n import LANGUAGES, _, current_language
@@ -117,23 +117,11 @@ def speech_rate_bounds() -> tuple[int, int]:
 
 def language_choice(change: Callable[..., None]) -> ft.Control:
     """One button per language, named in its own language; the current one is marked."""
-    gap = current_look().scale.gap
-    chosen = current_language()
-    buttons = [
-        ft.Semantics(
-            selected=code == chosen,
-            content=action_button(
-                name,
-                f"language-{code}",
-                lambda _e, code=code: change(language=code),
-                primary=code == chosen,
-            ),
-        )
-        for code, name in LANGUAGES.items()
-    ]
-    return ft.Semantics(
+    return choice_group(
+        list(LANGUAGES.items()),
+        current_language(),
+        "language",
+        lambda code: change(language=code),
         identifier="language",
-        container=True,
         label=_("Language"),
-        content=ft.Row(buttons, wrap=True, spacing=gap, run_spacing=gap),
     )

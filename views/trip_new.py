@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import flet as ft
 
-from accessibility.semantics import action_button, body_text, heading, status_region, text_input
+from accessibility.semantics import (
+    action_button,
+    body_text,
+    choice_group,
+    heading,
+    status_region,
+    text_input,
+)
 from app.actions import Actions
 from app.i18n import _
 from app.routes import Route
@@ -22,7 +29,7 @@ from services.trips import recent_places
 from services.validation import NOTES_LIMIT, PLACE_LIMIT
 from views.chrome import screen_view, wrap
 from views.long_text import long_text_input
-from views.trip_parts import choice_buttons, toggles, translated
+from views.trip_parts import toggles, translated
 from views.trips import account_gate, status_notices
 
 PLACES_OFFERED = 5
@@ -161,7 +168,7 @@ def when_fields(form: TripForm, actions: Actions) -> list[ft.Control]:
     )
     return [
         heading(_("When"), level=2),
-        choice_buttons(
+        choice_group(
             [(str(n), day_name(day, today)) for n, day in enumerate(days)],
             str((form.day - today).days),
             "trip-day",
@@ -205,11 +212,12 @@ def district_field(form: TripForm, state: AppState, actions: Actions) -> list[ft
     ]
     if state.changing_district or not form.district:
         controls.append(
-            choice_buttons(
+            choice_group(
                 [(d.code, d.name) for d in state.districts],
                 form.district,
                 "trip-district",
                 trips.choose_district,
+                required=False,  # no district known yet: nothing is chosen
             )
         )
     return controls

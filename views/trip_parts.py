@@ -50,26 +50,6 @@ def translated(labels: dict[str, str]) -> dict[str, str]:
     return {value: _(label) for value, label in labels.items()}
 
 
-def choice_buttons(
-    options: list[tuple[str, str]],
-    chosen: str | None,
-    prefix: str,
-    on_choose: Callable[[str], None],
-) -> ft.Control:
-    """A single choice as buttons (``<prefix>-<value>``); the chosen one is filled."""
-    return wrap(
-        [
-            action_button(
-                label,
-                f"{prefix}-{value}",
-                lambda _e, v=value: on_choose(v),
-                primary=value == chosen,
-            )
-            for value, label in options
-        ]
-    )
-
-
 def code_word_block(trip: dict[str, Any], actions: Actions) -> list[ft.Control]:
     """The code word, large, with a button that says it aloud."""
     sentence = code_word_sentence(trip)

@@ -11,7 +11,14 @@ from typing import Any
 
 import flet as ft
 
-from accessibility.semantics import action_button, body_text, heading, text_input, toggle
+from accessibility.semantics import (
+    action_button,
+    body_text,
+    choice_group,
+    heading,
+    text_input,
+    toggle,
+)
 from app.actions import Actions
 from app.i18n import N_, _
 from app.routes import Route
@@ -28,7 +35,6 @@ from views.chrome import card, screen_view
 from views.trip_parts import (
     ACTIVE_STATES,
     by_start,
-    choice_buttons,
     toggles,
     translated,
     trip_card,
@@ -187,7 +193,7 @@ def filter_controls(chosen: OpenTripFilter, actions: Actions) -> list[ft.Control
             chosen.fits_my_skills,
             lambda _e: update(fits_my_skills=not chosen.fits_my_skills),
         ),
-        choice_buttons(
+        choice_group(
             [(value, _(label)) for value, label in WITHIN_DAYS],
             days,
             "filter-days",

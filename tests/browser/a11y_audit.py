@@ -62,6 +62,9 @@ from flet_page import REPO_ROOT, FletPage
 from PIL import Image
 
 from accessibility.contrast import contrast_ratio, relative_luminance
+from accessibility.semantics import OPTIONAL_CHOICES
+from app.i18n import current_language, set_language
+from app.routes import window_title
 
 # --- modes ---------------------------------------------------------------------------------------
 
@@ -252,6 +255,11 @@ class ScreenAudit:
     lowest_contrast_text: str = ""
     low_contrast: list[Contrast] = field(default_factory=list)
     text_nodes: int = 0
+    title: str = ""  # document.title once the screen had settled
+    expected_title: str = ""
+    focus_after_navigation: str = ""  # what holds focus after an in-app navigation here
+    focus_named: bool = True  # ...and whether that has a short accessible name
+    choice_groups: dict[str, tuple[int, int]] = field(default_factory=dict)  # id: (chosen, of)
     screenshot: Path | None = None
 
     @property
@@ -275,6 +283,16 @@ class ScreenAudit:
             f"Tab never reaches {desc} ({self.tab_presses} presses)" for desc in self.tab_unreached
         ]
         out += [f"axe {violation}" for violation in self.axe_violations]
+        if self.expected_title and self.title != self.expected_title:
+            out.append(f"title “{self.title}”, not “{self.expected_title}”")
+        if not self.focus_named:
+            out.append(
+                f"after navigating here, focus is on {self.focus_after_navigation or 'nothing'}"
+                " (not the heading or a control with a short name)"
+            )
+        for group, (chosen, buttons) in self.choice_groups.items():
+            if chosen > 1 or (chosen == 0 and not group.endswith(OPTIONAL_CHOICES)):
+                out.append(f"choice group {group}: {chosen} of {buttons} chosen, not exactly one")
         out += [
             f"contrast {c.ratio:.2f}:1 below {fmt(self.min_contrast)}:1: “{c.text}” "
             f"({c.foreground} on {c.background})"
@@ -400,6 +418,45 @@ OVERFLOW_JS = """
   return need;
 }
 """
+
+# Single-choice groups (accessibility.semantics.choice_group): each button says whether it is
+# the current choice (aria-current); the group is the nearest ancestor with an identifier.
+CHOICES_JS = """
+() => {
+  const out = {};
+  for (const b of document.querySelectorAll('flt-semantics-host [aria-current]')) {
+    const g = b.parentElement && b.parentElement.closest('[flt-semantics-identifier]');
+    const id = g ? g.getAttribute('flt-semantics-identifier') : '(no group)';
+    const e = out[id] || (out[id] = [0, 0]);
+    e[1] += 1;
+    if (b.getAttribute('aria-current') === 'true') e[0] += 1;
+  }
+  return out;
+}
+"""
+
+# An in-app navigation, as the router sees a link or the browser's Back: no page load.
+NAVIGATE_JS = """
+path => {
+  history.pushState({}, '', path);
+  dispatchEvent(new PopStateEvent('popstate', {state: {}}));
+}
+"""
+
+# What holds keyboard (and so screen-reader) focus, and its name.
+ACTIVE_JS = """
+() => {
+  const a = document.activeElement;
+  if (!a || a === document.body || !a.closest('flt-semantics-host')) {
+    return {where: a ? a.tagName.toLowerCase() : 'none', name: '', inside: false};
+  }
+  const name = (a.getAttribute('aria-label') || a.textContent || '').trim();
+  return {where: a.tagName.toLowerCase() + (a.getAttribute('role') ? '[' + a.getAttribute('role') + ']' : ''),
+          name, inside: true};
+}
+"""
+
+SHORT_NAME = 40  # characters: a name said in one breath, not a whole screen's text
 
 SEMANTICS_HTML_JS = """
 () => { const h = document.querySelector('flt-semantics-host'); return h ? h.outerHTML : ''; }
@@ -657,6 +714,10 @@ def audit_screen(
         if ratio < config.min_contrast:
             audit.low_contrast.append(sample)
 
+    audit.choice_groups = {k: tuple(v) for k, v in page.page.evaluate(CHOICES_JS).items()}
+    audit.title = page.page.title()
+    audit.expected_title = expected_title(route)
+
     if axe:
         if progress:
             progress("axe")
@@ -681,6 +742,45 @@ def audit_screen(
     return audit
 
 
+def expected_title(path: str) -> str:
+    """The tab title the app gives ``path`` (app.routes.window_title), in Chinese as the modes
+    run."""
+    before = current_language()
+    set_language("zh_CN")
+    try:
+        return window_title(path)
+    finally:
+        set_language(before)
+
+
+def wait_for_focus(page: FletPage, timeout_s: float = 10) -> dict[str, Any]:
+    """Where focus is once it has landed inside the app (or after ``timeout_s``)."""
+    deadline = timeout_s * 1000
+    waited = 0
+    active = page.page.evaluate(ACTIVE_JS)
+    while not active["inside"] and waited < deadline:
+        page.page.wait_for_timeout(200)
+        waited += 200
+        active = page.page.evaluate(ACTIVE_JS)
+    return active
+
+
+def check_focus_after_navigation(page: FletPage, path: str, identifier: str, audit: ScreenAudit):
+    """Go home and back to ``path`` inside the app (no page load), as a person does, and see
+    where focus lands: the new screen's h1, or at least a control with a short name."""
+    away = "/settings" if path == "/" else "/"
+    page.page.evaluate(NAVIGATE_JS, away)
+    page.page.wait_for_function("p => location.pathname === p", arg=away)
+    settle(page)
+    page.page.evaluate(NAVIGATE_JS, path)
+    page.page.wait_for_function("p => location.pathname === p", arg=path)
+    page.wait_for(identifier)
+    settle(page)
+    active = wait_for_focus(page)
+    audit.focus_after_navigation = f"{active['where']} “{active['name'][:SHORT_NAME]}”"
+    audit.focus_named = active["inside"] and 0 < len(active["name"]) <= SHORT_NAME
+
+
 def audit_route(
     page: FletPage,
     base_url: str,
@@ -695,4 +795,5 @@ def audit_route(
     visit(page, base_url, path, identifier, config)
     shot = artifacts / f"{config.name}-{slug(path)}.png" if artifacts is not None else None
     audit = audit_screen(page, config, path, identifier, shot)
+    check_focus_after_navigation(page, path, identifier, audit)
     return audit

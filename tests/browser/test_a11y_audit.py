@@ -15,6 +15,7 @@ import pytest
 from a11y_audit import (
     CONFIGS,
     AuditConfig,
+    ScreenAudit,
     audit_route,
     contrast_ratio,
     cut_off_at,
@@ -110,3 +111,25 @@ def test_glyphs_cut_by_an_edge_are_told_from_borders_and_corners():
     ImageDraw.Draw(corner).rectangle((36, 0, 39, 3), fill=ink)
     assert not cut_off_at(corner, 39, 0, 30, ink, background)
     assert not cut_off_at(cut, 20, 0, 30, ink, background)
+
+
+def test_the_audit_wants_one_choice_per_group_a_named_focus_and_the_screens_title():
+    audit = ScreenAudit("/trips/new", "screen-trip-new", "standard", 48, 4.5, h1_count=1)
+    audit.choice_groups = {
+        "trip-day-choices": (1, 7),
+        "trip-district-choices-optional": (0, 16),  # not chosen yet: allowed
+        "language": (1, 2),
+    }
+    audit.title = audit.expected_title = "请求助盲出行 - 阳光申办"
+    assert audit.problems() == []
+
+    audit.choice_groups = {"trip-day-choices": (0, 7), "inbox-reply-1-choices-optional": (2, 3)}
+    audit.title = "阳光申办"
+    audit.focus_named, audit.focus_after_navigation = False, "flutter-view “”"
+    assert audit.problems() == [
+        "title “阳光申办”, not “请求助盲出行 - 阳光申办”",
+        "after navigating here, focus is on flutter-view “” (not the heading or a control with a"
+        " short name)",
+        "choice group trip-day-choices: 0 of 7 chosen, not exactly one",
+        "choice group inbox-reply-1-choices-optional: 2 of 3 chosen, not exactly one",
+    ]

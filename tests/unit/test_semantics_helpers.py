@@ -36,3 +36,46 @@ def test_toggle_row_is_at_least_a_target_high():
     hook = toggle("高对比度", "high-contrast", False, lambda _e: None)
     assert hook.content.height >= look_for().scale.target
     assert hook.content.content.label == "高对比度"
+
+
+def test_a_choice_group_marks_exactly_the_chosen_button_on_the_buttons_own_node():
+    from control_tree import find, walk
+
+    from accessibility.semantics import choice_group
+
+    chosen: list[str] = []
+    group = choice_group([("0", "今天"), ("1", "明天")], "1", "trip-day", chosen.append)
+    assert isinstance(group, ft.Semantics) and group.identifier == "trip-day-choices"
+    flags = {}
+    for value in ("0", "1"):
+        merged = find(group, f"trip-day-{value}")
+        # One node for flag, name and action: Flutter puts aria-current on the button itself.
+        assert any(isinstance(n, ft.MergeSemantics) for n in walk(group))
+        flags[value] = merged.selected
+        assert isinstance(merged.content, ft.FilledButton if value == "1" else ft.OutlinedButton)
+    assert flags == {"0": False, "1": True}
+    find(group, "trip-day-0").content.on_click(None)
+    assert chosen == ["0"]
+    unset = choice_group([("a", "A")], None, "inbox-reply-7", chosen.append, required=False)
+    assert unset.identifier == "inbox-reply-7-choices-optional"
+
+
+def test_a_screens_h1_takes_focus_only_while_it_is_on_top():
+    from accessibility.semantics import FocusedSemantics, screen
+
+    top = screen("screen-x", "标题", [])
+    below = screen("screen-home", "阳光申办", [], on_top=False)
+    assert isinstance(top.content.controls[0], FocusedSemantics)
+    assert top.content.controls[0].focused and top.content.controls[0].heading_level == 1
+    assert not isinstance(below.content.controls[0], FocusedSemantics)
+
+
+def test_the_window_title_names_the_screen():
+    from app.i18n import set_language
+    from app.routes import window_title
+
+    set_language("zh_CN")
+    assert window_title("/trips/new") == "请求助盲出行 - 阳光申办"
+    assert window_title("/service/svc-x?from=home") == "服务事项 - 阳光申办"
+    assert window_title("/") == "阳光申办"
+    assert window_title("/nowhere") == "页面不存在 - 阳光申办"
