@@ -84,15 +84,19 @@ def action_button(
     if selected is None:
         return ft.Semantics(identifier=identifier, content=button, expand=expand)
     # One node: the flag on the button itself (aria-current), not on a wrapper no screen
-    # reader stops at.
+    # reader stops at. Keyed by its identifier: Flutter does not update a merged node's
+    # identifier when Flet patches the control in place (a list that reorders, such as
+    # answered inbox items, would give one item's buttons another's identifiers).
     return ft.MergeSemantics(
+        key=identifier,
         content=ft.Semantics(
             identifier=identifier, selected=selected, content=button, expand=expand
         ),
     )
 
 
-OPTIONAL_CHOICES = "-choices-optional"  # the identifier's ending for a group that may be unset
+CHOICES = "choices-"  # a choice group's identifier: choices-<prefix>
+OPTIONAL_CHOICES = "choices-optional-"  # ...or this, for a group that may have nothing chosen
 
 
 def choice_group(
@@ -109,8 +113,8 @@ def choice_group(
 
     The chosen one is filled and, for a screen reader, the current choice (``aria-current``),
     so which is chosen is said, not only shown in colour. The group is one container,
-    ``<prefix>-choices`` (or ``identifier``); ``required=False`` marks a group that may have no
-    choice yet (a question not answered), ``<prefix>-choices-optional``.
+    ``choices-<prefix>`` (or ``identifier``); ``required=False`` marks a group that may have no
+    choice yet (a question not answered), ``choices-optional-<prefix>``.
     """
     gap = current_look().scale.gap
     buttons = [
@@ -124,7 +128,7 @@ def choice_group(
         for value, text in options
     ]
     return ft.Semantics(
-        identifier=identifier or prefix + ("-choices" if required else OPTIONAL_CHOICES),
+        identifier=identifier or (CHOICES if required else OPTIONAL_CHOICES) + prefix,
         container=True,
         label=label,
         content=ft.Row(buttons, wrap=True, spacing=gap, run_spacing=gap),
@@ -145,18 +149,44 @@ def icon_button(label: str, identifier: str, icon: ft.IconData, on_click: Handle
     return ft.Semantics(identifier=identifier, content=button)
 
 
-def toggle(label: str, identifier: str, value: bool, on_change: Handler) -> ft.Control:
-    """A switch whose visible label is its accessible name, the whole row tall enough to tap."""
+SWITCH_SIZE = (60, 48)  # a Material switch with its tap area, in logical px, at 100 %
+BODY_AT_100 = 16
+
+
+def toggle(
+    label: str, identifier: str, value: bool, on_change: Callable[[bool], None]
+) -> ft.Control:
+    """A switch and its label: one node for a screen reader (the label is its name), a tap on
+    either turns it over, and ``on_change`` gets the new value.
+
+    Built here rather than with ``Switch(label=...)``, whose label sits in a row that cannot
+    wrap, so long labels at large text end in "…". The label wraps onto more lines; the switch
+    grows with the text (at 200 % it is not a speck beside its label); the row is at least a
+    target tall.
+    """
     scale = current_look().scale
-    switch = ft.Switch(
-        label=label,
-        value=value,
-        on_change=on_change,
-        label_text_style=ft.TextStyle(size=scale.body),
+    gap = scale.gap
+    grow = min(2.0, max(1.0, scale.body / BODY_AT_100))
+    width, height = SWITCH_SIZE[0] * grow, SWITCH_SIZE[1] * grow
+    switch = ft.Container(
+        content=ft.Switch(value=value, on_change=lambda e: on_change(bool(e.control.value))),
+        width=width,
+        height=height,
+        scale=grow,  # drawn larger in the box made for it, so nothing overlaps
+        alignment=ft.Alignment.CENTER,
     )
+    words = ft.GestureDetector(
+        content=ft.Text(label, size=scale.body),
+        on_tap=lambda _e: on_change(not value),
+        expand=True,
+    )
+    row = ft.Row([switch, words], spacing=gap, vertical_alignment=ft.CrossAxisAlignment.CENTER)
+    pad = max(0.0, (scale.target - height) / 2)
     return ft.Semantics(
         identifier=identifier,
-        content=ft.Container(content=switch, height=max(scale.target, scale.body * 2)),
+        content=ft.MergeSemantics(
+            content=ft.Container(content=row, padding=ft.Padding.symmetric(vertical=pad))
+        ),
     )
 
 
@@ -192,9 +222,9 @@ def text_input(
                 on_change(e)
 
     field = ft.TextField(
-        label=label,
         value=value,
         hint_text=hint,
+        hint_max_lines=HINT_LINES,  # an example in the box wraps too, instead of "…"
         on_change=changed,
         on_submit=on_submit,
         on_blur=on_blur,
@@ -213,13 +243,34 @@ def text_input(
         content_padding=ft.Padding.symmetric(
             horizontal=scale.padding, vertical=scale.button_padding
         ),
+        expand=True,
     )
-    return ft.Semantics(identifier=identifier, content=field)
+    # The whole width of the screen: at 200 % text an 11-digit phone number or a label like
+    # "从哪里出发？" needs all of it (a TextField alone is drawn 300 px wide).
+    # The label above the box, wrapping as long as it needs: Flutter draws a field's own label
+    # on one line, so at large text "从哪里出发？" ends in "…" and runs into the heading above.
+    # Merged with the field, it stays the field's name (then the hint) for a screen reader.
+    caption = ft.Text(label, size=scale.body)
+    return ft.Semantics(
+        identifier=identifier,
+        content=ft.MergeSemantics(
+            content=ft.Column([caption, ft.Row([field])], spacing=scale.gap / 2)
+        ),
+    )
 
 
-def status_region(control: ft.Control, identifier: str | None = None) -> ft.Control:
-    """A live region: screen readers speak its new text when it changes."""
-    return ft.Semantics(live_region=True, identifier=identifier, container=True, content=control)
+HINT_LINES = 4
+
+
+def status_region(
+    control: ft.Control, identifier: str | None = None, *, live: bool = True
+) -> ft.Control:
+    """A status on screen, one container for a screen reader. ``live``: screen readers speak
+    its new text when it changes. Not live where the app announces the change itself (an
+    action's outcome, a search's count): said twice is worse than said once."""
+    return ft.Semantics(
+        live_region=live or None, identifier=identifier, container=True, content=control
+    )
 
 
 def screen(

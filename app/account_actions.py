@@ -138,7 +138,7 @@ class AccountActions:
         self.state.editing_contact = False
         self.refresh_view()
         self.ctx.outbox_runner.wake()
-        self._tell(contact_saved_sentence())
+        self._tell(contact_saved_sentence(), queued=True)
 
     # -- shared -------------------------------------------------------------------------------
 
@@ -151,7 +151,7 @@ class AccountActions:
         if self.state.signed_in:
             self.state.session_expired = False
 
-    def _tell(self, message: str, *, error: bool = False) -> None:
-        self.state.tell(message, error=error)
+    def _tell(self, message: str, *, error: bool = False, queued: bool = False) -> None:
+        self.state.tell(message, error=error, queued=queued)
         if message:
             self._announce(message)

@@ -117,7 +117,7 @@ class EventActions(GuidingActions):
         self.state.drafts.door_code = ""
         self.state.form_revision += 1  # the code field is drawn empty for the next person
         self._queued()
-        self._tell(door_checked_in_sentence(attendee))
+        self._tell(door_checked_in_sentence(attendee), queued=True)
 
     def door_check_in_person(self, event_id: str, attendee: dict[str, Any]) -> None:
         self._act(
@@ -142,7 +142,7 @@ class EventActions(GuidingActions):
             self._refused(exc)
             return False
         self._queued()
-        self._tell(sentence)
+        self._tell(sentence, queued=True)
         return True
 
     def _refused(self, exc: SunshineError) -> None:

@@ -21,4 +21,4 @@ class InboxActions(ScreenActions):
             self._tell(failure_sentence(exc), error=True)
             return
         self._queued()
-        self._tell(reply_saved_sentence(answer))
+        self._tell(reply_saved_sentence(answer), queued=True)

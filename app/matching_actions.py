@@ -28,7 +28,7 @@ class MatchingActions(ScreenActions):
             self._tell(failure_sentence(exc), error=True)
             return
         self._queued()
-        self._tell(rematched_sentence(self.matches()))
+        self._tell(rematched_sentence(self.matches()), queued=True)
 
     def matches(self) -> list[Match]:
         """What the person can get, judged on today's date in Shanghai."""

@@ -71,7 +71,7 @@ class ProxyActions(GuidingActions):
             self._tell(proxy_failure_sentence(exc), error=True)
             return
         self._queued()
-        self._tell(withdrawn_sentence(helper_name))
+        self._tell(withdrawn_sentence(helper_name), queued=True)
 
     # -- the helper -----------------------------------------------------------------------------
 
@@ -125,4 +125,4 @@ class ProxyActions(GuidingActions):
             self._tell(proxy_failure_sentence(exc), error=True)
             return
         self._queued()
-        self._tell(ended_sentence(resident_name))
+        self._tell(ended_sentence(resident_name), queued=True)

@@ -35,8 +35,13 @@ class ScreenActions:
         self._refresh_view()
         self.ctx.outbox_runner.wake()
 
-    def _tell(self, message: str, *, error: bool = False) -> None:
-        self.state.tell(message, error=error)
+    def _tell(
+        self, message: str, *, error: bool = False, queued: bool = False, route: str | None = None
+    ) -> None:
+        """Say an action's outcome: shown in the screen's status, announced once.
+        ``queued``: it confirms an action still to be sent (see ``AppState.form_queued``);
+        ``route``: the screen it is shown on, when the action moves to another one."""
+        self.state.tell(message, error=error, queued=queued, route=route)
         self._announce(message)
 
 

@@ -72,6 +72,7 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
     )
 
     kiosk_ref = ft.use_ref(None)  # the session's KioskActions (made once, below)
+    speech_failure_told = ft.use_ref(False)
 
     def go(route: str) -> None:
         if kiosk_ref.current is not None:
@@ -134,11 +135,16 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
         ),
         kiosk=kiosk,
     )
+
     # Failures after an utterance was queued (no audio device, player missing) arrive on the
-    # speaker's worker thread; tell this session in words instead of staying silent.
-    ctx.speaker.on_error = lambda _reason: page.run_task(
-        announcer.current.say, read_aloud_unavailable_sentence()
-    )
+    # speaker's worker thread; tell this session in words instead of staying silent -- once:
+    # every later confirmation would otherwise be followed by the same sentence.
+    def speech_failed(_reason: str) -> None:
+        if not speech_failure_told.current:
+            speech_failure_told.current = True
+            page.run_task(announcer.current.say, read_aloud_unavailable_sentence())
+
+    ctx.speaker.on_error = speech_failed
 
     def on_key(e: ft.KeyboardEvent) -> None:
         if e.key == "Escape":
@@ -237,8 +243,26 @@ async def follow_outbox(
             )
         for sentence in new_notification_sentences(state, ctx.clock()):
             await announcer.say(sentence)
-        if state.personal.waiting != before and state.signed_in:
-            await announcer.say(waiting_sentence(state.personal.waiting))
+        if not state.signed_in:
+            continue
+        waiting = state.personal.waiting
+        if waiting and state.sync_status is SyncStatus.OFFLINE:
+            state.waited_offline = True
+        if waiting == 0 and before > 0:
+            await everything_sent(state, ctx, announcer)
+
+
+async def everything_sent(state: AppState, ctx: AppContext, announcer: Announcer) -> None:
+    """The outbox has emptied. One action, one sentence: its confirmation was said when it was
+    taken; now the screen's status stops saying "not sent yet", and only someone whose actions
+    waited through a lost connection hears that they have gone."""
+    sentence = waiting_sentence(0)
+    if state.form_queued and not state.form_error:
+        state.tell(sentence, route=state.form_route)  # on the screen the confirmation was for
+    if state.waited_offline:
+        state.waited_offline = False
+        await announcer.say(sentence)
+    ctx.runner.sync_now()  # counts the actions changed (places left) come with the catalogue
 
 
 NEWEST_ANNOUNCED = 3  # after a long time offline, say the newest few, not a backlog

@@ -53,6 +53,7 @@ class AppState:
     districts: list[District] = field(default_factory=list)
     common_services: list[ServiceItem] = field(default_factory=list)
     catalog_empty: bool = True
+    catalog_generation: int = 0  # bumps on every catalogue change applied
     preferences: Preferences = field(default_factory=Preferences)
     # The signed-in person (DESIGN.md §3 "Me"): their data with waiting actions applied.
     signed_in: bool = False
@@ -63,6 +64,13 @@ class AppState:
     code_sent: bool = False
     form_message: str = ""
     form_error: bool = False
+    # The message confirms an action still in the outbox: once everything is sent it is
+    # replaced by "all sent", so the screen never keeps saying "not sent yet".
+    form_queued: bool = False
+    form_route: str = ""  # the screen the message is for (it goes when another one opens)
+    # Actions waited while the server could not be reached: the person is told when they
+    # have all gone. (Online, an action's own confirmation is all that is said.)
+    waited_offline: bool = False
     editing_contact: bool = False
     editing_facts: bool = False
     show_not_eligible: bool = False
@@ -105,8 +113,10 @@ class AppState:
 
     def route_change(self, e: ft.RouteChangeEvent) -> None:
         self.route = e.route
-        # A form's message and half-done steps belong to the screen they were on.
-        self.tell("")
+        # A form's message and half-done steps belong to the screen they were on (a message
+        # told for the screen now opening, such as a request's confirmation, stays).
+        if self.form_route != _path(e.route):
+            self.tell("")
         self.editing_contact = False
         self.editing_facts = False
         self.show_not_eligible = False
@@ -114,13 +124,24 @@ class AppState:
         self.confirming = None
         self.changing_district = False
 
-    def tell(self, message: str, *, error: bool = False) -> None:
-        self.form_message, self.form_error = message, error
+    def tell(
+        self, message: str, *, error: bool = False, queued: bool = False, route: str | None = None
+    ) -> None:
+        """``route``: the screen the message is for, if not the one open now."""
+        self.form_message, self.form_error, self.form_queued = message, error, queued
+        self.form_route = _path(self.route if route is None else route)
 
     def show_search(self, result: SearchResult | None) -> None:
         self.search_result = result
 
     def refresh_catalog(self, catalog: Catalog) -> None:
+        # Screens read events (places left) straight from the catalogue: a new generation
+        # draws them again even when the districts and common services are unchanged.
+        self.catalog_generation += 1
         self.districts = catalog.districts()
         self.common_services = catalog.common_services()
         self.catalog_empty = catalog.is_empty()
+
+
+def _path(route: str) -> str:
+    return route.split("?", 1)[0] or "/"

@@ -103,7 +103,7 @@ class TripActions(GuidingActions):
         message = request_saved_sentence(
             when or self.clock(), form.from_place.strip(), form.to_place.strip(), self.clock()
         )
-        self._tell(message)
+        self._tell(message, queued=True, route="/trips")
         self._speak([message])  # the confirmation is read aloud, not only shown
 
     # -- a trip's life ---------------------------------------------------------------------------
@@ -162,7 +162,7 @@ class TripActions(GuidingActions):
             return
         self.state.drafts.volunteer = None
         self._queued()
-        self._tell(action_done_sentence("register"))
+        self._tell(action_done_sentence("register"), queued=True)
 
     def set_filter(self, new: OpenTripFilter) -> None:
         self.state.open_filter = new
@@ -187,7 +187,7 @@ class TripActions(GuidingActions):
             self._refused(exc)
             return
         self._queued()
-        self._tell(action_done_sentence(what))
+        self._tell(action_done_sentence(what), queued=True)
 
     def _refused(self, exc: SunshineError) -> None:
         if isinstance(exc, InputError):

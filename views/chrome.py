@@ -181,7 +181,8 @@ def missing_record_view(
 def notice(
     text: str, identifier: str, *, warning: bool, icon: ft.IconData | None = None
 ) -> ft.Control:
-    """A coloured sentence in a live region: its changes are spoken by screen readers."""
+    """A coloured sentence. Not a live region: what it says is announced once, by whoever
+    changed it (an action's outcome, the connection's state), never twice."""
     look = current_look()
     scale, palette = look.scale, look.palette
     foreground = palette.offline_fg if warning else palette.online_fg
@@ -198,6 +199,7 @@ def notice(
             border=ft.Border.all(palette.border_width, foreground) if look.high_contrast else None,
         ),
         identifier=identifier,
+        live=False,
     )
 
 

@@ -61,10 +61,12 @@ def matching_view(
     districts = {d.code: d.name for d in state.districts}
     facts = (state.personal.me or {}).get("facts") or {}
     controls = [
-        status_region(body_text(matching_summary(matches)), "matching-summary"),
+        # Both are announced by the action that changes them (rematched_sentence).
+        status_region(body_text(matching_summary(matches)), "matching-summary", live=False),
         status_region(
             body_text(state.form_message, color=ft.Colors.ERROR if state.form_error else None),
             "matching-status",
+            live=False,
         ),
     ]
     needed = [f for f in needed_facts(matches) if f in EDITABLE_FACTS]

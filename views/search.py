@@ -33,7 +33,8 @@ def search_view(path: str, route: Route, state: AppState, actions: Actions) -> f
             on_change=lambda e: search.typed(e.control.value or ""),
             on_submit=lambda e: search.submit(e.control.value or ""),
         ),
-        status_region(body_text(_count_line(state)), "search-count"),
+        # The count is announced by the search itself (result_count_sentence).
+        status_region(body_text(_count_line(state)), "search-count", live=False),
     ]
     result = state.search_result
     if result is not None and result.hits:

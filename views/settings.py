@@ -32,7 +32,7 @@ def settings_view(path: str, route: Route, state: AppState, actions: Actions) ->
             label,
             identifier,
             getattr(prefs, field),
-            lambda e: change(**{field: bool(e.control.value)}),
+            lambda on: change(**{field: on}),
         )
 
     scales = list(TEXT_SCALES)

@@ -40,7 +40,7 @@ def toggles(
     """One switch per option (``<prefix>-<value>``), on when chosen."""
     chosen = set(chosen)
     return [
-        toggle(label, f"{prefix}-{value}", value in chosen, lambda _e, v=value: on_toggle(v))
+        toggle(label, f"{prefix}-{value}", value in chosen, lambda _on, v=value: on_toggle(v))
         for value, label in options.items()
     ]
 

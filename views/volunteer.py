@@ -185,13 +185,13 @@ def filter_controls(chosen: OpenTripFilter, actions: Actions) -> list[ft.Control
             _("Only my districts"),
             "filter-my-districts",
             chosen.my_districts_only,
-            lambda _e: update(my_districts_only=not chosen.my_districts_only),
+            lambda on: update(my_districts_only=on),
         ),
         toggle(
             _("Only trips I have the skills for"),
             "filter-fits-skills",
             chosen.fits_my_skills,
-            lambda _e: update(fits_my_skills=not chosen.fits_my_skills),
+            lambda on: update(fits_my_skills=on),
         ),
         choice_group(
             [(value, _(label)) for value, label in WITHIN_DAYS],

@@ -63,6 +63,7 @@ from PIL import Image
 
 from accessibility.contrast import contrast_ratio, relative_luminance
 from accessibility.semantics import OPTIONAL_CHOICES
+from accessibility.theme import look_for
 from app.i18n import current_language, set_language
 from app.routes import window_title
 
@@ -113,7 +114,11 @@ SCALE200 = AuditConfig("scale200", WIDTH, HEIGHT, 48, 4.5, {"text_scale": 2.0}, 
 HIGH_CONTRAST = AuditConfig(
     "high_contrast", WIDTH, HEIGHT, 48, 7, {"high_contrast": True}, "高对比度"
 )
-CONFIGS: tuple[AuditConfig, ...] = (STANDARD, LARGE_TEXT, SCALE200, HIGH_CONTRAST)
+# 长辈版 at its largest: the mode where long labels first run out of room (issue 16, item 6).
+LARGE200 = AuditConfig(
+    "large_text_200", WIDTH, HEIGHT, 60, 7, {"large_text": True, "text_scale": 2.0}, "长辈版 200%"
+)
+CONFIGS: tuple[AuditConfig, ...] = (STANDARD, LARGE_TEXT, SCALE200, HIGH_CONTRAST, LARGE200)
 
 # The name and role rules of axe-core; the rest of §5 is measured here, since axe cannot see canvas
 # text (contrast) and has no notion of the modes' target sizes.
@@ -245,6 +250,7 @@ class ScreenAudit:
     unmeasured_text: int = 0  # text nodes below MAX_HEIGHT: names and targets checked, pixels not
     small_targets: list[str] = field(default_factory=list)
     offscreen_text: list[str] = field(default_factory=list)
+    clipped_text: list[str] = field(default_factory=list)  # drawn shorter than its label
     h1_count: int = 0
     h1_texts: list[str] = field(default_factory=list)
     tab_order: list[str] = field(default_factory=list)
@@ -277,6 +283,7 @@ class ScreenAudit:
             f"off-screen or cut off at {self.viewport[0]} px wide: {desc}"
             for desc in self.offscreen_text
         ]
+        out += [f"drawn shorter than its label (“…” or clipped): {d}" for d in self.clipped_text]
         if self.h1_count != 1:
             out.append(f"{self.h1_count} h1 headings, not exactly one: {self.h1_texts}")
         out += [
@@ -291,7 +298,7 @@ class ScreenAudit:
                 " (not the heading or a control with a short name)"
             )
         for group, (chosen, buttons) in self.choice_groups.items():
-            if chosen > 1 or (chosen == 0 and not group.endswith(OPTIONAL_CHOICES)):
+            if chosen > 1 or (chosen == 0 and not group.startswith(OPTIONAL_CHOICES)):
                 out.append(f"choice group {group}: {chosen} of {buttons} chosen, not exactly one")
         out += [
             f"contrast {c.ratio:.2f}:1 below {fmt(self.min_contrast)}:1: “{c.text}” "
@@ -615,6 +622,54 @@ def walk_tab(page: FletPage, controls: list[dict[str, Any]]) -> tuple[list[int |
     return stops, presses
 
 
+# The narrowest a character is drawn, as a share of the font size: CJK and full-width forms
+# are a whole em in the bundled Noto Sans SC; Latin letters, digits and spaces are less. The
+# estimate errs towards too narrow, so what it flags is really cut.
+NARROW_SHARE = 0.45
+CJK_RANGES = ((0x2E80, 0x9FFF), (0x3000, 0x303F), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+MIN_CHARS = 4  # shorter texts (a count, "是") say too little to measure
+
+
+def least_width(text: str, size: float) -> float:
+    """The least width ``text`` takes on one line at font ``size``."""
+    wide = sum(1 for c in text if any(lo <= ord(c) <= hi for lo, hi in CJK_RANGES))
+    return size * (wide + NARROW_SHARE * (len(text) - wide))
+
+
+def shorter_than_label(
+    texts: list[dict[str, Any]], controls: list[dict[str, Any]], config: AuditConfig
+) -> list[str]:
+    """Text whose box cannot hold its label, even drawn at the look's smallest size and
+    spread over as many lines as the box is tall; and empty text fields whose hint (the last
+    line of their name, after the label drawn above them) does not fit in the box."""
+    prefs = config.preferences_json()
+    scale = look_for(prefs["large_text"], prefs["high_contrast"], prefs["text_scale"]).scale
+    line = scale.small * scale.line_height
+    found = []
+    for node in texts:
+        text = node["text"]
+        _, _, w, h = node["box"]
+        if len(text) < MIN_CHARS or w <= 0 or h <= 0:
+            continue
+        lines = max(1, math.floor(h / line + 0.25))
+        if least_width(text, scale.small) > lines * w * 1.05:
+            found.append(
+                f"“{text[:40]}” needs {least_width(text, scale.small):.0f} px, "
+                f"has {lines} line(s) of {w:.0f} px"
+            )
+    for node in controls:
+        name = node.get("name") or ""
+        if node["tag"] not in ("input", "textarea") or "\n" not in name:
+            continue
+        hint = name.rsplit("\n", 1)[1]
+        _, _, w, h = node["box"]
+        room = w - 2 * scale.padding
+        lines = max(1, math.floor((h - 2 * scale.button_padding) / line + 0.25))
+        if len(hint) >= MIN_CHARS and least_width(hint, scale.small) > lines * room * 1.05:
+            found.append(f"the hint “{hint[:40]}” in a field {w:.0f}×{h:.0f} px")
+    return found
+
+
 def audit_screen(
     page: FletPage,
     config: AuditConfig,
@@ -670,6 +725,10 @@ def audit_screen(
             entry = f"“{text[:40]}”{where} spans x {left:.0f}…{left + w:.0f}"
             if entry not in audit.offscreen_text:
                 audit.offscreen_text.append(entry)
+
+    # Text drawn shorter than what a screen reader says of it: an ellipsis ("大字版（长辈…"),
+    # or a label cut inside a field or a fixed-height box.
+    audit.clipped_text = shorter_than_label(snap["texts"], controls, config)
 
     # Contrast, from the pixels (before any focus highlight is drawn).
     png = page.page.screenshot(full_page=False)

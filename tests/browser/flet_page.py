@@ -42,6 +42,13 @@ new MutationObserver(records => {
 """
 
 
+ALL_SENT = "您的操作已全部发送"
+SEMANTICS_TEXT_JS = (
+    "() => { const h = document.querySelector('flt-semantics-host');"
+    " return h ? h.textContent : ''; }"
+)
+
+
 class AppProcess:
     """``python main.py --web`` in a subprocess with its own data dir; stopped with SIGINT."""
 
@@ -195,6 +202,16 @@ class FletPage:
                 return heard[-1]
             self.page.wait_for_timeout(200)
         raise AssertionError(f"never announced {fragment!r}; heard {self.announcements()!r}")
+
+    def wait_until_sent(self, timeout_s: float = 60) -> None:
+        """Until the screen says every action has been sent (the status of the action just
+        taken changes to it; it is announced only after time offline)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if ALL_SENT in self.page.evaluate(SEMANTICS_TEXT_JS):
+                return
+            self.page.wait_for_timeout(200)
+        raise AssertionError(f"never said {ALL_SENT!r}: {self.page.evaluate(SEMANTICS_TEXT_JS)}")
 
     def wait_for_text(self, identifier: str, fragment: str, timeout_s: float = 30) -> str:
         deadline = time.monotonic() + timeout_s

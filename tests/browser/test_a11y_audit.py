@@ -1,4 +1,5 @@
-"""DESIGN.md §5 on every route of §6, in standard mode, 长辈版 and at 200 % text, at 360 px width.
+"""DESIGN.md §5 on every route of §6 at 360 px width: standard, 长辈版, 200 % text, high contrast
+and 长辈版 at 200 % (the largest text, where long labels first run out of room).
 
 One app per mode, started with its ``preferences.json`` already in the data dir, and one browser
 tab per mode that visits every route by URL. New routes in app.routes.ROUTES are covered without
@@ -116,20 +117,20 @@ def test_glyphs_cut_by_an_edge_are_told_from_borders_and_corners():
 def test_the_audit_wants_one_choice_per_group_a_named_focus_and_the_screens_title():
     audit = ScreenAudit("/trips/new", "screen-trip-new", "standard", 48, 4.5, h1_count=1)
     audit.choice_groups = {
-        "trip-day-choices": (1, 7),
-        "trip-district-choices-optional": (0, 16),  # not chosen yet: allowed
+        "choices-trip-day": (1, 7),
+        "choices-optional-trip-district": (0, 16),  # not chosen yet: allowed
         "language": (1, 2),
     }
     audit.title = audit.expected_title = "请求助盲出行 - 阳光申办"
     assert audit.problems() == []
 
-    audit.choice_groups = {"trip-day-choices": (0, 7), "inbox-reply-1-choices-optional": (2, 3)}
+    audit.choice_groups = {"choices-trip-day": (0, 7), "choices-optional-inbox-reply-1": (2, 3)}
     audit.title = "阳光申办"
     audit.focus_named, audit.focus_after_navigation = False, "flutter-view “”"
     assert audit.problems() == [
         "title “阳光申办”, not “请求助盲出行 - 阳光申办”",
         "after navigating here, focus is on flutter-view “” (not the heading or a control with a"
         " short name)",
-        "choice group trip-day-choices: 0 of 7 chosen, not exactly one",
-        "choice group inbox-reply-1-choices-optional: 2 of 3 chosen, not exactly one",
+        "choice group choices-trip-day: 0 of 7 chosen, not exactly one",
+        "choice group choices-optional-inbox-reply-1: 2 of 3 chosen, not exactly one",
     ]

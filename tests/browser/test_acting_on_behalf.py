@@ -66,7 +66,7 @@ def test_consent_act_see_withdraw_refused(browser, launcher, tmp_path, artifacts
         clerk.activate("nav-events")
         clerk.wait_for(f"signup-{first_event}", timeout_ms=60_000)
         clerk.activate(f"signup-{first_event}")
-        clerk.wait_for_announcement("您的操作已全部发送", timeout_s=60)
+        clerk.wait_until_sent()
         signups = server_get(backend.url, "/me/signups")["items"]
         assert first_event in {s["event_id"] for s in signups}
         (consent,) = server_get(backend.url, "/me/consents")["items"]
@@ -79,7 +79,7 @@ def test_consent_act_see_withdraw_refused(browser, launcher, tmp_path, artifacts
         resident.screenshot(artifacts / "consent-records.png")
         resident.activate(f"consent-withdraw-{consent['id']}")
         resident.wait_for_announcement("已撤回同意，王社工不能再代您办理")
-        resident.wait_for_announcement("您的操作已全部发送", timeout_s=60)
+        resident.wait_until_sent()
         assert server_get(backend.url, "/me/consents")["items"][0]["state"] == "withdrawn"
 
         # The clerk's next action for her is refused and said; the sign-up never happens.

@@ -80,7 +80,7 @@ def test_sign_up_then_checked_in_at_the_door(browser, launcher, tmp_path, artifa
         assert "剩余 3 个名额" in card
         resident.activate(f"signup-{event_id}")
         resident.wait_for_announcement("报名已保存")
-        resident.wait_for_announcement("您的操作已全部发送", timeout_s=60)
+        resident.wait_until_sent()
         resident.wait_for_text(f"event-{event_id}", "您有名额", timeout_s=60)
         (signup,) = server_get(backend.url, "/me/signups")["items"]
         assert signup["state"] == "confirmed"
@@ -108,7 +108,7 @@ def test_sign_up_then_checked_in_at_the_door(browser, launcher, tmp_path, artifa
         staff.page.keyboard.press("Enter")
         staff.wait_for_announcement("张阿姨 已签到")
         staff.wait_for_text("door-count", "已签到 1 人")
-        staff.wait_for_announcement("您的操作已全部发送", timeout_s=60)
+        staff.wait_until_sent()
         staff.screenshot(artifacts / "event-door.png")
         today = server_get(backend.url, "/door/today", STAFF_PHONE)["items"]
         (door,) = [entry for entry in today if entry["event"]["id"] == event_id]

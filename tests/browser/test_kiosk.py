@@ -99,7 +99,7 @@ def test_finish_leaves_nothing_on_disk_or_in_the_process(browser, launcher, tmp_
         go_home_then(page, "nav-events", "screen-events")
         page.wait_for(f"signup-{event_id}", timeout_ms=60_000)
         page.activate(f"signup-{event_id}")
-        page.wait_for_announcement("您的操作已全部发送", timeout_s=60)
+        page.wait_until_sent()
         signups = server_get(backend.url, "/me/signups")["items"]
         assert event_id in {s["event_id"] for s in signups}
 

@@ -58,7 +58,7 @@ def test_tomorrow_is_shanghai_tomorrow_on_a_device_in_another_zone(
         page.screenshot(artifacts / "trip-new-far-zone.png")
         page.activate("trip-submit")
         page.wait_for("screen-trips")
-        page.wait_for_announcement("您的操作已全部发送", timeout_s=60)
+        page.wait_until_sent()
 
         trips = server_get(backend.url, "/trips/mine")["items"]
         assert [t["start_at"] for t in trips] == ["2026-12-03T01:00:00Z"]  # 09:00 in Shanghai

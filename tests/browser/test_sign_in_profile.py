@@ -101,7 +101,7 @@ def test_sign_in_edit_offline_send_later_and_sign_out(browser, launcher, tmp_pat
     # Back online: sent by itself, announced, and on the server exactly once.
     backend = EmbeddedBackend(server, port=port).start()
     try:
-        page.wait_for_announcement("您的操作已全部发送", timeout_s=60)
+        page.wait_until_sent()
         me = server_me(backend.url)
         assert me["address"] == "上海市黄浦区离线路 8 号"
         assert me["version"] == 2, "applied once"

@@ -56,7 +56,7 @@ def test_request_claim_start_complete_and_rate(browser, launcher, tmp_path, arti
         resident.activate("trip-submit")
         resident.wait_for("screen-trips")
         resident.wait_for_announcement("您的出行请求已保存")
-        resident.wait_for_announcement("您的操作已全部发送", timeout_s=60)
+        resident.wait_until_sent()
         trip_id = server_get(backend.url, "/trips/mine")["items"][0]["id"]
         resident.wait_for_text(f"trip-{trip_id}", "等待志愿者接单")
 
@@ -88,8 +88,8 @@ def test_request_claim_start_complete_and_rate(browser, launcher, tmp_path, arti
         resident.wait_for(f"trip-rate-{trip_id}-4", timeout_ms=60_000)
         resident.activate(f"trip-rate-{trip_id}-4")
         resident.wait_for_announcement("感谢您的评价")
-        resident.wait_for_announcement("您的操作已全部发送", timeout_s=60)
-        volunteer.wait_for_announcement("您的操作已全部发送", timeout_s=60)
+        resident.wait_until_sent()
+        volunteer.wait_until_sent()
         resident.screenshot(artifacts / "trip-resident-rated.png")
 
         final = server_get(backend.url, f"/trips/{trip_id}")

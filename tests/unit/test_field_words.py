@@ -78,7 +78,7 @@ def test_a_long_field_wraps_has_the_limit_and_announces_near_it() -> None:
         value="字" * 175,
         on_change=lambda e: typed.append(e.control.value),
     )
-    field = find(control, "trip-notes").content
+    (field,) = find(control, "trip-notes").content.content.controls[1].controls
     assert isinstance(field, ft.TextField)
     assert field.multiline and field.max_lines is None and field.max_length == NOTES_LIMIT
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import flet as ft
+import pytest
 
 from accessibility.semantics import action_button, icon_button, text_input, toggle
 from accessibility.theme import look_for, set_look
@@ -19,8 +22,13 @@ def test_text_input_label_is_its_name_and_text_follows_the_look():
     try:
         hook = text_input("手机号", "login-phone")
         assert hook.identifier == "login-phone"
-        assert hook.content.label == "手机号"
-        assert hook.content.text_size == look_for(large_text=True).scale.body
+        # The label is drawn above the box (it wraps), merged with the field into its name.
+        assert isinstance(hook.content, ft.MergeSemantics)
+        caption, row = hook.content.content.controls
+        assert caption.value == "手机号" and caption.max_lines is None
+        (field,) = row.controls  # a row the field fills, so it is as wide as the screen
+        assert field.expand and field.label is None and field.hint_max_lines > 1
+        assert field.text_size == caption.size == look_for(large_text=True).scale.body
     finally:
         set_look(look_for())
 
@@ -32,10 +40,32 @@ def test_action_button_label_is_the_visible_text_and_hook_is_outside():
     assert hook.content.icon.semantics_label is None  # decorative: the label names the button
 
 
-def test_toggle_row_is_at_least_a_target_high():
-    hook = toggle("高对比度", "high-contrast", False, lambda _e: None)
-    assert hook.content.height >= look_for().scale.target
-    assert hook.content.content.label == "高对比度"
+@pytest.mark.parametrize(("large", "scale"), [(False, 1.0), (True, 1.0), (False, 2.0)])
+def test_a_toggle_is_one_node_a_target_tall_its_label_wraps_and_either_part_toggles(
+    large: bool, scale: float
+):
+    from control_tree import walk
+
+    set_look(look_for(large, False, scale))
+    try:
+        said: list[bool] = []
+        hook = toggle("大字版（长辈版）：文字更大，按钮更大", "large-text", False, said.append)
+        merged = hook.content
+        assert isinstance(merged, ft.MergeSemantics)  # name, state and action in one node
+        padded = merged.content
+        switch_box, words = padded.content.controls
+        look = look_for(large, False, scale)
+        assert switch_box.height + 2 * padded.padding.top >= look.scale.target
+        assert switch_box.width >= 60 * min(2.0, look.scale.body / 16)  # grows with the text
+        text = next(n for n in walk(words) if isinstance(n, ft.Text))
+        assert text.value == "大字版（长辈版）：文字更大，按钮更大"
+        assert text.overflow is not ft.TextOverflow.ELLIPSIS and text.max_lines is None  # wraps
+        assert words.expand  # takes the rest of the row, so it can wrap
+        words.on_tap(None)
+        switch_box.content.on_change(SimpleNamespace(control=SimpleNamespace(value=True)))
+        assert said == [True, True]
+    finally:
+        set_look(look_for())
 
 
 def test_a_choice_group_marks_exactly_the_chosen_button_on_the_buttons_own_node():
@@ -45,7 +75,7 @@ def test_a_choice_group_marks_exactly_the_chosen_button_on_the_buttons_own_node(
 
     chosen: list[str] = []
     group = choice_group([("0", "今天"), ("1", "明天")], "1", "trip-day", chosen.append)
-    assert isinstance(group, ft.Semantics) and group.identifier == "trip-day-choices"
+    assert isinstance(group, ft.Semantics) and group.identifier == "choices-trip-day"
     flags = {}
     for value in ("0", "1"):
         merged = find(group, f"trip-day-{value}")
@@ -57,7 +87,7 @@ def test_a_choice_group_marks_exactly_the_chosen_button_on_the_buttons_own_node(
     find(group, "trip-day-0").content.on_click(None)
     assert chosen == ["0"]
     unset = choice_group([("a", "A")], None, "inbox-reply-7", chosen.append, required=False)
-    assert unset.identifier == "inbox-reply-7-choices-optional"
+    assert unset.identifier == "choices-optional-inbox-reply-7"
 
 
 def test_a_screens_h1_takes_focus_only_while_it_is_on_top():
@@ -79,3 +109,18 @@ def test_the_window_title_names_the_screen():
     assert window_title("/service/svc-x?from=home") == "服务事项 - 阳光申办"
     assert window_title("/") == "阳光申办"
     assert window_title("/nowhere") == "页面不存在 - 阳光申办"
+
+
+def test_no_screen_ends_a_text_in_an_ellipsis():
+    """A label cut to "大字版（长辈…" hides what the control does; every text wraps instead."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    cut = [
+        f"{path.relative_to(root)}:{number}"
+        for folder in ("views", "accessibility", "app")
+        for path in sorted((root / folder).glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "TextOverflow.ELLIPSIS" in line or "overflow=ft.TextOverflow" in line
+    ]
+    assert cut == []
