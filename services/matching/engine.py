@@ -254,24 +254,20 @@ def _match_one(
     applied: Mapping[str, Mapping[str, Any]],
 ) -> Match:
     rule_id = rules[0].id if rules else None
-    if service_id in granted:
-        return Match(
-            service_id,
-            Eligibility.GRANTED,
-            rule_id=rule_id,
-            benefit=granted[service_id],
-            service=service,
-            facts=facts,
-        )
-    if service_id in applied:
-        return Match(
-            service_id,
-            Eligibility.APPLIED,
-            rule_id=rule_id,
-            record=applied[service_id],
-            service=service,
-            facts=facts,
-        )
+    # What the person already has or asked for decides before any rule.
+    for status, held, field_name in (
+        (Eligibility.GRANTED, granted, "benefit"),
+        (Eligibility.APPLIED, applied, "record"),
+    ):
+        if service_id in held:
+            return Match(
+                service_id,
+                status,
+                rule_id=rule_id,
+                service=service,
+                facts=facts,
+                **{field_name: held[service_id]},
+            )
     if not rules:
         return Match(service_id, Eligibility.UNKNOWN_RULE, service=service, facts=facts)
     if len(rules) == 1:

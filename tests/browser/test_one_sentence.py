@@ -16,7 +16,7 @@ import pytest
 from a11y_audit import settle
 from flet_page import ALL_SENT, FletPage
 from test_event_signup_checkin import create_event, go_home_then
-from test_sign_in_profile import DEV_CODE, FAST, server_get, type_into
+from test_sign_in_profile import DEV_CODE, FAST, server_get, sign_in, type_into
 
 from backend.core.config import Settings as BackendSettings
 from backend.demo_users import RESIDENT_PHONE
@@ -56,13 +56,7 @@ def test_each_action_is_said_once(browser, launcher, tmp_path, artifacts):
 
         # Sign in: the code is sent (said once), then welcome (said once).
         start = len(page.announcements())
-        type_into(page, "login-phone", RESIDENT_PHONE)
-        page.activate("login-send-code")
-        page.wait_for_text("login-status", "验证码已发送到 138****")
-        type_into(page, "login-code", DEV_CODE)
-        page.activate("login-submit")
-        page.wait_for("screen-profile")
-        page.wait_for_announcement("已登录。欢迎您")
+        sign_in(page, RESIDENT_PHONE)
         counts["sign-in"] = heard = heard_since(page, start)
         once(heard, "验证码已发送到")
         once(heard, "已登录。欢迎您")

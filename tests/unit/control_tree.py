@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
 
 import flet as ft
+
+from services.clock import utc_now
 
 
 def walk(control: object) -> Iterator[object]:
@@ -35,3 +39,19 @@ def find(control: object, identifier: str) -> ft.Semantics:
         if isinstance(node, ft.Semantics) and node.identifier == identifier:
             return node
     raise AssertionError(f"no control {identifier!r} in the tree")
+
+
+def screen_actions(**parts: Any) -> SimpleNamespace:
+    """What a screen is built with (app.actions.Actions), for building screens in tests: no
+    navigation, no voice, no kiosk or acting, the real clock; ``parts`` adds or replaces."""
+    return SimpleNamespace(
+        **{
+            "go": lambda _route: None,
+            "read_aloud": lambda _texts: None,
+            "announce": lambda _sentence: None,
+            "kiosk": None,
+            "proxy": None,
+            "now": utc_now,
+            **parts,
+        }
+    )

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from control_tree import identifiers
+from control_tree import identifiers, screen_actions
 
 from app.event_actions import EventActions
 from app.routes import resolve
@@ -107,14 +107,7 @@ def make(state: AppState, catalog: Catalog) -> tuple[SimpleNamespace, list[str]]
         lambda _route: None,
         lambda _texts: None,
     )
-    actions = SimpleNamespace(
-        events=events,
-        go=lambda _r: None,
-        read_aloud=lambda _t: None,
-        kiosk=None,
-        proxy=None,
-        now=utc_now,
-    )
+    actions = screen_actions(events=events)
     return actions, told
 
 

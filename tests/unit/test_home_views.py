@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from control_tree import identifiers, texts
+from control_tree import identifiers, screen_actions, texts
 
 from app.home_actions import HomeActions
 from app.i18n import set_language
@@ -20,7 +20,6 @@ from app.routes import resolve
 from app.state import AppState
 from services.api import CatalogChange
 from services.catalog import Catalog
-from services.clock import utc_now
 from services.home_layout import SECTIONS, HomeLayout
 from services.personal import PersonalView
 from services.preferences import Preferences
@@ -122,14 +121,7 @@ def make(state: AppState, store: LocalStore, catalog: Catalog, owner: str | None
         catalog=catalog, usage=ServiceUsage(store), personal=SimpleNamespace(account=account)
     )
     home = HomeActions(state, ctx, told.append, Preferred(state))
-    actions = SimpleNamespace(
-        home=home,
-        go=lambda _r: None,
-        read_aloud=lambda _t: None,
-        kiosk=None,
-        proxy=None,
-        now=utc_now,
-    )
+    actions = screen_actions(home=home)
     return ctx, actions, told
 
 

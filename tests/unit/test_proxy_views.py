@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from control_tree import identifiers, texts
+from control_tree import identifiers, screen_actions, texts
 
 from app.i18n import set_language
 from app.proxy_actions import STOP_ACTING, ProxyActions
@@ -72,9 +72,7 @@ def build(view, path: str, state: AppState):
         lambda _t: None,
         run_task=lambda *_a: None,
     )
-    actions = SimpleNamespace(
-        proxy=proxy, kiosk=None, go=lambda _r: None, read_aloud=lambda _t: None, now=utc_now
-    )
+    actions = screen_actions(proxy=proxy)
     route, _ = resolve(path)
     return view(path, route, state, actions)
 

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from control_tree import find, texts
+from control_tree import find, screen_actions, texts
 
 from app.i18n import format_day, set_language
 from app.inbox_actions import InboxActions
@@ -70,10 +70,7 @@ def trip_screen() -> tuple[TripActions, object]:
         lambda _r: None,
         lambda _t: None,
     )
-    actions = SimpleNamespace(
-        trips=trips, go=lambda _r: None, read_aloud=lambda _t: None, kiosk=None, proxy=None
-    )
-    actions.now = lambda: EARLY
+    actions = screen_actions(trips=trips, now=lambda: EARLY)
     route, _ = resolve("/trips/new")
     return trips, trip_new_view("/trips/new", route, state, actions)
 
@@ -120,10 +117,7 @@ def test_a_push_sent_at_dawn_in_shanghai_says_that_day() -> None:
     }
     state = AppState(signed_in=True, personal=PersonalView(me=ME, inbox=[item]))
     inbox = InboxActions(state, SimpleNamespace(clock=lambda: EARLY), lambda _m: None, lambda: None)
-    actions = SimpleNamespace(
-        inbox=inbox, go=lambda _r: None, read_aloud=lambda _t: None, kiosk=None, proxy=None
-    )
-    actions.now = lambda: EARLY
+    actions = screen_actions(inbox=inbox, now=lambda: EARLY)
     route, _ = resolve("/inbox")
     screen = inbox_view("/inbox", route, state, SimpleNamespace(get=lambda _i: None), actions)
     assert "推送于2026年12月2日。" in texts(screen)

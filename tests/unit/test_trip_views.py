@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from control_tree import identifiers
+from control_tree import identifiers, screen_actions
 
 from app.routes import resolve
 from app.state import AppState
@@ -69,14 +69,7 @@ def make(state: AppState) -> tuple[SimpleNamespace, TripActions]:
         lambda _route: None,
         lambda _texts: None,
     )
-    return SimpleNamespace(
-        trips=trips,
-        go=lambda _r: None,
-        read_aloud=lambda _t: None,
-        kiosk=None,
-        proxy=None,
-        now=utc_now,
-    ), trips
+    return screen_actions(trips=trips), trips
 
 
 def signed_in(**personal: Any) -> AppState:
