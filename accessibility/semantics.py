@@ -239,14 +239,11 @@ def text_input(
         helper=helper,
         helper_style=ft.TextStyle(size=scale.body),
         text_size=scale.body,
-        label_style=ft.TextStyle(size=scale.body),
         content_padding=ft.Padding.symmetric(
             horizontal=scale.padding, vertical=scale.button_padding
         ),
-        expand=True,
+        expand=True,  # in its row: the whole width (a TextField alone is drawn 300 px wide)
     )
-    # The whole width of the screen: at 200 % text an 11-digit phone number or a label like
-    # "从哪里出发？" needs all of it (a TextField alone is drawn 300 px wide).
     # The label above the box, wrapping as long as it needs: Flutter draws a field's own label
     # on one line, so at large text "从哪里出发？" ends in "…" and runs into the heading above.
     # Merged with the field, it stays the field's name (then the hint) for a screen reader.

@@ -37,6 +37,18 @@ def once(heard: list[str], fragment: str) -> None:
     assert len(matching) == 1, f"{fragment!r} heard {len(matching)} times in {heard!r}"
 
 
+def queued_action_heard(page: FletPage, button: str, confirmation: str) -> list[str]:
+    """Press ``button``, wait until the server has the action: what was heard meanwhile holds
+    its ``confirmation`` once, and nothing about waiting or having been sent."""
+    start = len(page.announcements())
+    page.activate(button)
+    page.wait_until_sent()
+    heard = heard_since(page, start)
+    once(heard, confirmation)
+    assert not [a for a in heard if WAITING in a or ALL_SENT in a], heard
+    return heard
+
+
 def test_each_action_is_said_once(browser, launcher, tmp_path, artifacts):
     server = BackendSettings(data_dir=tmp_path / "server", dev_login_code=DEV_CODE)
     backend = EmbeddedBackend(server, port=free_port()).start()
@@ -65,24 +77,16 @@ def test_each_action_is_said_once(browser, launcher, tmp_path, artifacts):
         go_home_then(page, "inbox", "screen-inbox")
         item = server_get(backend.url, "/me/inbox")["items"][0]
         page.wait_for(f"inbox-item-{item['id']}")
-        start = len(page.announcements())
-        page.activate(f"inbox-reply-{item['id']}-interested")
-        page.wait_until_sent()
-        counts["reply"] = heard = heard_since(page, start)
-        once(heard, "“我感兴趣”")
-        assert not [a for a in heard if WAITING in a or ALL_SENT in a], heard
+        counts["reply"] = queued_action_heard(
+            page, f"inbox-reply-{item['id']}-interested", "“我感兴趣”"
+        )
         assert "已保存在本机" not in page.text_of("inbox-status")  # it is on the server now
 
         # A sign-up: said once; the card then has her place and the new count.
         go_home_then(page, "nav-events", "screen-events")
         page.wait_for(f"signup-{event_id}", timeout_ms=60_000)
         assert "剩余 3 个名额" in page.text_of(f"event-{event_id}")
-        start = len(page.announcements())
-        page.activate(f"signup-{event_id}")
-        page.wait_until_sent()
-        counts["sign-up"] = heard = heard_since(page, start)
-        once(heard, "报名已保存")
-        assert not [a for a in heard if WAITING in a or ALL_SENT in a], heard
+        counts["sign-up"] = queued_action_heard(page, f"signup-{event_id}", "报名已保存")
         card = page.wait_for_text(f"event-{event_id}", "剩余 2 个名额", timeout_s=30)
         assert "您有名额" in card
         status = page.page.locator("flt-semantics-host").inner_text()
@@ -93,13 +97,8 @@ def test_each_action_is_said_once(browser, launcher, tmp_path, artifacts):
         page.wait_for("trip-from-recent-0")
         page.activate("trip-from-recent-0")
         type_into(page, "trip-to", "瑞金医院门诊楼")
-        start = len(page.announcements())
-        page.activate("trip-submit")
-        page.wait_for("screen-trips")
-        page.wait_until_sent()
-        counts["trip request"] = heard = heard_since(page, start)
-        once(heard, "您的出行请求已保存")
-        assert not [a for a in heard if WAITING in a or ALL_SENT in a], heard
+        counts["trip request"] = queued_action_heard(page, "trip-submit", "您的出行请求已保存")
+        page.wait_for("screen-trips")  # the confirmation, now "all sent", is on my trips
         page.screenshot(artifacts / "one-sentence-trips.png")
 
         report = "\n".join(f"{action}: {len(said)} {said}" for action, said in counts.items())
