@@ -9,6 +9,9 @@ UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 APT_PACKAGES := chromium espeak-ng
+# The screen-reader tests: GNOME Orca reading the web build in Chromium on a virtual X display.
+SCREEN_READER_PACKAGES := orca xvfb xdotool at-spi2-core dbus-x11 speech-dispatcher \
+	speech-dispatcher-espeak-ng gsettings-desktop-schemas dconf-gsettings-backend locales
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOCALES := assets/locales
 MO_FILES := $(LOCALES)/zh_CN/LC_MESSAGES/sunshine.mo $(LOCALES)/en/LC_MESSAGES/sunshine.mo
@@ -34,17 +37,22 @@ $(STAMP): requirements.lock | $(PY)
 
 install: $(STAMP)
 
-# Debian packages: Chromium for the browser tests, espeak-ng (and a player) for read-aloud.
+# Debian packages: Chromium for the browser tests, espeak-ng (and a player) for read-aloud,
+# Orca and its desk for the screen-reader tests, and the zh_CN.UTF-8 locale Orca speaks in.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
 	command -v paplay >/dev/null || command -v pw-play >/dev/null || command -v aplay >/dev/null || \
 		command -v play >/dev/null || missing="$$missing alsa-utils"; \
+	for pkg in $(SCREEN_READER_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$pkg"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
-	fi
+	fi; \
+	locale -a | grep -qix 'zh_CN.utf8' || $(SUDO) localedef -i zh_CN -f UTF-8 zh_CN.UTF-8
 
 # Re-resolve the pinned dependencies after editing pyproject.toml.
 lock: | $(PY)

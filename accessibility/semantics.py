@@ -72,13 +72,24 @@ def action_button(
     """
     scale = current_look().scale
     content = ft.Text(label, size=scale.body, text_align=ft.TextAlign.CENTER)
-    button_type = ft.FilledButton if primary else ft.OutlinedButton
+    style = _button_style()
+    if selected is None:
+        button_type = ft.FilledButton if primary else ft.OutlinedButton
+    else:
+        # A choice is the same kind of button chosen or not, filled by its style: a button
+        # that changed kind would be a new widget, and the keyboard focus on it would be lost
+        # the moment it is chosen (Orca then reads some other button).
+        button_type = ft.OutlinedButton
+        if primary:
+            palette = current_look().palette
+            style.bgcolor = palette.primary
+            style.color = palette.on_primary
     button = button_type(
         content=content,
         # Decorative: the label already names the button.
         icon=ft.Icon(icon, size=scale.icon) if icon else None,
         on_click=on_click,
-        style=_button_style(),
+        style=style,
         expand=expand,
     )
     if selected is None:

@@ -24,6 +24,7 @@ from app.trip_forms import (
 from app.trip_messages import (
     action_done_sentence,
     code_word_sentence,
+    leave_sentence,
     request_saved_sentence,
     trip_input_sentence,
 )
@@ -58,15 +59,29 @@ class TripActions(GuidingActions):
 
     def choose_day(self, day: date) -> None:
         self.request_form().day = day
-        self._redraw()
+        self._say_when()
 
     def shift_time(self, steps: int) -> None:
         self.request_form().shift_time(TIME_STEP * steps, default_start(self.clock()))
-        self._redraw()
+        self._say_when()
 
     def time_typed(self) -> None:
-        """The time field lost focus or Enter was pressed: say the time in words again."""
+        """The time field lost focus or Enter was pressed: say the time in words again, unless
+        it is the time already said (Tab passing through the field stays quiet)."""
+        if self.request_form().time_text != self.request_form().said_time:
+            self._say_when()
+
+    def when_sentence(self) -> str:
+        """When the guide is asked for, in words, or why the time typed cannot be used."""
+        start, error = self.chosen_start()
+        return leave_sentence(start, self.clock()) if start is not None else str(error)
+
+    def _say_when(self) -> None:
+        # Announced, not left to a live region: Orca in Chromium does not read a Flutter live
+        # region's new text (heard through Orca), while announcements reach every reader.
+        self.request_form().said_time = self.request_form().time_text
         self._redraw()
+        self._announce(self.when_sentence())
 
     def toggle_need(self, need: str) -> None:
         form = self.request_form()

@@ -39,6 +39,7 @@ class TripForm:
     contact_phone: str = ""
     notes: str = ""
     event_id: str | None = None  # a guide to get to this event (an excused absence if none comes)
+    said_time: str = ""  # the time text last said back in words (leaving the field again is quiet)
 
     @classmethod
     def for_person(cls, me: dict[str, Any] | None, now: datetime) -> TripForm:

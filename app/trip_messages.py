@@ -166,6 +166,11 @@ def open_trip_sentence(trip: Mapping[str, Any], now: datetime, districts: Mappin
 # -- confirmations ----------------------------------------------------------------------------
 
 
+def leave_sentence(start_at: datetime, now: datetime) -> str:
+    """The start of the trip being asked for, said back in words as it is chosen."""
+    return _("You leave: {when}.").format(when=when_words(start_at, now))
+
+
 def request_saved_sentence(start_at: datetime, origin: str, destination: str, now: datetime) -> str:
     return _(
         "Your request is saved: {when}, from {origin} to {destination}. We will tell you as soon "

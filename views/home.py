@@ -117,11 +117,18 @@ def quick_section(state: AppState, actions: Actions) -> list[ft.Control]:
                 action_button(
                     quick_label(state, ident, label), ident, _go(actions.go, route), icon=icon
                 )
-                for ident, label, route, icon in QUICK_ACTIONS
-                if not (ident == "nav-login" and state.signed_in)
+                for ident, label, route, icon in quick_actions(state.signed_in)
             ]
         ),
     ]
+
+
+def quick_actions(signed_in: bool) -> list[tuple[str, str, str, ft.IconData]]:
+    """Signed out, 登录 comes first: it is what everything personal waits for, and a
+    keyboard or screen-reader user reaches it in two Tabs instead of eleven."""
+    if signed_in:
+        return [action for action in QUICK_ACTIONS if action[0] != "nav-login"]
+    return sorted(QUICK_ACTIONS, key=lambda action: action[0] != "nav-login")
 
 
 def profile_section(state: AppState, actions: Actions) -> list[ft.Control]:

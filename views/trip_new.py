@@ -22,7 +22,7 @@ from app.actions import Actions
 from app.i18n import _
 from app.routes import Route
 from app.state import AppState
-from app.time_words import day_name, when_words
+from app.time_words import day_name
 from app.trip_forms import TripForm
 from app.trip_messages import NEED_LABELS
 from services.trips import recent_places
@@ -160,12 +160,6 @@ def when_fields(form: TripForm, actions: Actions) -> list[ft.Control]:
     trips = actions.trips
     days = trips.offered_days()
     today = days[0]
-    start, error = trips.chosen_start()
-    said = (
-        _("You leave: {when}.").format(when=when_words(start, actions.now()))
-        if start is not None
-        else str(error)
-    )
     return [
         heading(_("When"), level=2),
         choice_group(
@@ -194,7 +188,10 @@ def when_fields(form: TripForm, actions: Actions) -> list[ft.Control]:
                 ),
             ]
         ),
-        status_region(body_text(said, weight=ft.FontWeight.W_600), "trip-when"),
+        # Not live: each change is announced by the action that made it.
+        status_region(
+            body_text(trips.when_sentence(), weight=ft.FontWeight.W_600), "trip-when", live=False
+        ),
     ]
 
 

@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+import flet as ft
 import pytest
-from control_tree import identifiers, screen_actions, texts
+from control_tree import identifiers, screen_actions, texts, walk
 
 from app.home_actions import HomeActions
 from app.i18n import set_language
@@ -139,6 +140,19 @@ def test_signed_out_home_offers_sign_in_and_every_section(tmp_path):
     found = identifiers(view)
     assert {"screen-home", "home-profile", "home-sign-in", "nav-login", "home-customise"} <= found
     assert "home-profile-open" not in found
+
+
+def test_signed_out_sign_in_is_the_first_quick_action(tmp_path):
+    """Two Tabs from the screen's name to 登录, not eleven (issue 16, item 12)."""
+    store, catalog = seeded(tmp_path)
+    state = AppState()
+    ctx, actions, _ = make(state, store, catalog)
+    in_order = [
+        n.identifier
+        for n in walk(home_view(state, ctx, actions))
+        if isinstance(n, ft.Semantics) and (n.identifier or "").startswith(("nav-", "inbox"))
+    ]
+    assert in_order[:3] == ["nav-login", "nav-search", "nav-matching"], in_order
 
 
 def test_signed_in_home_shows_the_card_records_visits_and_my_district(tmp_path):

@@ -60,12 +60,12 @@ def test_the_device_zone_really_is_another_day() -> None:
     assert shanghai_day(EARLY) == date(2026, 12, 2)
 
 
-def trip_screen() -> tuple[TripActions, object]:
+def trip_screen(heard: list[str] | None = None) -> tuple[TripActions, object]:
     state = AppState(signed_in=True, personal=PersonalView(me=ME))
     trips = TripActions(
         state,
         SimpleNamespace(clock=lambda: EARLY),
-        lambda _m: None,
+        (heard if heard is not None else []).append,
         lambda: None,
         lambda _r: None,
         lambda _t: None,
@@ -92,6 +92,25 @@ def test_day_buttons_name_shanghai_days_and_tomorrow_books_tomorrow() -> None:
 def test_the_form_says_the_chosen_day_in_shanghai_words() -> None:
     _trips, screen = trip_screen()
     assert "出发时间：今天（12月2日周三）上午9:00。" in texts(screen)
+
+
+def test_the_chosen_day_and_time_are_said_as_they_change() -> None:
+    """Announced, since Orca does not read the live region's new text (issue 16, item 12);
+    leaving the time field without a change says nothing again."""
+    heard: list[str] = []
+    trips, screen = trip_screen(heard)
+    find(screen, "trip-day-1").content.on_click(None)
+    assert heard == ["出发时间：明天（12月3日周四）上午9:00。"]
+    trips.shift_time(1)
+    assert heard[-1] == "出发时间：明天（12月3日周四）上午9:30。"
+    trips.time_typed()  # Tab passes through the time field
+    assert len(heard) == 2
+    trips.type_into("time_text", "14:30")
+    trips.time_typed()
+    assert heard[-1] == "出发时间：明天（12月3日周四）下午2:30。"
+    trips.type_into("time_text", "25:00")
+    trips.time_typed()
+    assert len(heard) == 4 and "出发时间" not in heard[-1]  # why the time cannot be used
 
 
 def test_a_new_form_without_a_clock_starts_on_shanghai_today() -> None:
