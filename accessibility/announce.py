@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import flet as ft
@@ -9,11 +10,22 @@ import flet as ft
 logger = logging.getLogger(__name__)
 
 
-class Announcer:
-    """One per session; create it inside the session (services register with the page)."""
+# Seconds between two announcements. Sooner, Chromium handed Orca only the second of them:
+# a trip's confirmation followed at once by "本设备无法朗读" was never heard (issue 16, item 12).
+SPACING = 1.0
 
-    def __init__(self) -> None:
+
+class Announcer:
+    """One per session; create it inside the session (services register with the page).
+
+    Announcements are said in the order they come, each at least ``spacing`` seconds after
+    the one before, so a screen reader hears every one."""
+
+    def __init__(self, spacing: float = SPACING) -> None:
         self._service = ft.SemanticsService()
+        self._spacing = spacing
+        self._turn = asyncio.Lock()
+        self._last: float | None = None
 
     async def features(self) -> ft.AccessibilityFeatures | None:
         """The platform's accessibility flags; also proves the client has applied our setup."""
@@ -25,7 +37,12 @@ class Announcer:
 
     async def say(self, message: str, *, urgent: bool = False) -> None:
         assertiveness = ft.Assertiveness.ASSERTIVE if urgent else ft.Assertiveness.POLITE
-        try:
-            await self._service.announce_message(message, assertiveness=assertiveness)
-        except Exception:
-            logger.warning("announcement failed: %s", message, exc_info=True)
+        async with self._turn:
+            loop = asyncio.get_running_loop()
+            if self._last is not None:
+                await asyncio.sleep(max(0.0, self._last + self._spacing - loop.time()))
+            try:
+                await self._service.announce_message(message, assertiveness=assertiveness)
+            except Exception:
+                logger.warning("announcement failed", exc_info=True)  # its words may be personal
+            self._last = loop.time()

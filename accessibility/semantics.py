@@ -293,14 +293,24 @@ def screen(
 
     ``leading`` (back, read aloud) comes before the heading, in reading and Tab order. The h1 of
     the screen ``on_top`` takes focus when it appears (home stays below other screens, so it
-    takes focus again when it is on top again).
+    takes focus again when it is on top again): the screen reader's focus through the
+    semantics flag, the keyboard's through a focus node around it, so Tab goes on from the
+    screen's name instead of starting again at 返回 (two presses on every screen, through Orca).
     """
     scale = current_look().scale
     return ft.Semantics(
         identifier=identifier,
         container=True,
         content=ft.Column(
-            [*(leading or []), heading(title, 1, focused=on_top), *controls],
+            [
+                *(leading or []),
+                # include_semantics=False: with it, the focus node's semantics replace the
+                # heading's, and Orca no longer says "标题 水平 1".
+                ft.KeyboardListener(
+                    heading(title, 1, focused=on_top), autofocus=on_top, include_semantics=False
+                ),
+                *controls,
+            ],
             spacing=scale.gap,
             scroll=ft.ScrollMode.AUTO,
             expand=True,

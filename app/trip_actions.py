@@ -25,6 +25,7 @@ from app.trip_messages import (
     action_done_sentence,
     code_word_sentence,
     leave_sentence,
+    request_review_sentence,
     request_saved_sentence,
     trip_input_sentence,
 )
@@ -49,6 +50,10 @@ class TripActions(GuidingActions):
     def type_into(self, field: str, text: str) -> None:
         """A keystroke: recorded only; the screen is not drawn again (the field shows it)."""
         setattr(self.request_form(), field, text)
+
+    def field_left(self) -> None:
+        """A typed field lost focus: draw the screen again, so "check and send" reads it."""
+        self._redraw()
 
     def choose_place(self, field: str, place: str) -> None:
         setattr(self.request_form(), field, place)
@@ -75,6 +80,19 @@ class TripActions(GuidingActions):
         """When the guide is asked for, in words, or why the time typed cannot be used."""
         start, error = self.chosen_start()
         return leave_sentence(start, self.clock()) if start is not None else str(error)
+
+    def review_sentence(self) -> str:
+        """The request as it would be sent, in words (the form's "check and send")."""
+        form = self.request_form()
+        start, _error = self.chosen_start()
+        return request_review_sentence(
+            start,
+            form.from_place,
+            form.to_place,
+            sorted(form.needs),
+            form.contact_phone,
+            self.clock(),
+        )
 
     def _say_when(self) -> None:
         # Announced, not left to a live region: Orca in Chromium does not read a Flutter live

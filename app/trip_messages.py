@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from app.account_messages import mask_phone
 from app.event_messages import event_notification_sentence
 from app.field_words import too_long_sentence
 from app.i18n import N_, _, ngettext
@@ -169,6 +170,27 @@ def open_trip_sentence(trip: Mapping[str, Any], now: datetime, districts: Mappin
 def leave_sentence(start_at: datetime, now: datetime) -> str:
     """The start of the trip being asked for, said back in words as it is chosen."""
     return _("You leave: {when}.").format(when=when_words(start_at, now))
+
+
+def request_review_sentence(
+    start_at: datetime | None,
+    origin: str,
+    destination: str,
+    needs: Iterable[str],
+    phone: str,
+    now: datetime,
+) -> str:
+    """The whole request in words, read just before it is sent (when it can be used)."""
+    missing = _("(not filled in yet)")
+    sentences = [
+        leave_sentence(start_at, now) if start_at is not None else "",
+        _("From {origin} to {destination}.").format(
+            origin=origin.strip() or missing, destination=destination.strip() or missing
+        ),
+        _("Needs: {needs}.").format(needs=needs_words(needs)) if needs else "",
+        _("Contact phone: {phone}.").format(phone=mask_phone(phone)) if phone.strip() else "",
+    ]
+    return " ".join(s for s in sentences if s)
 
 
 def request_saved_sentence(start_at: datetime, origin: str, destination: str, now: datetime) -> str:

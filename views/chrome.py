@@ -209,12 +209,26 @@ def wrap(controls: list[ft.Control]) -> ft.Control:
     return ft.Row(controls, wrap=True, spacing=gap, run_spacing=gap)
 
 
-def card(identifier: str, parts: list[ft.Control]) -> ft.Control:
+def heading_text(control: ft.Control | None) -> str | None:
+    """The words of a heading (accessibility.semantics.heading), else None."""
+    if (
+        isinstance(control, ft.Semantics)
+        and control.header
+        and isinstance(control.content, ft.Text)
+    ):
+        return str(control.content.value)
+    return None
+
+
+def card(identifier: str, parts: list[ft.Control], *, name: str | None = None) -> ft.Control:
     """A bordered group a screen reader enters as one container (an inbox item, a trip).
 
     Each text is its own semantics node: left alone, Flutter merges every plain text of the
     group into the group's label, which a screen reader says before the heading, out of order.
+    The group is named (``name``, or the heading it starts with): Tabbing into it, Orca says
+    "视障朋友读书会 面板" before its buttons, so six 报名 buttons are six different ones.
     """
+    name = name if name is not None else heading_text(parts[0] if parts else None)
     look = current_look()
     scale, palette = look.scale, look.palette
     parts = [
@@ -223,6 +237,7 @@ def card(identifier: str, parts: list[ft.Control]) -> ft.Control:
     return ft.Semantics(
         identifier=identifier,
         container=True,
+        label=name,
         content=ft.Container(
             content=ft.Column(
                 parts, spacing=scale.gap, horizontal_alignment=ft.CrossAxisAlignment.STRETCH

@@ -89,7 +89,7 @@ def event_card(
             )
         )
     parts.append(wrap(buttons))
-    return card(f"event-{event.id}", parts)
+    return card(f"event-{event.id}", parts, name=str(data.get("title") or ""))  # not its time
 
 
 def signup_button(

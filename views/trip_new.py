@@ -70,6 +70,7 @@ def trip_new_view(path: str, route: Route, state: AppState, actions: Actions) ->
             "trip-phone",
             value=form.contact_phone,
             on_change=lambda e: trips.type_into("contact_phone", e.control.value or ""),
+            on_blur=lambda _e: trips.field_left(),
             keyboard_type=ft.KeyboardType.PHONE,
         ),
         long_text_input(
@@ -83,7 +84,13 @@ def trip_new_view(path: str, route: Route, state: AppState, actions: Actions) ->
             on_change=lambda e: trips.type_into("notes", e.control.value or ""),
         ),
     ]
-    controls += status_notices(state, "trip-status", actions)
+    controls += [
+        # Reached with Orca's h from the day chosen: the whole request is read, then 发送请求
+        # is the next button (issue 16, item 12).
+        heading(_("Check and send"), level=2),
+        status_region(body_text(trips.review_sentence()), "trip-review", live=False),
+        *status_notices(state, "trip-status", actions),
+    ]
     controls.append(
         action_button(
             _("Send the request"),
@@ -122,6 +129,7 @@ def place_field(
             actions,
             value=getattr(form, field),
             on_change=lambda e: trips.type_into(field, e.control.value or ""),
+            on_blur=lambda _e: trips.field_left(),
         )
     ]
     if places:

@@ -414,6 +414,10 @@ class ScreenReaderUser:
     def type_text(self, text: str) -> None:
         self.desk.type_text(text)
 
+    def wait_to_hear(self, fragment: str, start: int) -> str:
+        """Until Orca says ``fragment`` after ``start`` (a mark)."""
+        return self.desk.wait_to_hear(fragment, start=start)
+
     def heard_since(self, start: int) -> list[str]:
         return self.desk.heard.since(start)
 

@@ -11,9 +11,11 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+import flet as ft
 import pytest
-from control_tree import identifiers, screen_actions
+from control_tree import find, identifiers, screen_actions, texts, walk
 
+from app.i18n import set_language
 from app.routes import resolve
 from app.state import AppState
 from app.trip_actions import TripActions
@@ -157,6 +159,37 @@ def test_request_form_has_every_field_and_offers_home_and_recent_places() -> Non
         "trip-to-recent-1",
     } <= found
     assert "trip-district-310104" not in found  # the district is known: only shown on request
+
+
+def test_check_and_send_reads_the_whole_request_just_before_the_button() -> None:
+    """Reached with one heading jump from the day chosen (issue 16, item 12): it must say
+    what the fields now hold, so a place typed is read once the field is left."""
+    set_language("zh_CN")
+    state = signed_in()
+    actions, trips = make(state)
+    route, _ = resolve("/trips/new")
+
+    def review() -> str:
+        return texts(find(trip_new_view("/trips/new", route, state, actions), "trip-review"))
+
+    assert "从（还没有填写）到（还没有填写）。" in review()
+    trips.type_into("from_place", "人民广场地铁站")
+    trips.type_into("to_place", "瑞金医院门诊楼")
+    trips.field_left()
+    said = review()
+    assert said.startswith("出发时间：")
+    assert "从人民广场地铁站到瑞金医院门诊楼。" in said
+    assert "需要：引路陪同。" in said and "联系电话：138****0001。" in said
+    assert "13800000001" not in said  # the number is masked on screen, as elsewhere
+    in_order = [
+        n.identifier
+        for n in walk(trip_new_view("/trips/new", route, state, actions))
+        if isinstance(n, ft.Semantics) and n.identifier
+    ]
+    # Nothing to stop at between the review and the button: the notes come before it.
+    assert (
+        in_order.index("trip-submit") > in_order.index("trip-review") > in_order.index("trip-notes")
+    )
 
 
 def test_request_form_while_changing_district_and_after_a_bad_time() -> None:

@@ -1,0 +1,53 @@
+"""Announcements are spaced so a screen reader hears each one (issue 16, item 12).
+
+Through Orca, a trip's confirmation followed at once by "本设备无法朗读" was never heard: only
+the second reached it. The announcer keeps them in order and apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+from accessibility.announce import Announcer
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.said: list[tuple[str, float]] = []
+
+    async def announce_message(self, message: str, assertiveness=None) -> None:
+        self.said.append((message, asyncio.get_running_loop().time()))
+
+
+def test_announcements_close_together_are_said_in_order_and_apart() -> None:
+    async def run() -> list[tuple[str, float]]:
+        announcer = Announcer(spacing=0.2)
+        announcer._service = Recorder()  # the platform service records what it was asked
+        await asyncio.gather(
+            announcer.say("您的出行请求已保存。"), announcer.say("本设备无法朗读。")
+        )
+        await announcer.say("第三句。")
+        return announcer._service.said
+
+    said = asyncio.run(run())
+    assert [m for m, _t in said] == ["您的出行请求已保存。", "本设备无法朗读。", "第三句。"]
+    gaps = [b - a for (_m, a), (_n, b) in itertools.pairwise(said)]
+    assert all(gap >= 0.2 for gap in gaps), gaps
+
+
+def test_a_failed_announcement_does_not_stop_the_next() -> None:
+    class Failing(Recorder):
+        async def announce_message(self, message: str, assertiveness=None) -> None:
+            if message == "坏":
+                raise RuntimeError("client gone")
+            await super().announce_message(message, assertiveness)
+
+    async def run() -> list[tuple[str, float]]:
+        announcer = Announcer(spacing=0.0)
+        announcer._service = Failing()
+        await announcer.say("坏")
+        await announcer.say("好")
+        return announcer._service.said
+
+    assert [m for m, _t in asyncio.run(run())] == ["好"]
