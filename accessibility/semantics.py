@@ -116,6 +116,7 @@ def choice_group(
     prefix: str,
     on_choose: Callable[[str], None],
     *,
+    mark_chosen: Callable[[str], str],
     required: bool = True,
     identifier: str | None = None,
     label: str | None = None,
@@ -123,14 +124,15 @@ def choice_group(
     """A single choice as buttons (``<prefix>-<value>``) flowing onto more lines as needed.
 
     The chosen one is filled and, for a screen reader, the current choice (``aria-current``),
-    so which is chosen is said, not only shown in colour. The group is one container,
+    so which is chosen is said, not only shown in colour; its label is ``mark_chosen(label)``
+    ("明天，已选"), since Orca 43 says nothing for aria-current. The group is one container,
     ``choices-<prefix>`` (or ``identifier``); ``required=False`` marks a group that may have no
     choice yet (a question not answered), ``choices-optional-<prefix>``.
     """
     gap = current_look().scale.gap
     buttons = [
         action_button(
-            text,
+            mark_chosen(text) if value == chosen else text,
             f"{prefix}-{value}",
             lambda _e, v=value: on_choose(v),
             primary=value == chosen,
@@ -165,10 +167,20 @@ BODY_AT_100 = 16
 
 
 def toggle(
-    label: str, identifier: str, value: bool, on_change: Callable[[bool], None]
+    label: str,
+    identifier: str,
+    value: bool,
+    on_change: Callable[[bool], None],
+    *,
+    state: str,
 ) -> ft.Control:
     """A switch and its label: one node for a screen reader (the label is its name), a tap on
     either turns it over, and ``on_change`` gets the new value.
+
+    ``state`` is the switch's position in words ("已打开"), shown under the label and so part
+    of the spoken name: Orca in Chromium never says the on/off of a Flutter switch (Flutter's
+    nodes are custom elements, whose aria-checked it ignores, and a switch's semantic value
+    is not put in the page; heard through Orca). Words also beat the switch's drawing alone.
 
     Built here rather than with ``Switch(label=...)``, whose label sits in a row that cannot
     wrap, so long labels at large text end in "…". The label wraps onto more lines; the switch
@@ -187,7 +199,13 @@ def toggle(
         alignment=ft.Alignment.CENTER,
     )
     words = ft.GestureDetector(
-        content=ft.Text(label, size=scale.body),
+        content=ft.Column(
+            [
+                ft.Text(label, size=scale.body),
+                ft.Text(state, size=scale.body, weight=ft.FontWeight.W_600),
+            ],
+            spacing=0,
+        ),
         on_tap=lambda _e: on_change(not value),
         expand=True,
     )

@@ -51,3 +51,13 @@ def read_aloud_off_sentence() -> str:
 
 def read_aloud_unavailable_sentence() -> str:
     return _("Read-aloud is not available on this device. Please use your screen reader.")
+
+
+def switch_state(on: bool) -> str:
+    """A switch's position, said with its name."""
+    return _("On") if on else _("Off")
+
+
+def chosen_label(choice: str) -> str:
+    """The chosen one of a single choice, in words: Orca 43 does not say aria-current."""
+    return _("{choice}, chosen").format(choice=choice)

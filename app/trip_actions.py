@@ -51,10 +51,6 @@ class TripActions(GuidingActions):
         """A keystroke: recorded only; the screen is not drawn again (the field shows it)."""
         setattr(self.request_form(), field, text)
 
-    def field_left(self) -> None:
-        """A typed field lost focus: draw the screen again, so "check and send" reads it."""
-        self._redraw()
-
     def choose_place(self, field: str, place: str) -> None:
         setattr(self.request_form(), field, place)
         self._redraw()
@@ -82,17 +78,9 @@ class TripActions(GuidingActions):
         return leave_sentence(start, self.clock()) if start is not None else str(error)
 
     def review_sentence(self) -> str:
-        """The request as it would be sent, in words (the form's "check and send")."""
-        form = self.request_form()
+        """The request's chosen parts in words (the form's "check and send")."""
         start, _error = self.chosen_start()
-        return request_review_sentence(
-            start,
-            form.from_place,
-            form.to_place,
-            sorted(form.needs),
-            form.contact_phone,
-            self.clock(),
-        )
+        return request_review_sentence(start, sorted(self.request_form().needs), self.clock())
 
     def _say_when(self) -> None:
         # Announced, not left to a live region: Orca in Chromium does not read a Flutter live

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from app.account_messages import mask_phone
 from app.event_messages import event_notification_sentence
 from app.field_words import too_long_sentence
 from app.i18n import N_, _, ngettext
@@ -172,23 +171,12 @@ def leave_sentence(start_at: datetime, now: datetime) -> str:
     return _("You leave: {when}.").format(when=when_words(start_at, now))
 
 
-def request_review_sentence(
-    start_at: datetime | None,
-    origin: str,
-    destination: str,
-    needs: Iterable[str],
-    phone: str,
-    now: datetime,
-) -> str:
-    """The whole request in words, read just before it is sent (when it can be used)."""
-    missing = _("(not filled in yet)")
+def request_review_sentence(start_at: datetime | None, needs: Iterable[str], now: datetime) -> str:
+    """What is chosen for the request, read just before it is sent. Only what choosing
+    changes (the screen is drawn again then): typed places would be out of date here."""
     sentences = [
         leave_sentence(start_at, now) if start_at is not None else "",
-        _("From {origin} to {destination}.").format(
-            origin=origin.strip() or missing, destination=destination.strip() or missing
-        ),
         _("Needs: {needs}.").format(needs=needs_words(needs)) if needs else "",
-        _("Contact phone: {phone}.").format(phone=mask_phone(phone)) if phone.strip() else "",
     ]
     return " ".join(s for s in sentences if s)
 

@@ -16,6 +16,7 @@ from accessibility.theme import current_look
 from app.actions import Actions
 from app.event_messages import attendee_line, door_count_sentence, event_title, found_sentence
 from app.i18n import _
+from app.messages import chosen_label
 from app.routes import Route
 from app.state import AppState
 from services.events import find_attendees
@@ -47,6 +48,7 @@ def door_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.
                 event_id,
                 "door-event",
                 actions.events.choose_door_event,
+                mark_chosen=chosen_label,
             )
         )
     scale = current_look().scale

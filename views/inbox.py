@@ -15,6 +15,7 @@ from app.account_messages import waiting_sentence
 from app.actions import Actions
 from app.i18n import _, format_day
 from app.inbox_messages import ANSWER_LABELS, answer_sentence
+from app.messages import chosen_label
 from app.routes import Route
 from app.state import AppState
 from services.catalog import Catalog
@@ -88,6 +89,7 @@ def inbox_item(item: dict[str, Any], catalog: Catalog, actions: Actions) -> ft.C
             f"inbox-reply-{item_id}",
             lambda choice: actions.inbox.reply(item_id, choice),
             required=False,  # not answered yet
+            mark_chosen=chosen_label,
         )
     )
     return card(f"inbox-item-{item_id}", parts)

@@ -23,7 +23,6 @@ def long_text_input(
     value: str = "",
     hint: str | None = None,
     on_change: Callable[[Any], None] | None = None,
-    on_blur: Callable[[Any], None] | None = None,
 ) -> ft.Control:
     """``field`` names it in what is said (``app.field_words``); ``limit`` is the server's."""
     room = {"left": limit - len(value)}
@@ -40,7 +39,6 @@ def long_text_input(
         value=value,
         hint=hint,
         on_change=on_change,
-        on_blur=on_blur,
         max_length=limit,
         multiline=True,
         on_length=on_length,

@@ -24,6 +24,7 @@ from app.matching_messages import (
     needed_facts,
     value_label,
 )
+from app.messages import chosen_label
 from app.routes import Route
 from app.state import AppState
 from services.matching import EDITABLE_FACTS, Eligibility, Match
@@ -163,5 +164,6 @@ def fact_question(
             f"fact-{fact}",
             lambda chosen: actions.matching.answer(fact, values[chosen]),
             required=False,  # a fact we do not know yet has no answer chosen
+            mark_chosen=chosen_label,
         ),
     ]

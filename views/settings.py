@@ -13,6 +13,7 @@ from accessibility.semantics import action_button, body_text, choice_group, head
 from accessibility.theme import TEXT_SCALES, current_look
 from app.actions import Actions
 from app.i18n import LANGUAGES, _, current_language
+from app.messages import chosen_label, switch_state
 from app.routes import Route
 from app.state import AppState
 from services.preferences import Preferences
@@ -33,6 +34,7 @@ def settings_view(path: str, route: Route, state: AppState, actions: Actions) ->
             identifier,
             getattr(prefs, field),
             lambda on: change(**{field: on}),
+            state=switch_state(getattr(prefs, field)),
         )
 
     scales = list(TEXT_SCALES)
@@ -124,4 +126,5 @@ def language_choice(change: Callable[..., None]) -> ft.Control:
         lambda code: change(language=code),
         identifier="language",
         label=_("Language"),
+        mark_chosen=chosen_label,
     )

@@ -20,6 +20,7 @@ from accessibility.semantics import (
 )
 from app.actions import Actions
 from app.i18n import _
+from app.messages import chosen_label
 from app.routes import Route
 from app.state import AppState
 from app.time_words import day_name
@@ -70,7 +71,6 @@ def trip_new_view(path: str, route: Route, state: AppState, actions: Actions) ->
             "trip-phone",
             value=form.contact_phone,
             on_change=lambda e: trips.type_into("contact_phone", e.control.value or ""),
-            on_blur=lambda _e: trips.field_left(),
             keyboard_type=ft.KeyboardType.PHONE,
         ),
         long_text_input(
@@ -85,8 +85,8 @@ def trip_new_view(path: str, route: Route, state: AppState, actions: Actions) ->
         ),
     ]
     controls += [
-        # Reached with Orca's h from the day chosen: the whole request is read, then 发送请求
-        # is the next button (issue 16, item 12).
+        # Reached with Orca's h from the day chosen: what is chosen is read, then 发送请求 is
+        # the next button (issue 16, item 12).
         heading(_("Check and send"), level=2),
         status_region(body_text(trips.review_sentence()), "trip-review", live=False),
         *status_notices(state, "trip-status", actions),
@@ -129,7 +129,6 @@ def place_field(
             actions,
             value=getattr(form, field),
             on_change=lambda e: trips.type_into(field, e.control.value or ""),
-            on_blur=lambda _e: trips.field_left(),
         )
     ]
     if places:
@@ -175,6 +174,7 @@ def when_fields(form: TripForm, actions: Actions) -> list[ft.Control]:
             str((form.day - today).days),
             "trip-day",
             lambda n: trips.choose_day(days[int(n)]),
+            mark_chosen=chosen_label,
         ),
         text_input(
             _("Time (hours:minutes)"),
@@ -223,6 +223,7 @@ def district_field(form: TripForm, state: AppState, actions: Actions) -> list[ft
                 "trip-district",
                 trips.choose_district,
                 required=False,  # no district known yet: nothing is chosen
+                mark_chosen=chosen_label,
             )
         )
     return controls

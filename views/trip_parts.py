@@ -15,6 +15,7 @@ from accessibility.semantics import Handler, action_button, body_text, heading, 
 from accessibility.theme import current_look
 from app.actions import Actions
 from app.i18n import _
+from app.messages import switch_state
 from app.state import AppState
 from app.trip_messages import (
     STARS,
@@ -40,7 +41,13 @@ def toggles(
     """One switch per option (``<prefix>-<value>``), on when chosen."""
     chosen = set(chosen)
     return [
-        toggle(label, f"{prefix}-{value}", value in chosen, lambda _on, v=value: on_toggle(v))
+        toggle(
+            label,
+            f"{prefix}-{value}",
+            value in chosen,
+            lambda _on, v=value: on_toggle(v),
+            state=switch_state(value in chosen),
+        )
         for value, label in options.items()
     ]
 

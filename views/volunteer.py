@@ -21,6 +21,7 @@ from accessibility.semantics import (
 )
 from app.actions import Actions
 from app.i18n import N_, _
+from app.messages import chosen_label, switch_state
 from app.routes import Route
 from app.state import AppState
 from app.trip_forms import OpenTripFilter
@@ -186,18 +187,21 @@ def filter_controls(chosen: OpenTripFilter, actions: Actions) -> list[ft.Control
             "filter-my-districts",
             chosen.my_districts_only,
             lambda on: update(my_districts_only=on),
+            state=switch_state(chosen.my_districts_only),
         ),
         toggle(
             _("Only trips I have the skills for"),
             "filter-fits-skills",
             chosen.fits_my_skills,
             lambda on: update(fits_my_skills=on),
+            state=switch_state(chosen.fits_my_skills),
         ),
         choice_group(
             [(value, _(label)) for value, label in WITHIN_DAYS],
             days,
             "filter-days",
             lambda v: update(within_days=None if v == "all" else int(v)),
+            mark_chosen=chosen_label,
         ),
     ]
 

@@ -54,10 +54,12 @@ def user(launcher, backend, tmp_path_factory, artifacts):
         pytest.fail("the zh_CN.UTF-8 locale is missing: `make system-deps` generates it")
     app = launcher("--api-url", backend.url, env={**FAST, "SUNSHINE_TEST_NOW": NOW.isoformat()})
     with OrcaDesk(tmp_path_factory.mktemp("orca-desk")) as desk:
-        yield ScreenReaderUser(desk, app.url)
-        # For the report: every utterance, and the presses each task took.
+        user = ScreenReaderUser(desk, app.url)
+        yield user
+        # For the report: every utterance, the presses each task took, the loads retried.
         (artifacts / "orca-heard.txt").write_text("\n".join(desk.heard.utterances()) + "\n")
-        (artifacts / "orca-presses.json").write_text(json.dumps(PRESSES, ensure_ascii=False))
+        report = {"presses": PRESSES, "loads_retried": user.loads_retried}
+        (artifacts / "orca-presses.json").write_text(json.dumps(report, ensure_ascii=False))
 
 
 def on_server(url: str, path: str) -> list[dict]:

@@ -43,7 +43,7 @@ def test_tomorrow_is_shanghai_tomorrow_on_a_device_in_another_zone(
         page.activate("nav-back")
         page.activate("nav-trip-new")
         page.wait_for("screen-trip-new")
-        assert page.text_of("trip-day-0") == "今天（12月2日周三）"
+        assert page.text_of("trip-day-0") == "今天（12月2日周三），已选"  # the default
         assert page.text_of("trip-day-1") == "明天（12月3日周四）"
         assert "今天（12月2日周三）上午9:00" in page.text_of("trip-when")
 

@@ -49,7 +49,12 @@ def test_a_toggle_is_one_node_a_target_tall_its_label_wraps_and_either_part_togg
     set_look(look_for(large, False, scale))
     try:
         said: list[bool] = []
-        hook = toggle("大字版（长辈版）：文字更大，按钮更大", "large-text", False, said.append)
+        hook = toggle(
+            "大字版（长辈版）：文字更大，按钮更大", "large-text", False, said.append, state="已关闭"
+        )
+        # Its position is in words, so said with its name (Orca never reads a Flutter
+        # switch's aria-checked).
+        assert [n.value for n in walk(hook) if isinstance(n, ft.Text)][1] == "已关闭"
         merged = hook.content
         assert isinstance(merged, ft.MergeSemantics)  # name, state and action in one node
         padded = merged.content
@@ -69,13 +74,19 @@ def test_a_toggle_is_one_node_a_target_tall_its_label_wraps_and_either_part_togg
 
 
 def test_a_choice_group_marks_exactly_the_chosen_button_on_the_buttons_own_node():
-    from control_tree import find, walk
+    from control_tree import find, texts, walk
 
     from accessibility.semantics import choice_group
     from accessibility.theme import current_look
 
     chosen: list[str] = []
-    group = choice_group([("0", "今天"), ("1", "明天")], "1", "trip-day", chosen.append)
+    group = choice_group(
+        [("0", "今天"), ("1", "明天")],
+        "1",
+        "trip-day",
+        chosen.append,
+        mark_chosen="{}，已选".format,
+    )
     assert isinstance(group, ft.Semantics) and group.identifier == "choices-trip-day"
     flags, fills, kinds = {}, {}, set()
     for value in ("0", "1"):
@@ -86,13 +97,17 @@ def test_a_choice_group_marks_exactly_the_chosen_button_on_the_buttons_own_node(
         kinds.add(type(merged.content))
         fills[value] = merged.content.style.bgcolor
     assert flags == {"0": False, "1": True}
+    # The chosen one says so in words too (Orca 43 says nothing for aria-current).
+    assert [texts(find(group, f"trip-day-{v}")) for v in ("0", "1")] == ["今天", "明天，已选"]
     # Choosing changes the fill, never the kind of button: a new kind is a new widget, and the
     # keyboard focus on the button just chosen would be lost (heard through Orca).
     assert len(kinds) == 1
     assert fills == {"0": None, "1": current_look().palette.primary}
     find(group, "trip-day-0").content.on_click(None)
     assert chosen == ["0"]
-    unset = choice_group([("a", "A")], None, "inbox-reply-7", chosen.append, required=False)
+    unset = choice_group(
+        [("a", "A")], None, "inbox-reply-7", chosen.append, mark_chosen=str, required=False
+    )
     assert unset.identifier == "choices-optional-inbox-reply-7"
 
 

@@ -77,7 +77,7 @@ def trip_screen(heard: list[str] | None = None) -> tuple[TripActions, object]:
 
 def test_day_buttons_name_shanghai_days_and_tomorrow_books_tomorrow() -> None:
     trips, screen = trip_screen()
-    assert texts(find(screen, "trip-day-0")) == "今天（12月2日周三）"
+    assert texts(find(screen, "trip-day-0")) == "今天（12月2日周三），已选"  # the default
     assert texts(find(screen, "trip-day-1")) == "明天（12月3日周四）"
     assert trips.request_form().day == date(2026, 12, 2)  # the default: 09:00 today
 

@@ -161,9 +161,9 @@ def test_request_form_has_every_field_and_offers_home_and_recent_places() -> Non
     assert "trip-district-310104" not in found  # the district is known: only shown on request
 
 
-def test_check_and_send_reads_the_whole_request_just_before_the_button() -> None:
-    """Reached with one heading jump from the day chosen (issue 16, item 12): it must say
-    what the fields now hold, so a place typed is read once the field is left."""
+def test_check_and_send_reads_what_is_chosen_just_before_the_button() -> None:
+    """Reached with one heading jump from the day chosen (issue 16, item 12). It says only
+    what choosing changes, which draws the screen again; typed places would be stale."""
     set_language("zh_CN")
     state = signed_in()
     actions, trips = make(state)
@@ -172,24 +172,29 @@ def test_check_and_send_reads_the_whole_request_just_before_the_button() -> None
     def review() -> str:
         return texts(find(trip_new_view("/trips/new", route, state, actions), "trip-review"))
 
-    assert "从（还没有填写）到（还没有填写）。" in review()
-    trips.type_into("from_place", "人民广场地铁站")
+    assert review().startswith("出发时间：今天") and review().endswith("需要：引路陪同。")
+    trips.choose_day(trips.offered_days()[1])
+    trips.toggle_need("sign_language")
+    assert review().startswith("出发时间：明天")
+    assert "需要：引路陪同和手语。" in review()
     trips.type_into("to_place", "瑞金医院门诊楼")
-    trips.field_left()
-    said = review()
-    assert said.startswith("出发时间：")
-    assert "从人民广场地铁站到瑞金医院门诊楼。" in said
-    assert "需要：引路陪同。" in said and "联系电话：138****0001。" in said
-    assert "13800000001" not in said  # the number is masked on screen, as elsewhere
-    in_order = [
-        n.identifier
-        for n in walk(trip_new_view("/trips/new", route, state, actions))
-        if isinstance(n, ft.Semantics) and n.identifier
-    ]
+    assert "瑞金" not in review()
+    screen = trip_new_view("/trips/new", route, state, actions)
+    in_order = [n.identifier for n in walk(screen) if isinstance(n, ft.Semantics) and n.identifier]
     # Nothing to stop at between the review and the button: the notes come before it.
     assert (
         in_order.index("trip-submit") > in_order.index("trip-review") > in_order.index("trip-notes")
     )
+
+
+def test_each_need_switch_says_whether_it_is_on() -> None:
+    set_language("zh_CN")
+    state = signed_in()
+    actions, _trips = make(state)
+    route, _ = resolve("/trips/new")
+    screen = trip_new_view("/trips/new", route, state, actions)
+    assert texts(find(screen, "trip-need-sighted_guide")).endswith("已打开")  # the default need
+    assert texts(find(screen, "trip-need-sign_language")).endswith("已关闭")
 
 
 def test_request_form_while_changing_district_and_after_a_bad_time() -> None:
