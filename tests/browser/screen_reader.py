@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flet_page import CHROMIUM
+from flet_page import CHROMIUM, CHROMIUM_ARGS
 
 # The Debian packages the desk needs; `make system-deps` installs them.
 PROGRAMS = {
@@ -297,14 +297,10 @@ class OrcaDesk:
         return profile
 
     def chromium_args(self) -> list[str]:
+        """The browser tests' flags, with a window instead of headless, and accessibility on
+        for Orca."""
         return [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *(arg for arg in CHROMIUM_ARGS if not arg.startswith("--headless")),
             "--force-renderer-accessibility",
             "--window-position=0,0",
             f"--window-size={WIDTH},{HEIGHT}",
