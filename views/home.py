@@ -125,7 +125,7 @@ def quick_section(state: AppState, actions: Actions) -> list[ft.Control]:
 
 def quick_actions(signed_in: bool) -> list[tuple[str, str, str, ft.IconData]]:
     """Signed out, 登录 comes first: it is what everything personal waits for, and a
-    keyboard or screen-reader user reaches it in two Tabs instead of eleven."""
+    keyboard or screen-reader user reaches it with the first Tab, instead of the eleventh."""
     if signed_in:
         return [action for action in QUICK_ACTIONS if action[0] != "nav-login"]
     return sorted(QUICK_ACTIONS, key=lambda action: action[0] != "nav-login")
