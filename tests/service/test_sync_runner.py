@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from app.state import SyncStatus
 from app.sync_runner import SyncRunner
 from services.api import ApiClient
 from services.sync import CatalogSync, LocalStore
-
-
-def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
-    """asyncio.run in a thread of its own: Playwright's sync API may own this thread's loop."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+from tests.async_support import run_async
 
 
 async def next_status(runner: SyncRunner, seen: int, timeout: float = 20) -> tuple[int, SyncStatus]:

@@ -10,6 +10,7 @@ import asyncio
 import itertools
 
 from accessibility.announce import Announcer
+from tests.async_support import run_async
 
 
 class Recorder:
@@ -30,7 +31,7 @@ def test_announcements_close_together_are_said_in_order_and_apart() -> None:
         await announcer.say("第三句。")
         return announcer._service.said
 
-    said = asyncio.run(run())
+    said = run_async(run())
     assert [m for m, _t in said] == ["您的出行请求已保存。", "本设备无法朗读。", "第三句。"]
     gaps = [b - a for (_m, a), (_n, b) in itertools.pairwise(said)]
     assert all(gap >= 0.2 for gap in gaps), gaps
@@ -50,4 +51,4 @@ def test_a_failed_announcement_does_not_stop_the_next() -> None:
         await announcer.say("好")
         return announcer._service.said
 
-    assert [m for m, _t in asyncio.run(run())] == ["好"]
+    assert [m for m, _t in run_async(run())] == ["好"]
