@@ -288,15 +288,11 @@ def text_input(
 HINT_LINES = 4
 
 
-def status_region(
-    control: ft.Control, identifier: str | None = None, *, live: bool = True
-) -> ft.Control:
-    """A status on screen, one container for a screen reader. ``live``: screen readers speak
-    its new text when it changes. Not live where the app announces the change itself (an
-    action's outcome, a search's count): said twice is worse than said once."""
-    return ft.Semantics(
-        live_region=live or None, identifier=identifier, container=True, content=control
-    )
+def status_region(control: ft.Control, identifier: str | None = None) -> ft.Control:
+    """A status on screen, one container for a screen reader. Never a live region: Orca in
+    Chromium does not read a Flutter live region's new text (heard through Orca), so whoever
+    changes a status announces it, once."""
+    return ft.Semantics(identifier=identifier, container=True, content=control)
 
 
 def screen(

@@ -199,7 +199,6 @@ def notice(
             border=ft.Border.all(palette.border_width, foreground) if look.high_contrast else None,
         ),
         identifier=identifier,
-        live=False,
     )
 
 

@@ -63,11 +63,10 @@ def matching_view(
     facts = (state.personal.me or {}).get("facts") or {}
     controls = [
         # Both are announced by the action that changes them (rematched_sentence).
-        status_region(body_text(matching_summary(matches)), "matching-summary", live=False),
+        status_region(body_text(matching_summary(matches)), "matching-summary"),
         status_region(
             body_text(state.form_message, color=ft.Colors.ERROR if state.form_error else None),
             "matching-status",
-            live=False,
         ),
     ]
     needed = [f for f in needed_facts(matches) if f in EDITABLE_FACTS]

@@ -34,7 +34,7 @@ def search_view(path: str, route: Route, state: AppState, actions: Actions) -> f
             on_submit=lambda e: search.submit(e.control.value or ""),
         ),
         # The count is announced by the search itself (result_count_sentence).
-        status_region(body_text(_count_line(state)), "search-count", live=False),
+        status_region(body_text(_count_line(state)), "search-count"),
     ]
     result = state.search_result
     if result is not None and result.hits:

@@ -88,7 +88,7 @@ def trip_new_view(path: str, route: Route, state: AppState, actions: Actions) ->
         # Reached with Orca's h from the day chosen: what is chosen is read, then 发送请求 is
         # the next button (issue 16, item 12).
         heading(_("Check and send"), level=2),
-        status_region(body_text(trips.review_sentence()), "trip-review", live=False),
+        status_region(body_text(trips.review_sentence()), "trip-review"),
         *status_notices(state, "trip-status", actions),
     ]
     controls.append(
@@ -197,9 +197,7 @@ def when_fields(form: TripForm, actions: Actions) -> list[ft.Control]:
             ]
         ),
         # Not live: each change is announced by the action that made it.
-        status_region(
-            body_text(trips.when_sentence(), weight=ft.FontWeight.W_600), "trip-when", live=False
-        ),
+        status_region(body_text(trips.when_sentence(), weight=ft.FontWeight.W_600), "trip-when"),
     ]
 
 
