@@ -11,7 +11,8 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := chromium espeak-ng
 # The screen-reader tests: GNOME Orca reading the web build in Chromium on a virtual X display.
 SCREEN_READER_PACKAGES := orca xvfb xdotool at-spi2-core dbus-x11 speech-dispatcher \
-	speech-dispatcher-espeak-ng gsettings-desktop-schemas dconf-gsettings-backend locales
+	speech-dispatcher-espeak-ng gsettings-desktop-schemas dconf-gsettings-backend libglib2.0-bin \
+	locales
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOCALES := assets/locales
 MO_FILES := $(LOCALES)/zh_CN/LC_MESSAGES/sunshine.mo $(LOCALES)/en/LC_MESSAGES/sunshine.mo

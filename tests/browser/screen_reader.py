@@ -423,9 +423,8 @@ class ScreenReaderUser:
     def tab_to(self, name: str, *, limit: int = 15) -> str:
         """Tab until Orca names ``name`` (each Tab counted); fail after ``limit`` Tabs."""
         for _ in range(limit):
-            start = self.desk.heard.mark()
-            self.desk.press("Tab")
-            self.presses += 1
+            start = self.mark()
+            self.press("Tab")
             said = self._next_utterance(start)
             if name in said:
                 return said
@@ -433,10 +432,6 @@ class ScreenReaderUser:
 
     def type_text(self, text: str) -> None:
         self.desk.type_text(text)
-
-    def wait_to_hear(self, fragment: str, start: int) -> str:
-        """Until Orca says ``fragment`` after ``start`` (a mark)."""
-        return self.desk.wait_to_hear(fragment, start=start)
 
     def heard_since(self, start: int) -> list[str]:
         return self.desk.heard.since(start)

@@ -150,16 +150,13 @@ def test_signed_up_for_an_event_heard(user, backend):
 def test_what_i_can_get_heard(user):
     signed_in(user)
     user.open("/", heading="阳光申办")
-    start = user.mark()
     user.tab_to("我能享受的服务 按钮")
     user.press("Return", hear="我能享受的服务 标题")
     # The next line is the whole answer in one sentence.
     summary = user.press("Down", hear="已为您办理")
     assert re.fullmatch(r"已为您办理 \d+ 项，已申请 \d+ 项，可以申请 \d+ 项.*。", summary), summary
     # Orca's 2 jumps from section to section (level-2 headings) to the services one can ask for.
-    for _ in range(4):
-        user.press("2")
-    user.wait_to_hear("您可以申请 (", start)
+    user.press("2", times=4, hear="您可以申请 (")
     user.press("Down", hear="按钮")  # the first of them, by name
     user.press("Down", hear="您符合条件：")  # and why
     PRESSES["what I can get"] = user.presses
