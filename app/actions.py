@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.account_actions import AccountActions
-from app.event_actions import EventActions
-from app.home_actions import HomeActions
-from app.inbox_actions import InboxActions
-from app.kiosk_actions import KioskActions
-from app.matching_actions import MatchingActions
-from app.proxy_actions import ProxyActions
-from app.search_actions import SearchActions
-from app.trip_actions import TripActions
+from app.account.actions import AccountActions
+from app.events.actions import EventActions
+from app.home.actions import HomeActions
+from app.inbox.actions import InboxActions
+from app.kiosk.actions import KioskActions
+from app.matching.actions import MatchingActions
+from app.proxy.actions import ProxyActions
+from app.search.actions import SearchActions
+from app.trips.actions import TripActions
 from services.clock import Clock
 from services.preferences import Preferences
 

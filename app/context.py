@@ -9,6 +9,7 @@ from accessibility.speech import Speaker, shared_speaker
 from app.display import apply_process_preferences
 from app.outbox_runner import OutboxRunner
 from app.sync_runner import SyncRunner
+from services.account.tokens import open_token_store
 from services.api import ApiClient
 from services.catalog import Catalog
 from services.client import PersonalServices, build_personal_services
@@ -22,7 +23,6 @@ from services.preferences import (
 )
 from services.search import CatalogSearch
 from services.sync import CatalogSync, LocalStore
-from services.tokens import open_token_store
 from services.usage import ServiceUsage
 
 

@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 
 from app.paths import LOCALE_DIR
 from services.clock import shanghai_day
-from services.trip_time import parse_instant
+from services.trips.time import parse_instant
 
 DOMAIN = "sunshine"
 DEFAULT_LANGUAGE = "zh_CN"

@@ -11,18 +11,18 @@ import flet as ft
 
 from accessibility.announce import Announcer
 from accessibility.theme import FONT_ASSET, FONT_FAMILY, build_theme
-from app.account_actions import AccountActions
-from app.account_messages import rejection_sentence, waiting_sentence
+from app.account.actions import AccountActions
+from app.account.messages import rejection_sentence, waiting_sentence
 from app.actions import Actions
 from app.context import AppContext
 from app.display import apply_process_preferences
-from app.event_actions import EventActions
-from app.event_messages import event_rejection_sentence
-from app.home_actions import HomeActions
-from app.inbox_actions import InboxActions
-from app.kiosk import IdleClock, follow_idle_clock, watch_input
-from app.kiosk_actions import KioskActions
-from app.matching_actions import MatchingActions
+from app.events.actions import EventActions
+from app.events.messages import event_rejection_sentence
+from app.home.actions import HomeActions
+from app.inbox.actions import InboxActions
+from app.kiosk.actions import KioskActions
+from app.kiosk.idle import IdleClock, follow_idle_clock, watch_input
+from app.matching.actions import MatchingActions
 from app.messages import (
     back_online_sentence,
     preferences_changed_sentence,
@@ -30,13 +30,13 @@ from app.messages import (
     read_aloud_unavailable_sentence,
     sync_status_sentence,
 )
-from app.proxy_actions import ProxyActions
-from app.proxy_messages import proxy_rejection_sentence
+from app.proxy.actions import ProxyActions
+from app.proxy.messages import proxy_rejection_sentence
 from app.routes import window_title
-from app.search_actions import SearchActions
+from app.search.actions import SearchActions
 from app.state import AppState, SyncStatus
-from app.trip_actions import TripActions
-from app.trip_messages import notification_sentence, trip_rejection_sentence
+from app.trips.actions import TripActions
+from app.trips.messages import notification_sentence, trip_rejection_sentence
 from services.preferences import Preferences
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from typing import Any
 
 import flet as ft
 
-from app.trip_forms import OpenTripFilter, TripForm, VolunteerDraft
+from app.trips.forms import OpenTripFilter, TripForm, VolunteerDraft
 from services.catalog import Catalog, District, ServiceItem
 from services.personal import PersonalView
 from services.preferences import Preferences

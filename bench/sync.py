@@ -39,11 +39,11 @@ from backend.embedded import EmbeddedBackend  # noqa: E402
 from backend.models import ActivityEntry, InboxItem, User  # noqa: E402
 from bench.fault_transport import PASS, FaultTransport  # noqa: E402
 from bench.startup import SYNTHETIC_ITEMS, ByteCounter, synthetic_backend  # noqa: E402
+from services.account.tokens import MemoryTokenStore  # noqa: E402
 from services.api import ApiClient  # noqa: E402
 from services.client import PersonalServices, build_personal_services  # noqa: E402
 from services.sync import CatalogSync, LocalStore  # noqa: E402
 from services.sync.sender import DrainStop, RetryPolicy  # noqa: E402
-from services.tokens import MemoryTokenStore  # noqa: E402
 
 DEV_CODE = "246810"
 ACTIONS = 300

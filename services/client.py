@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.account import Account
+from services.account.account import Account
+from services.account.tokens import TokenStore
 from services.api import ApiClient
 from services.catalog import Catalog
 from services.clock import Clock, utc_now
-from services.events import EventActions
+from services.events.commands import EventActions
 from services.personal import PersonalData
-from services.proxy import ProxyActions
+from services.proxy.commands import ProxyActions
 from services.sync.outbox import Outbox
 from services.sync.sender import OutboxSender, RetryPolicy
 from services.sync.store import LocalStore
-from services.tokens import TokenStore
-from services.trips import TripActions
+from services.trips.commands import TripActions
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,14 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.account import Account, principal_in
+from services.account.account import Account, principal_in
 from services.errors import InputError, ProblemError, SignedOutError
+from services.events.kinds import ATTENDANCE, DOOR, empty_attendance
+from services.proxy.kinds import CONSENTS, PROXY_CONSENTS
 from services.sync.actions import ACTION_KINDS, INBOX_ANSWERS, INBOX_REPLY, PROFILE_EDIT
-from services.sync.event_actions import ATTENDANCE, DOOR, empty_attendance
 from services.sync.outbox import Outbox
-from services.sync.proxy_actions import CONSENTS, PROXY_CONSENTS
 from services.sync.store import OWNER_KEY, LocalStore, read_personal, read_snapshot, save_snapshot
-from services.sync.trip_actions import OPEN_TRIPS, VOLUNTEER
+from services.trips.kinds import OPEN_TRIPS, VOLUNTEER
 from services.validation import clean_contact_changes, clean_fact_changes
 
 LISTS = {  # fetched on every refresh: {"items": [...]}

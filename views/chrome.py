@@ -9,15 +9,15 @@ from accessibility.semantics import action_button, body_text, screen, status_reg
 from accessibility.theme import current_look
 from app.actions import Actions
 from app.i18n import _
-from app.kiosk_actions import KioskActions
-from app.kiosk_messages import (
+from app.kiosk.actions import KioskActions
+from app.kiosk.messages import (
     continue_label,
     countdown_sentence,
     finish_label,
     idle_warning_sentence,
 )
-from app.proxy_actions import STOP_ACTING, ProxyActions
-from app.proxy_messages import acting_banner
+from app.proxy.actions import STOP_ACTING, ProxyActions
+from app.proxy.messages import acting_banner
 
 
 def screen_view(

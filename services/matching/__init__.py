@@ -7,7 +7,7 @@ No flet, no app imports. The parts:
 * :mod:`services.matching.engine`: three-valued evaluation, :class:`Match`,
   :func:`match_services`.
 
-Sentences for a match live in the app layer (``app.matching_messages``), which may translate.
+Sentences for a match live in the app layer (``app.matching.messages``), which may translate.
 """
 
 from __future__ import annotations

@@ -19,11 +19,11 @@ import sqlite3
 from typing import Any
 
 from services.api import ApiResponse
-from services.sync.action_kind import ActionKind, Request, Snapshots
-from services.sync.event_actions import EVENT_ACTION_KINDS
-from services.sync.proxy_actions import PROXY_ACTION_KINDS
+from services.events.kinds import EVENT_ACTION_KINDS
+from services.proxy.kinds import PROXY_ACTION_KINDS
+from services.sync.kinds import ActionKind, Request, Snapshots
 from services.sync.store import read_snapshot, save_snapshot
-from services.sync.trip_actions import TRIP_ACTION_KINDS
+from services.trips.kinds import TRIP_ACTION_KINDS
 
 # -- profile: contact fields and matching facts, with If-Match ---------------------------------
 

@@ -39,7 +39,7 @@ PRINCIPAL_SEPARATOR = "~"
 
 def principal_of(owner: str, consent_id: str | None) -> str:
     """An item's owner: the signed-in user, or ``user~consent`` for what they do as a resident
-    they act for (``services.account``)."""
+    they act for (``services.account.account``)."""
     return owner if consent_id is None else f"{owner}{PRINCIPAL_SEPARATOR}{consent_id}"
 
 

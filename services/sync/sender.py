@@ -44,7 +44,7 @@ from enum import StrEnum
 
 import stamina
 
-from services.account import Account, principal_in
+from services.account.account import Account, principal_in
 from services.errors import (
     NotSentError,
     OfflineError,

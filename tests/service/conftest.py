@@ -22,11 +22,11 @@ import pytest
 from sync_support import SMALL_SEED, BackendServer, write_seed_dir
 
 from backend.core.config import DEFAULT_SEED_DIR
+from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient
 from services.client import PersonalServices, build_personal_services
 from services.sync.sender import RetryPolicy
 from services.sync.store import LocalStore
-from services.tokens import MemoryTokenStore
 
 # Tiny waits: the tests inject many failures and must not sleep through real backoffs.
 FAST_RETRIES = RetryPolicy(

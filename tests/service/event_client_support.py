@@ -25,7 +25,7 @@ from services.client import PersonalServices
 from services.clock import SHANGHAI
 from services.sync.catalog import CatalogSync
 from services.sync.sender import DrainStop
-from services.trips import VolunteerForm
+from services.trips.commands import VolunteerForm
 
 MakeClient = Callable[..., PersonalServices]
 INSTITUTION = "inst-home"  # in SMALL_SEED

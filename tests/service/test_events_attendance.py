@@ -27,7 +27,7 @@ from backend.core.clock import FakeClock
 from backend.demo_users import RESIDENT_PHONE, STAFF_PHONE
 from services.client import PersonalServices
 from services.errors import InputError
-from services.events import my_signup
+from services.events.commands import my_signup
 
 
 @pytest.fixture

@@ -28,10 +28,10 @@ from sync_support import BackendServer, FlakyTransport
 from backend.core.clock import FakeClock
 from backend.demo_users import RESIDENT_PHONE, STAFF_PHONE, VOLUNTEER_PHONE
 from services.client import PersonalServices
-from services.events import door_event, find_attendees, my_signup, spoken_code
+from services.events.commands import door_event, find_attendees, my_signup, spoken_code
 from services.sync.outbox import OutboxStatus
 from services.sync.sender import DrainStop
-from services.trip_time import parse_instant
+from services.trips.time import parse_instant
 
 
 @pytest.fixture

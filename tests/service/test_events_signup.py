@@ -32,9 +32,9 @@ from backend.demo_users import RESIDENT_PHONE, STAFF_PHONE, VOLUNTEER_PHONE
 from services.catalog import Catalog
 from services.client import PersonalServices
 from services.clock import SHANGHAI
-from services.events import door_event, my_signup, spoken_code, upcoming_signups
-from services.trip_time import parse_instant
-from services.trips import TripDraft
+from services.events.commands import door_event, my_signup, spoken_code, upcoming_signups
+from services.trips.commands import TripDraft
+from services.trips.time import parse_instant
 
 
 @pytest.fixture

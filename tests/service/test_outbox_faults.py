@@ -42,13 +42,13 @@ from sync_support import DEV_CODE, BackendServer
 from backend.idempotency import request_fingerprint
 from backend.models import AuthToken, IdempotencyRecord, InboxItem, User
 from bench.fault_transport import FAULT_KINDS, PASS, FaultTransport
+from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient
 from services.client import PersonalServices, build_personal_services
 from services.sync.actions import INBOX_ANSWERS
 from services.sync.outbox import OutboxStatus
 from services.sync.sender import DrainStop, RetryPolicy
 from services.sync.store import LocalStore
-from services.tokens import MemoryTokenStore
 
 MakeClient = Callable[..., PersonalServices]
 

@@ -22,7 +22,7 @@ from services.client import PersonalServices
 from services.clock import SHANGHAI
 from services.sync.outbox import OutboxStatus
 from services.sync.sender import DrainStop
-from services.trips import (
+from services.trips.commands import (
     TripDraft,
     VolunteerForm,
     my_requests,

@@ -64,7 +64,7 @@ def test_an_error_without_problem_json_still_has_a_stable_code():
 
 
 def test_the_last_try_before_the_lockout_is_said() -> None:
-    from app.account_messages import failure_sentence
+    from app.account.messages import failure_sentence
     from app.i18n import set_language
 
     set_language("zh_CN")

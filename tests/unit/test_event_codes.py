@@ -1,4 +1,4 @@
-"""Codes at the door and the helpers the event screens use (services/events.py), no server.
+"""Codes at the door and the helpers the event screens use (services/events/commands.py), no server.
 
 A personal code may be typed with spaces or full-width digits, dictated in groups of three, or
 scanned from the attendee's QR code (which names its event); staff find a person by part of the
@@ -14,7 +14,7 @@ import pytest
 
 from services.catalog import Event
 from services.errors import InputError
-from services.events import (
+from services.events.commands import (
     attendee_for_code,
     attendee_qr_png,
     checkin_window,

@@ -1,4 +1,4 @@
-"""Event sentences (app/event_messages.py) and the guide-to-an-event form, in both languages."""
+"""Event sentences (app/events/messages.py) and the guide-to-an-event form, in both languages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.event_messages import (
+from app.events.messages import (
     KIND_SUBJECTS,
     PROBLEM_SENTENCES,
     attendee_line,
@@ -22,8 +22,8 @@ from app.event_messages import (
     venue_sentence,
 )
 from app.i18n import set_language
-from app.trip_forms import TripForm
-from app.trip_messages import notification_sentence
+from app.trips.forms import TripForm
+from app.trips.messages import notification_sentence
 from services.clock import SHANGHAI
 from services.errors import InputError
 from services.sync.outbox import Rejection

@@ -1,4 +1,4 @@
-"""The event outbox kinds (services/sync/event_actions.py): each shows at once and settles right.
+"""The event outbox kinds (services/events/kinds.py): each shows at once and settles right.
 
 ``overlay`` is applied to plain dicts (the server's last answers), also to answers that already
 hold the action's effect (a refresh landed after the server acted, before the sender stored its
@@ -17,16 +17,16 @@ from typing import Any
 import httpx
 import pytest
 
-from services.account import Account
+from services.account.account import Account
+from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient, ApiResponse, CatalogChange
 from services.catalog import Catalog
-from services.events import EventActions, door_event, my_signup
+from services.events.commands import EventActions, door_event, my_signup
+from services.events.kinds import EVENT_ACTION_KINDS, empty_attendance, put_signup
 from services.personal import PersonalData, _keep_newer_door
 from services.sync.actions import ACTION_KINDS
-from services.sync.event_actions import EVENT_ACTION_KINDS, empty_attendance, put_signup
 from services.sync.outbox import Outbox
 from services.sync.store import OWNER_KEY, LocalStore, read_snapshot, save_snapshot, write_personal
-from services.tokens import MemoryTokenStore
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 ACTED = "2026-11-20T02:05:00+00:00"

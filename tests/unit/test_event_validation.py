@@ -1,4 +1,4 @@
-"""Every refusal EventActions can give before anything is queued (services/events.py), no server.
+"""Every refusal EventActions can give before anything is queued (services/events/commands.py), no server.
 
 Each check goes by what the person sees: the catalogue's deadlines by the device's clock, their
 sign-up as shown, their attendance record, today's door list. A refusal names a field and the
@@ -15,16 +15,16 @@ from typing import Any
 
 import pytest
 
-from services.account import Account
+from services.account.account import Account
+from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient, CatalogChange
 from services.catalog import Catalog
 from services.errors import InputError, SignedOutError
-from services.events import EventActions
+from services.events.commands import EventActions
 from services.personal import PersonalData
 from services.sync.outbox import Outbox
 from services.sync.store import OWNER_KEY, LocalStore, save_snapshot, write_personal
-from services.tokens import MemoryTokenStore
-from services.trips import TripActions, TripDraft
+from services.trips.commands import TripActions, TripDraft
 from services.validation import APPEAL_TEXT_LIMIT, EXCUSE_NOTE_LIMIT
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from control_tree import identifiers, screen_actions
 
-from app.event_actions import EventActions
+from app.events.actions import EventActions
 from app.routes import resolve
 from app.state import AppState
 from services.api import CatalogChange
@@ -24,10 +24,10 @@ from services.catalog import Catalog
 from services.clock import utc_now
 from services.personal import PersonalView
 from services.sync.store import LocalStore
-from views.attendance import attendance_view
-from views.door import door_view
-from views.event import event_view
-from views.events import events_view
+from views.events.attendance import attendance_view
+from views.events.detail import event_view
+from views.events.door import door_view
+from views.events.upcoming import events_view
 
 ME = {"id": 1, "name": "张阿姨", "phone": "13800000001", "roles": ["resident"]}
 STAFF = {**ME, "id": 9, "name": "王社工", "roles": ["staff"]}

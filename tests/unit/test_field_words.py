@@ -11,7 +11,7 @@ from control_tree import find
 
 from app.field_words import room_left_sentence, room_told, too_long_sentence
 from app.i18n import set_language
-from app.trip_messages import trip_input_sentence
+from app.trips.messages import trip_input_sentence
 from services.errors import InputError
 from services.validation import NOTES_LIMIT, clean_trip_details
 from views.long_text import long_text_input

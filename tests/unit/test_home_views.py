@@ -15,7 +15,7 @@ import flet as ft
 import pytest
 from control_tree import identifiers, screen_actions, texts, walk
 
-from app.home_actions import HomeActions
+from app.home.actions import HomeActions
 from app.i18n import set_language
 from app.routes import resolve
 from app.state import AppState
@@ -26,10 +26,10 @@ from services.personal import PersonalView
 from services.preferences import Preferences
 from services.sync.store import LocalStore
 from services.usage import ServiceUsage
-from views.customise import customise_view
-from views.district import district_view
-from views.home import home_view
-from views.service import service_view
+from views.catalog.district import district_view
+from views.catalog.service import service_view
+from views.home.customise import customise_view
+from views.home.screen import home_view
 
 ME = {
     "id": 1,

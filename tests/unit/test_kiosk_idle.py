@@ -12,14 +12,14 @@ from control_tree import identifiers
 from flet.messaging.session import Session
 
 from app.i18n import set_language
-from app.kiosk import IdleClock, IdlePhase, watch_input
-from app.kiosk_actions import KioskActions
+from app.kiosk.actions import KioskActions
+from app.kiosk.idle import IdleClock, IdlePhase, watch_input
 from app.routes import resolve
 from app.state import AppState, SyncStatus
 from services.config import ClientSettings
 from services.personal import PersonalView
 from services.preferences import KIOSK_DEFAULTS, MemoryPreferencesStore, Preferences
-from views.settings import settings_view
+from views.settings.screen import settings_view
 
 
 def run_now(coroutine) -> None:

@@ -19,13 +19,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.account import Account
+from services.account.account import Account
+from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient, CatalogChange
 from services.catalog import Catalog
 from services.personal import PersonalData
 from services.sync.outbox import Outbox, OutboxStatus
 from services.sync.store import PERSONAL_TABLES, LocalStore
-from services.tokens import MemoryTokenStore
 from services.usage import ServiceUsage
 
 PHONE = "13912345678"

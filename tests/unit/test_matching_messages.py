@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from app.i18n import set_language
-from app.matching_messages import (
+from app.matching.messages import (
     FACT_QUESTIONS,
     condition_phrase,
     fact_error_sentence,

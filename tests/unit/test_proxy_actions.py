@@ -1,5 +1,5 @@
-"""Acting on behalf on the client (services/proxy.py, services/sync/proxy_actions.py and the
-principals of services/account.py), over a real LocalStore and an in-process fake server:
+"""Acting on behalf on the client (services/proxy/commands.py, services/proxy/kinds.py and the
+principals of services/account/account.py), over a real LocalStore and an in-process fake server:
 the consent kinds show at once and settle right; the checks refuse before queueing; one
 principal's queued actions are never overlaid on, or sent as, another's."""
 
@@ -11,17 +11,17 @@ from typing import Any
 import httpx
 import pytest
 
-from services.account import ACTING_KEY, Account
+from services.account.account import ACTING_KEY, Account
+from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient, ApiResponse
 from services.errors import InputError
 from services.personal import PersonalData
-from services.proxy import ProxyActions, clean_consent_code
+from services.proxy.commands import ProxyActions, clean_consent_code
+from services.proxy.kinds import CONSENT_END, CONSENT_WITHDRAW, CONSENTS, PROXY_CONSENTS
 from services.sync.actions import ACTION_KINDS, INBOX_REPLY
 from services.sync.outbox import Outbox, act_for_of, principal_of
-from services.sync.proxy_actions import CONSENT_END, CONSENT_WITHDRAW, CONSENTS, PROXY_CONSENTS
 from services.sync.sender import OutboxSender, RetryPolicy
 from services.sync.store import OWNER_KEY, LocalStore, read_snapshot, save_snapshot, write_personal
-from services.tokens import MemoryTokenStore
 
 OWNER = "7"
 CONSENT = "c-1"

@@ -12,8 +12,8 @@ import pytest
 from control_tree import identifiers, screen_actions, texts
 
 from app.i18n import set_language
-from app.proxy_actions import STOP_ACTING, ProxyActions
-from app.proxy_messages import (
+from app.proxy.actions import STOP_ACTING, ProxyActions
+from app.proxy.messages import (
     PROBLEMS,
     proxy_failure_sentence,
     proxy_notification_sentence,
@@ -25,9 +25,9 @@ from services.clock import utc_now
 from services.errors import InputError, ProblemError
 from services.personal import PersonalView
 from services.sync.outbox import Rejection
-from views.act_for import act_for_view
-from views.consent import consent_view
-from views.settings import settings_view
+from views.proxy.act_for import act_for_view
+from views.proxy.consent import consent_view
+from views.settings.screen import settings_view
 
 ME = {"id": 1, "name": "张阿姨", "phone": "13800000001", "roles": ["resident"]}
 HELPER = {"id": 9, "name": "王社工", "phone_masked": "138****0009"}

@@ -14,7 +14,7 @@ from unittest.mock import MagicMock
 import pytest
 from control_tree import identifiers
 
-from app.matching_actions import MatchingActions
+from app.matching.actions import MatchingActions
 from app.routes import resolve
 from app.state import AppState
 from backend.demo_users import RESIDENT_BIRTH_DATE, RESIDENT_FACTS
@@ -24,8 +24,8 @@ from services.clock import utc_now
 from services.personal import PersonalView
 from services.search import CatalogSearch
 from services.sync.store import LocalStore
-from views.matching import matching_view
-from views.search import search_view
+from views.matching.screen import matching_view
+from views.search.screen import search_view
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "assets" / "seed"
 KINDS = {

@@ -16,18 +16,18 @@ import pytest
 from control_tree import find, screen_actions, texts
 
 from app.i18n import format_day, set_language
-from app.inbox_actions import InboxActions
+from app.inbox.actions import InboxActions
 from app.routes import resolve
 from app.state import AppState
 from app.time_words import clock_words, when_words
-from app.trip_actions import TripActions
-from app.trip_forms import TripForm
-from app.trip_messages import notification_sentence
+from app.trips.actions import TripActions
+from app.trips.forms import TripForm
+from app.trips.messages import notification_sentence
 from services.clock import SHANGHAI, StartedClock, shanghai_day
 from services.config import ClientSettings
 from services.personal import PersonalView
-from views.inbox import inbox_view
-from views.trip_new import trip_new_view
+from views.inbox.screen import inbox_view
+from views.trips.new import trip_new_view
 
 # 07:55 on Wednesday 2 December in Shanghai; still 1 December in UTC and in Honolulu.
 EARLY = datetime(2026, 12, 1, 23, 55, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""Where the session's tokens live (services/tokens.py): the OS keyring, or memory only.
+"""Where the session's tokens live (services/account/tokens.py): the OS keyring, or memory only.
 
 This machine has no OS keyring (no Secret Service, Keychain or Credential Locker: the default
 backend here is ``keyring.backends.fail``). The keyring path is therefore driven through a real
@@ -23,8 +23,7 @@ import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 
-from services.api import TokenPair
-from services.tokens import (
+from services.account.tokens import (
     KEYRING_SERVICE,
     KeyringTokenStore,
     MemoryTokenStore,
@@ -32,6 +31,7 @@ from services.tokens import (
     open_token_store,
     safe_keyring_backend,
 )
+from services.api import TokenPair
 
 PAIR = TokenPair(access_token="access-aaaaaaaa", refresh_token="refresh-rrrrrrrr", expires_in=900)
 NEWER = TokenPair(access_token="access-bbbbbbbb", refresh_token="refresh-ssssssss", expires_in=900)

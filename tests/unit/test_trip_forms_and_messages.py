@@ -11,8 +11,8 @@ from app.i18n import set_language
 from app.shell import new_notification_sentences
 from app.state import AppState
 from app.time_words import when_words
-from app.trip_forms import TripForm, VolunteerDraft, toggled
-from app.trip_messages import (
+from app.trips.forms import TripForm, VolunteerDraft, toggled
+from app.trips.messages import (
     KIND_SUBJECTS,
     PROBLEM_SENTENCES,
     code_word_sentence,
@@ -100,7 +100,7 @@ def claimed_trip(role: str) -> dict:
 
 
 def said(trip: dict) -> list[str | None]:
-    """The lines of a trip's card, in the order the card reads them (views.trip_parts)."""
+    """The lines of a trip's card, in the order the card reads them (views.trips.parts)."""
     return [
         trip_title(trip, NOW),
         state_sentence(trip),

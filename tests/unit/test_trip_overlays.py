@@ -1,4 +1,4 @@
-"""The trip outbox kinds (services/sync/trip_actions.py): each shows at once and settles right.
+"""The trip outbox kinds (services/trips/kinds.py): each shows at once and settles right.
 
 ``overlay`` is applied to plain dicts (the server's last answers); ``settle`` stores the server's
 answer in a real LocalStore, as the sender does in the transaction that marks the action done.
@@ -16,15 +16,14 @@ from typing import Any
 import httpx
 import pytest
 
-from services.account import Account
+from services.account.account import Account
+from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient, ApiResponse
 from services.personal import PersonalData
 from services.sync.actions import ACTION_KINDS
 from services.sync.outbox import Outbox
 from services.sync.store import OWNER_KEY, LocalStore, read_snapshot, save_snapshot, write_personal
-from services.sync.trip_actions import TRIP_ACTION_KINDS, mask_id_number, put_trip
-from services.tokens import MemoryTokenStore
-from services.trips import (
+from services.trips.commands import (
     TripActions,
     TripDraft,
     VolunteerForm,
@@ -34,6 +33,7 @@ from services.trips import (
     recent_places,
     unread_notifications,
 )
+from services.trips.kinds import TRIP_ACTION_KINDS, mask_id_number, put_trip
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 ME = {"id": 7, "name": "李志愿", "phone": "13800000002", "version": 3}

@@ -1,4 +1,4 @@
-"""When a trip starts (services/trip_time.py): typed clock times, Shanghai days, the server's window.
+"""When a trip starts (services/trips/time.py): typed clock times, Shanghai days, the server's window.
 
 Shanghai is UTC+8 all year, so 14:30 there is 06:30 UTC on the same day; a time is refused, with a
 reason, rather than guessed when it could mean something else ("下午2:30" is not 02:30).
@@ -12,7 +12,7 @@ import pytest
 
 from services.clock import SHANGHAI
 from services.errors import InputError
-from services.trip_time import (
+from services.trips.time import (
     MAX_AHEAD,
     MIN_LEAD,
     default_start,

@@ -2,7 +2,7 @@
 
 services/validation.py: text is trimmed, NFC-composed and cleaned of control and bidi characters
 before the server's limits are counted; each refusal names its field and a code a sentence can
-explain. services/trips.py puts the checks together, in the order of the form, and refuses an
+explain. services/trips/commands.py puts the checks together, in the order of the form, and refuses an
 action the trip's state (as shown) does not allow; nothing refused is ever queued.
 """
 
@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
-from services.account import Account
+from services.account.account import Account
+from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient
 from services.errors import InputError
 from services.personal import PersonalData
 from services.sync.outbox import Outbox
 from services.sync.store import OWNER_KEY, LocalStore, save_snapshot, write_personal
-from services.tokens import MemoryTokenStore
-from services.trips import TripActions, TripDraft, VolunteerForm
+from services.trips.commands import TripActions, TripDraft, VolunteerForm
 from services.validation import (
     AVAILABILITY,
     COMMENT_LIMIT,

@@ -18,15 +18,15 @@ from control_tree import find, identifiers, screen_actions, texts, walk
 from app.i18n import set_language
 from app.routes import resolve
 from app.state import AppState
-from app.trip_actions import TripActions
-from app.trip_forms import OpenTripFilter
+from app.trips.actions import TripActions
+from app.trips.forms import OpenTripFilter
 from services.catalog import District
 from services.clock import utc_now
 from services.personal import PersonalView
-from views.notifications import notifications_view
-from views.trip_new import trip_new_view
-from views.trips import trips_view
-from views.volunteer import volunteer_view
+from views.notifications.screen import notifications_view
+from views.trips.mine import trips_view
+from views.trips.new import trip_new_view
+from views.trips.volunteer import volunteer_view
 
 ME = {
     "id": 1,

@@ -1,0 +1,152 @@
+"""What the event screens can ask for: sign up, cancel, excuse, check in, ask for a guide, appeal,
+and at the door (staff): check people in by code or by name, undo.
+
+Every change goes through the outbox (``services.events.commands``): it shows at once, is sent when the
+server can be reached (a door with no signal keeps checking people in), and a refusal comes
+back as a spoken sentence (``app.shell``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from app.account.messages import failure_sentence, input_error_sentence
+from app.events.messages import (
+    door_checked_in_sentence,
+    door_undone_sentence,
+    event_done_sentence,
+    event_input_sentence,
+    personal_code_sentence,
+)
+from app.screen_actions import GuidingActions
+from app.trips.forms import TripForm
+from services.errors import InputError, SunshineError
+from services.events.commands import attendee_for_code, door_event, spoken_code
+
+# A guide meets the person this long before the event starts, at their door.
+GUIDE_LEAD = timedelta(hours=1)
+
+
+class EventActions(GuidingActions):
+    @property
+    def _events(self):  # services.events.commands.EventActions
+        return self.ctx.personal.events
+
+    # -- a resident's sign-up -------------------------------------------------------------------
+
+    def sign_up(self, event_id: str) -> None:
+        self._act(lambda: self._events.sign_up(event_id), event_done_sentence("signup"))
+
+    def ask_to_confirm(self, what: str, record_id: str) -> None:
+        """``what`` is cancel-signup, excuse or appeal: a second step before anything is sent."""
+        self.state.confirming = f"{what}:{record_id}"
+
+    def keep(self) -> None:
+        self.state.confirming = None
+
+    def cancel(self, event_id: str) -> None:
+        self._act(lambda: self._events.cancel(event_id), event_done_sentence("cancel"))
+
+    def excuse(self, event_id: str, reason: str) -> None:
+        self._act(
+            lambda: self._events.excuse(event_id, reason, None), event_done_sentence("excuse")
+        )
+
+    def type_code(self, event_id: str, text: str) -> None:
+        self.state.drafts.event_codes[event_id] = text
+
+    def check_in(self, event_id: str) -> None:
+        code = self.state.drafts.event_codes.get(event_id, "")
+        if self._act(lambda: self._events.check_in(event_id, code), event_done_sentence("checkin")):
+            self.state.drafts.event_codes.pop(event_id, None)
+
+    def say_code(self, code: str) -> None:
+        sentence = personal_code_sentence(spoken_code(code))
+        self._announce(sentence)
+        self._speak([sentence])
+
+    def need_guide(self, event: Any, place: str) -> None:
+        """Open the trip request filled in for this event: to its place, an hour before."""
+        meet_at = event.start_at - GUIDE_LEAD
+        self.state.drafts.trip = TripForm.for_event(
+            self.state.personal.me, self.clock(), event.id, place, meet_at
+        )
+        self._go("/trips/new")
+
+    def type_appeal(self, text: str) -> None:
+        self.state.drafts.appeal_text = text
+
+    def appeal(self, signup_id: str, reason: str) -> None:
+        text = self.state.drafts.appeal_text
+        if self._act(
+            lambda: self._events.appeal(signup_id, reason, text), event_done_sentence("appeal")
+        ):
+            self.state.drafts.appeal_text = ""
+
+    # -- the door (staff) -----------------------------------------------------------------------
+
+    def choose_door_event(self, event_id: str) -> None:
+        self.state.door_event = event_id
+        self.state.door_query = ""
+
+    def type_door(self, field: str, text: str) -> None:
+        """``field`` is ``door_code`` or ``door_search``; read when a button is pressed."""
+        setattr(self.state.drafts, field, text)
+
+    def door_search(self) -> None:
+        self.state.door_query = self.state.drafts.door_search.strip()
+
+    def show_everyone(self) -> None:
+        self.state.door_query = self.state.drafts.door_search = ""
+        self.state.form_revision += 1  # the search field is drawn empty
+
+    def door_check_in_code(self, event_id: str) -> None:
+        """The code typed or scanned at the door: said back with the person's name."""
+        text = self.state.drafts.door_code
+        entry = door_event(self.state.personal, event_id)
+        try:
+            if entry is None:
+                raise InputError("event", "not_found")
+            attendee = attendee_for_code(entry, text)
+            self._events.door_check_in(event_id, text)
+        except SunshineError as exc:
+            self._refused(exc)
+            return
+        self.state.drafts.door_code = ""
+        self.state.form_revision += 1  # the code field is drawn empty for the next person
+        self._queued()
+        self._tell(door_checked_in_sentence(attendee), queued=True)
+
+    def door_check_in_person(self, event_id: str, attendee: dict[str, Any]) -> None:
+        self._act(
+            lambda: self._events.door_check_in_person(event_id, attendee["signup_id"]),
+            door_checked_in_sentence(attendee),
+        )
+
+    def door_undo(self, event_id: str, attendee: dict[str, Any]) -> None:
+        self._act(
+            lambda: self._events.door_undo(event_id, attendee["signup_id"]),
+            door_undone_sentence(attendee),
+        )
+
+    # -- shared ---------------------------------------------------------------------------------
+
+    def _act(self, action: Callable[[], Any], sentence: str) -> bool:
+        """Queue ``action``; say ``sentence`` if it was accepted, else why not."""
+        self.state.confirming = None
+        try:
+            action()
+        except SunshineError as exc:
+            self._refused(exc)
+            return False
+        self._queued()
+        self._tell(sentence, queued=True)
+        return True
+
+    def _refused(self, exc: SunshineError) -> None:
+        if isinstance(exc, InputError):
+            self._tell(event_input_sentence(exc) or input_error_sentence(exc), error=True)
+        else:
+            self._tell(failure_sentence(exc), error=True)

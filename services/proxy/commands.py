@@ -1,0 +1,117 @@
+"""Acting on behalf (代办): the resident's one-time consent code, the helper redeeming it and
+acting for the resident, and ending consents from either side; no flet.
+
+* ``create_code`` and ``redeem`` need the server at once (a code lives 10 minutes): they raise
+  ``OfflineError`` / ``ProblemError`` as ``ApiClient`` does. ``redeem`` checks the code first
+  (``InputError("consent_code", "invalid_format")`` unless 6 digits) and then starts acting.
+* ``withdraw`` (the resident) and ``end`` (the helper) are outbox actions, shown at once.
+
+Checks before sending raise ``InputError(field, code)`` with the server's codes where there is
+one: ``proxy``: ``not_on_behalf`` (a consent action while acting for someone),
+``actions_waiting`` (stopping or switching while the resident's actions wait); ``consent``:
+``consent_not_found``, ``consent_withdrawn``, ``consent_ended``, ``consent_expired``;
+``lasts``: ``invalid``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any
+
+from services.errors import InputError, OfflineError
+from services.personal import PersonalData
+from services.proxy.kinds import ACTIVE, CONSENT_END, CONSENT_WITHDRAW
+
+logger = logging.getLogger(__name__)
+
+LASTS = ("day", "month")
+CODE_LENGTH = 6
+_SPACES = re.compile(r"[\s-]+")
+_CODE = re.compile(r"[0-9]{6}")  # ASCII digits only
+
+
+def clean_consent_code(text: str) -> str:
+    """The 6-digit code typed, spaces and dashes ignored; ``InputError`` otherwise."""
+    code = _SPACES.sub("", text or "")
+    if not _CODE.fullmatch(code):
+        raise InputError("consent_code", "invalid_format")
+    return code
+
+
+class ProxyActions:
+    def __init__(self, personal: PersonalData) -> None:
+        self.personal = personal
+        self.account = personal.account
+
+    # -- the resident --------------------------------------------------------------------------
+
+    def create_code(self, lasts: str = "day") -> dict[str, Any]:
+        """A fresh code to read to the helper: ``{code, expires_at, lasts}``. Online only."""
+        if lasts not in LASTS:
+            raise InputError("lasts", "invalid")
+        self._not_acting()
+        return self.account.call(
+            "POST",
+            "/me/consent-codes",
+            json={"lasts": lasts},
+            key=str(uuid.uuid4()),
+            principal=self.account.owner(),
+        ).body
+
+    def withdraw(self, consent_id: str) -> str:
+        """Withdraw a consent I granted (outbox kind ``consent_withdraw``); shown at once."""
+        consent = self._consent(self.personal.view().consents, consent_id)
+        return self.personal.act(CONSENT_WITHDRAW, {"consent_id": consent["id"]}, as_self=True)
+
+    # -- the helper ----------------------------------------------------------------------------
+
+    def redeem(self, code_text: str) -> dict[str, Any]:
+        """Redeem the resident's code and act for them from now on; the consent. Online only.
+
+        The snapshots become the resident's, fetched at once when the server answers.
+        """
+        code = clean_consent_code(code_text)
+        self.account.ensure_can_switch()
+        consent = self.account.call(
+            "POST",
+            "/proxy/consents",
+            json={"code": code},
+            key=str(uuid.uuid4()),
+            principal=self.account.owner(),
+        ).body
+        self.account.start_acting(consent)
+        self._refresh()
+        return consent
+
+    def stop(self, force: bool = False, *, keep_waiting: bool = False) -> None:
+        """Act as myself again (see ``Account.stop_acting``); my own data is fetched at once."""
+        self.account.stop_acting(force=force, keep_waiting=keep_waiting)
+        self._refresh()
+
+    def end(self, consent_id: str) -> str:
+        """Give a consent back (outbox kind ``consent_end``); it leaves my list at once."""
+        consent = self._consent(self.personal.view().proxy_consents, consent_id)
+        return self.personal.act(CONSENT_END, {"consent_id": consent["id"]}, as_self=True)
+
+    # -- checks --------------------------------------------------------------------------------
+
+    def _not_acting(self) -> None:
+        if self.account.acting_for() is not None:
+            raise InputError("proxy", "not_on_behalf")
+
+    def _consent(self, shown: list[dict[str, Any]], consent_id: str) -> dict[str, Any]:
+        self._not_acting()
+        consent = next((c for c in shown if c["id"] == consent_id), None)
+        if consent is None:
+            raise InputError("consent", "consent_not_found")
+        if consent["state"] != ACTIVE:
+            raise InputError("consent", f"consent_{consent['state']}")
+        return consent
+
+    def _refresh(self) -> None:
+        try:
+            self.personal.refresh()
+        except OfflineError as exc:  # the view fills in at the next refresh
+            logger.info("refresh after acting changed failed: %s", type(exc).__name__)

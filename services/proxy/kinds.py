@@ -1,0 +1,80 @@
+"""Outbox kinds of acting on behalf (代办): the resident withdraws a consent, the helper ends one.
+
+Same three parts as every kind (``services.sync.actions``). The snapshots they touch:
+
+* ``consents``: ``GET /me/consents``, every consent the resident granted, newest first, each
+  with the ``actions`` done under it;
+* ``proxy_consents``: ``GET /proxy/consents``, the helper's live consents.
+
+Both are fetched only while the person acts as themselves (``services.personal``), and both kinds
+are queued as the person themselves, never as someone they act for. A row an overlay changes
+carries ``"sending": True`` until the server's answer replaces it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from services.api import ApiResponse
+from services.sync.kinds import ActionKind, Request, Snapshots
+from services.sync.store import read_snapshot, save_snapshot
+
+CONSENT_WITHDRAW = "consent_withdraw"
+CONSENT_END = "consent_end"
+CONSENTS, PROXY_CONSENTS = "consents", "proxy_consents"
+ACTIVE = "active"
+
+Row = dict[str, Any]
+
+
+def _mark(snapshots: Snapshots, key: str, consent_id: str, state: str) -> None:
+    snapshots[key] = [
+        {**c, "state": state, "sending": True} if c["id"] == consent_id and c["state"] == ACTIVE
+        else c
+        for c in snapshots.get(key) or []
+    ]  # fmt: skip
+
+
+def _put(rows: list[Row], answer: Row) -> list[Row]:
+    return [answer if c["id"] == answer["id"] else c for c in rows]
+
+
+# -- the resident withdraws ---------------------------------------------------------------------
+
+
+def _withdraw_request(payload: dict[str, Any]) -> Request:
+    return Request("POST", f"/me/consents/{payload['consent_id']}/withdraw")
+
+
+def _withdraw_overlay(snapshots: Snapshots, payload: dict[str, Any]) -> None:
+    _mark(snapshots, CONSENTS, payload["consent_id"], "withdrawn")
+
+
+def _withdraw_settle(
+    db: sqlite3.Connection, payload: dict[str, Any], response: ApiResponse
+) -> None:
+    save_snapshot(db, CONSENTS, _put(read_snapshot(db, CONSENTS) or [], response.body))
+
+
+# -- the helper ends ----------------------------------------------------------------------------
+
+
+def _end_request(payload: dict[str, Any]) -> Request:
+    return Request("POST", f"/proxy/consents/{payload['consent_id']}/end")
+
+
+def _end_overlay(snapshots: Snapshots, payload: dict[str, Any]) -> None:
+    _mark(snapshots, PROXY_CONSENTS, payload["consent_id"], "ended")
+
+
+def _end_settle(db: sqlite3.Connection, payload: dict[str, Any], response: ApiResponse) -> None:
+    # The helper's list holds live consents only, as GET /proxy/consents does.
+    rows = _put(read_snapshot(db, PROXY_CONSENTS) or [], response.body)
+    save_snapshot(db, PROXY_CONSENTS, [c for c in rows if c["state"] == ACTIVE])
+
+
+PROXY_ACTION_KINDS = (
+    ActionKind(CONSENT_WITHDRAW, _withdraw_request, _withdraw_overlay, _withdraw_settle),
+    ActionKind(CONSENT_END, _end_request, _end_overlay, _end_settle),
+)

@@ -1,0 +1,79 @@
+"""Act for someone (screen-act-for): a relative or clerk types the resident's one-time consent
+code and then acts for them; the consents they hold are listed, each can be given back."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from accessibility.semantics import action_button, body_text, heading, text_input
+from app.actions import Actions
+from app.i18n import _
+from app.proxy.messages import consent_sentence
+from app.routes import Route
+from app.state import AppState
+from services.proxy.kinds import ACTIVE
+from views.chrome import card, notice, screen_view
+
+
+def act_for_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.View:
+    title = _(route.title)
+    if not state.signed_in:
+        controls: list[ft.Control] = [
+            body_text(_("Sign in with your own phone first, then type the resident's code.")),
+            action_button(_("Sign in"), "nav-login", lambda _e: actions.go("/login")),
+        ]
+        return screen_view(path, route.identifier, title, controls, actions)
+    proxy = actions.proxy
+    acting = state.personal.acting_for
+    controls = []
+    if state.form_message:
+        controls.append(notice(state.form_message, "act-for-status", warning=state.form_error))
+    if acting is not None:  # the banner above says for whom, with the way to stop
+        return screen_view(path, route.identifier, title, controls, actions)
+    controls += [
+        body_text(
+            _(
+                "Ask the resident to open “Acting for me” and make a consent code, then type "
+                "it here. Everything you do for them is recorded and shown to them."
+            )
+        ),
+        text_input(
+            _("Consent code (6 digits)"),
+            "act-for-code",
+            value=state.drafts.consent_code,
+            on_change=lambda e: proxy.type_code(e.control.value or ""),
+            on_submit=lambda _e: proxy.redeem(),
+            keyboard_type=ft.KeyboardType.NUMBER,
+        ),
+        action_button(
+            _("Act for this person"),
+            "act-for-submit",
+            lambda _e: proxy.redeem(),
+            icon=ft.Icons.HANDSHAKE,
+            primary=True,
+        ),
+        heading(_("People I can act for"), level=2),
+    ]
+    now = actions.now()
+    held = [c for c in state.personal.proxy_consents if c.get("state") == ACTIVE]
+    if not held:
+        controls.append(body_text(_("No one has given you consent.")))
+    for consent in held:
+        resident = consent.get("resident") or {}
+        name = str(resident.get("name") or "")
+        controls.append(
+            card(
+                f"held-consent-{consent['id']}",
+                [
+                    heading(name, level=3),
+                    body_text(consent_sentence(consent, resident, now)),
+                    action_button(
+                        _("Give this consent back"),
+                        f"act-for-end-{consent['id']}",
+                        lambda _e, c=consent["id"], n=name: proxy.end(c, n),
+                        icon=ft.Icons.BLOCK,
+                    ),
+                ],
+            )
+        )
+    return screen_view(path, route.identifier, title, controls, actions)
