@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from accessibility.speech import Speaker, shared_speaker
 from app.display import apply_process_preferences
+from app.features import OUTBOX_KINDS
 from app.outbox_runner import OutboxRunner
 from app.sync_runner import SyncRunner
 from services.account.tokens import open_token_store
@@ -57,7 +58,7 @@ def build_context(settings: ClientSettings, api_url: str, *, kiosk: bool = False
     )
     clock = app_clock(settings.test_now)
     personal = build_personal_services(
-        api, store, open_token_store(settings.data_dir, kiosk=kiosk), clock=clock
+        api, store, open_token_store(settings.data_dir, kiosk=kiosk), OUTBOX_KINDS, clock=clock
     )
     preferences = (
         MemoryPreferencesStore(KIOSK_DEFAULTS) if kiosk else PreferencesStore(settings.data_dir)

@@ -12,12 +12,12 @@ import flet as ft
 from accessibility.announce import Announcer
 from accessibility.theme import FONT_ASSET, FONT_FAMILY, build_theme
 from app.account.actions import AccountActions
-from app.account.messages import rejection_sentence, waiting_sentence
+from app.account.messages import waiting_sentence
 from app.actions import Actions
 from app.context import AppContext
 from app.display import apply_process_preferences
 from app.events.actions import EventActions
-from app.events.messages import event_rejection_sentence
+from app.features import notification_sentence, refusal_sentence
 from app.home.actions import HomeActions
 from app.inbox.actions import InboxActions
 from app.kiosk.actions import KioskActions
@@ -31,12 +31,10 @@ from app.messages import (
     sync_status_sentence,
 )
 from app.proxy.actions import ProxyActions
-from app.proxy.messages import proxy_rejection_sentence
 from app.routes import window_title
 from app.search.actions import SearchActions
 from app.state import AppState, SyncStatus
 from app.trips.actions import TripActions
-from app.trips.messages import notification_sentence, trip_rejection_sentence
 from services.preferences import Preferences
 
 logger = logging.getLogger(__name__)
@@ -234,13 +232,7 @@ async def follow_outbox(
         account.refresh_view()
         state.session_expired = snapshot.session_expired
         for rejection in snapshot.rejections:
-            await announcer.say(
-                proxy_rejection_sentence(rejection)
-                or trip_rejection_sentence(rejection)
-                or event_rejection_sentence(rejection)
-                or rejection_sentence(rejection),
-                urgent=True,
-            )
+            await announcer.say(refusal_sentence(rejection), urgent=True)
         for sentence in new_notification_sentences(state, ctx.clock()):
             await announcer.say(sentence)
         if not state.signed_in:

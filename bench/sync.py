@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.features import OUTBOX_KINDS
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -90,6 +92,7 @@ def drain_run(backend_url: str, sessions, work: Path, run: int, rate: float) -> 
         ApiClient(backend_url, timeout=10.0, transport=transport),
         LocalStore(work / f"drain-{run}.sqlite3"),
         MemoryTokenStore(),
+        OUTBOX_KINDS,
         POLICY,
     )
     client.account.sign_in(phone, DEV_CODE)

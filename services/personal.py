@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.account.account import Account, principal_in
+from services.account.kinds import PROFILE_EDIT
 from services.errors import InputError, ProblemError, SignedOutError
 from services.events.kinds import ATTENDANCE, DOOR, empty_attendance
+from services.inbox.kinds import INBOX_ANSWERS, INBOX_REPLY
 from services.proxy.kinds import CONSENTS, PROXY_CONSENTS
-from services.sync.actions import ACTION_KINDS, INBOX_ANSWERS, INBOX_REPLY, PROFILE_EDIT
+from services.sync.kinds import OutboxKinds
 from services.sync.outbox import Outbox
 from services.sync.store import OWNER_KEY, LocalStore, read_personal, read_snapshot, save_snapshot
 from services.trips.kinds import OPEN_TRIPS, VOLUNTEER
@@ -69,8 +71,11 @@ class PersonalView:
 
 
 class PersonalData:
-    def __init__(self, store: LocalStore, outbox: Outbox, account: Account) -> None:
+    def __init__(
+        self, store: LocalStore, outbox: Outbox, account: Account, kinds: OutboxKinds
+    ) -> None:
         self.store = store
+        self.kinds = kinds  # every outbox kind, by name (the app's feature list)
         self.outbox = outbox
         self.account = account
         account.on_principal_change(self._forget_snapshots)
@@ -96,7 +101,7 @@ class PersonalData:
         snapshots = self.snapshots()
         waiting = self.outbox.waiting(principal)
         for item in waiting:
-            ACTION_KINDS[item.kind].overlay(snapshots, item.payload)
+            self.kinds[item.kind].overlay(snapshots, item.payload)
         return PersonalView(
             me=snapshots.get("me"),
             volunteer=snapshots.get(VOLUNTEER),
@@ -218,7 +223,7 @@ class PersonalData:
         base_on_profile: bool = False,
         as_self: bool = False,
     ) -> str:
-        """Queue an action of ``kind`` (``ACTION_KINDS``) for the signed-in person; its id.
+        """Queue an action of ``kind`` (one of ``self.kinds``) for the signed-in person; its id.
 
         Callers validate first; the view shows the action at once through its overlay. It is
         queued as whoever the person acts as now (sent with that ``X-Act-For`` even if they stop

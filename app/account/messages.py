@@ -10,8 +10,8 @@ import math
 
 from app.field_words import too_long_sentence
 from app.i18n import N_, _, ngettext
+from services.account.kinds import PROFILE_EDIT
 from services.errors import InputError, OfflineError, ProblemError, SignedOutError, SunshineError
-from services.sync.actions import INBOX_REPLY, PROFILE_EDIT
 from services.sync.outbox import Rejection
 
 INPUT_ERRORS = {
@@ -115,18 +115,17 @@ def contact_saved_sentence() -> str:
     return _("Saved on this device. It will be sent to the server shortly.")
 
 
-def rejection_sentence(rejection: Rejection) -> str:
-    """An action the server refused: what was undone, and what to do now."""
-    if rejection.kind == PROFILE_EDIT:
-        if rejection.code == "precondition_failed":
-            return _(
-                "Your contact details were changed elsewhere, so your change was not saved. "
-                "The latest details are shown; please make your change again."
-            )
-        return _("Your change to your contact details was not accepted and has been undone.")
-    if rejection.kind == INBOX_REPLY:
-        return _("Your answer to a policy message was not accepted and has been undone.")
-    return _("One of your actions was not accepted and has been undone.")
+def account_rejection_sentence(rejection: Rejection) -> str | None:
+    """A change to the person's own details the server refused: what was undone, what to do now;
+    None for other kinds."""
+    if rejection.kind != PROFILE_EDIT:
+        return None
+    if rejection.code == "precondition_failed":
+        return _(
+            "Your contact details were changed elsewhere, so your change was not saved. "
+            "The latest details are shown; please make your change again."
+        )
+    return _("Your change to your contact details was not accepted and has been undone.")
 
 
 def mask_phone(phone: str) -> str:

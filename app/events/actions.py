@@ -23,7 +23,7 @@ from app.events.messages import (
 from app.screen_actions import GuidingActions
 from app.trips.forms import TripForm
 from services.errors import InputError, SunshineError
-from services.events.commands import attendee_for_code, door_event, spoken_code
+from services.events.commands import EventCommands, attendee_for_code, door_event, spoken_code
 
 # A guide meets the person this long before the event starts, at their door.
 GUIDE_LEAD = timedelta(hours=1)
@@ -31,7 +31,7 @@ GUIDE_LEAD = timedelta(hours=1)
 
 class EventActions(GuidingActions):
     @property
-    def _events(self):  # services.events.commands.EventActions
+    def _events(self) -> EventCommands:
         return self.ctx.personal.events
 
     # -- a resident's sign-up -------------------------------------------------------------------

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from app.i18n import N_, _, ngettext
+from services.inbox.kinds import INBOX_REPLY
 from services.personal import PersonalView
+from services.sync.outbox import Rejection
 
-# The answers a person can give (services/sync/actions.py INBOX_ANSWERS), as button labels.
+# The answers a person can give (services/inbox/kinds.py INBOX_ANSWERS), as button labels.
 ANSWER_LABELS = {
     "interested": N_("I'm interested"),
     "not_interested": N_("Not for me"),
@@ -45,3 +47,10 @@ def reply_saved_sentence(answer: str) -> str:
     return _(
         "Your answer “{answer}” was saved on this device and will be sent to the server shortly."
     ).format(answer=_(ANSWER_LABELS.get(answer, answer)))
+
+
+def inbox_rejection_sentence(rejection: Rejection) -> str | None:
+    """An answer to a pushed policy the server refused; None for other kinds."""
+    if rejection.kind != INBOX_REPLY:
+        return None
+    return _("Your answer to a policy message was not accepted and has been undone.")

@@ -19,6 +19,7 @@ from app.proxy.messages import (
 )
 from app.screen_actions import GuidingActions
 from services.errors import InputError, SunshineError
+from services.proxy.commands import ProxyCommands
 
 STOP_ACTING = "stop-acting"  # state.confirming: stop while actions for the resident wait
 RunTask = Callable[..., Any]  # page.run_task(coroutine function, *args)
@@ -32,7 +33,7 @@ class ProxyActions(GuidingActions):
         self._run_task = run_task
 
     @property
-    def _services(self):
+    def _services(self) -> ProxyCommands:
         return self.ctx.personal.proxy
 
     # -- the resident ---------------------------------------------------------------------------

@@ -30,12 +30,13 @@ from app.trips.messages import (
     trip_input_sentence,
 )
 from services.errors import InputError, SunshineError
+from services.trips.commands import TripCommands
 from services.trips.time import default_start, start_at
 
 
 class TripActions(GuidingActions):
     @property
-    def _trips(self):  # services.trips.commands.TripActions
+    def _trips(self) -> TripCommands:
         return self.ctx.personal.trips
 
     # -- the request form ----------------------------------------------------------------------

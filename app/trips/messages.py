@@ -11,11 +11,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from app.events.messages import event_notification_sentence
 from app.field_words import too_long_sentence
-from app.i18n import N_, _, ngettext
+from app.i18n import N_, _
 from app.matching.messages import join_and
-from app.proxy.messages import proxy_notification_sentence
 from app.time_words import when_words
 from services.errors import InputError
 from services.sync.outbox import Rejection
@@ -310,10 +308,9 @@ def trip_rejection_sentence(rejection: Rejection) -> str | None:
 # -- notifications ----------------------------------------------------------------------------
 
 
-def notification_sentence(item: Mapping[str, Any], now: datetime) -> str:
-    about_other = event_notification_sentence(item, now) or proxy_notification_sentence(item)
-    if about_other is not None:
-        return about_other
+def trip_notification_sentence(item: Mapping[str, Any], now: datetime) -> str | None:
+    """A message about a trip or a volunteer; None for other kinds, and for a trip message
+    that does not say which trip (the general sentence covers it)."""
     data = item.get("data") or {}
     kind = item.get("kind")
     trip = {**data}
@@ -326,7 +323,7 @@ def notification_sentence(item: Mapping[str, Any], now: datetime) -> str:
             name=data.get("volunteer_name") or ""
         )
     if "start_at" not in data:
-        return _("You have a new message.")
+        return None
     title = trip_title(trip, now)
     if kind == "trip_claimed":
         return _("{name} will guide you: {title}. Code word: {word}.").format(
@@ -345,14 +342,4 @@ def notification_sentence(item: Mapping[str, Any], now: datetime) -> str:
             "No volunteer took your trip {title} in time. Please ask again or call your "
             "service point."
         ).format(title=title)
-    return _("You have a new message.")
-
-
-def unread_messages_sentence(unread: int) -> str:
-    return ngettext("{count} new message.", "{count} new messages.", unread).format(count=unread)
-
-
-def messages_action_label(unread: int) -> str:
-    if not unread:
-        return _("Messages")
-    return ngettext("Messages ({count} new)", "Messages ({count} new)", unread).format(count=unread)
+    return None

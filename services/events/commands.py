@@ -68,7 +68,7 @@ CHECKIN_OPENS_BEFORE = timedelta(minutes=60)
 UNDO_AFTER_END = timedelta(hours=24)  # as long as the server takes late door check-ins
 
 
-class EventActions:
+class EventCommands:
     """The person's event actions, and staff's at the door; each returns the outbox action's id
     (a sign-up: the sign-up's id)."""
 

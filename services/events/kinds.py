@@ -1,6 +1,6 @@
 """Outbox kinds of community events (阳光201): sign-up, cancel, excuse, check-in, the door, appeals.
 
-Same three parts as every kind (``services.sync.actions``). The snapshots they touch:
+Same three parts as every kind (``services.sync.kinds``). The snapshots they touch:
 
 * ``signups``: ``GET /me/signups``, soonest event first, cancelled ones included; at most one
   row per event (the server reactivates the same row when someone signs up again);
@@ -327,7 +327,7 @@ def _appeal_settle(db: sqlite3.Connection, payload: dict[str, Any], response: Ap
         save_snapshot(db, SIGNUPS, put_signup(signups, record))
 
 
-EVENT_ACTION_KINDS: tuple[ActionKind, ...] = (
+EVENT_KINDS: tuple[ActionKind, ...] = (
     ActionKind(EVENT_SIGNUP, _signup_request, _signup_overlay, _signup_settle),
     ActionKind(EVENT_CANCEL, _cancel_request, _cancel_overlay, _signup_settle),
     ActionKind(EVENT_EXCUSE, _excuse_request, _excuse_overlay, _signup_settle),

@@ -40,7 +40,7 @@ def clean_consent_code(text: str) -> str:
     return code
 
 
-class ProxyActions:
+class ProxyCommands:
     def __init__(self, personal: PersonalData) -> None:
         self.personal = personal
         self.account = personal.account

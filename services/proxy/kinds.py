@@ -1,6 +1,6 @@
 """Outbox kinds of acting on behalf (代办): the resident withdraws a consent, the helper ends one.
 
-Same three parts as every kind (``services.sync.actions``). The snapshots they touch:
+Same three parts as every kind (``services.sync.kinds``). The snapshots they touch:
 
 * ``consents``: ``GET /me/consents``, every consent the resident granted, newest first, each
   with the ``actions`` done under it;
@@ -74,7 +74,7 @@ def _end_settle(db: sqlite3.Connection, payload: dict[str, Any], response: ApiRe
     save_snapshot(db, PROXY_CONSENTS, [c for c in rows if c["state"] == ACTIVE])
 
 
-PROXY_ACTION_KINDS = (
+PROXY_KINDS = (
     ActionKind(CONSENT_WITHDRAW, _withdraw_request, _withdraw_overlay, _withdraw_settle),
     ActionKind(CONSENT_END, _end_request, _end_overlay, _end_settle),
 )

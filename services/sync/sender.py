@@ -53,7 +53,6 @@ from services.errors import (
     SunshineError,
 )
 from services.personal import PersonalData
-from services.sync.actions import ACTION_KINDS
 from services.sync.outbox import Outbox, OutboxItem
 from services.sync.store import OWNER_KEY, read_personal
 
@@ -158,7 +157,7 @@ class OutboxSender:
         return 0 if owner is None else self.outbox.waiting_count(owner)
 
     def _send(self, item: OutboxItem) -> ItemOutcome | Stop:
-        kind = ACTION_KINDS.get(item.kind)
+        kind = self.personal.kinds.get(item.kind)
         if kind is None:
             self.outbox.mark_rejected(item.id, UNKNOWN_KIND_CODE, f"unknown kind {item.kind}")
             return ItemOutcome.REFUSED

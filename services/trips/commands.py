@@ -85,7 +85,7 @@ _STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-class TripActions:
+class TripCommands:
     """The person's trip actions; each returns the outbox action's id (a request: the trip's)."""
 
     def __init__(self, personal: PersonalData, now: Callable[[], datetime] = utc_now) -> None:

@@ -1,6 +1,6 @@
 """Outbox kinds of 助盲出行: trips, volunteer registration and reading notifications.
 
-Same three parts as every kind (``services.sync.actions``). The snapshots they touch:
+Same three parts as every kind (``services.sync.kinds``). The snapshots they touch:
 
 * ``trips``: ``GET /trips/mine``, newest start first: the person's requests and the trips they
   volunteer on;
@@ -305,7 +305,7 @@ def _read_settle(db: sqlite3.Connection, payload: dict[str, Any], response: ApiR
         save_snapshot(db, NOTIFICATIONS, _mark_read(notifications, payload))
 
 
-TRIP_ACTION_KINDS: tuple[ActionKind, ...] = (
+TRIP_KINDS: tuple[ActionKind, ...] = (
     ActionKind(TRIP_REQUEST, _request_request, _request_overlay, _request_settle),
     ActionKind(TRIP_CANCEL, _cancel_request, _cancel_overlay, _trip_settle),
     ActionKind(TRIP_CLAIM, _claim_request, _claim_overlay, _claim_settle),

@@ -21,6 +21,7 @@ import httpx
 import pytest
 from sync_support import SMALL_SEED, BackendServer, write_seed_dir
 
+from app.features import OUTBOX_KINDS
 from backend.core.config import DEFAULT_SEED_DIR
 from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient
@@ -119,7 +120,7 @@ def make_client(
         policy: RetryPolicy = FAST_RETRIES,
     ) -> PersonalServices:
         return build_personal_services(
-            make_api(url, transport), make_store(name), MemoryTokenStore(), policy
+            make_api(url, transport), make_store(name), MemoryTokenStore(), OUTBOX_KINDS, policy
         )
 
     return make

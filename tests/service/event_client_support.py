@@ -5,7 +5,7 @@ packages.
 The server's "now" is a ``FakeClock`` put on the running app (``app.state.clock``, which every
 route and the no-show sweep read), pinned at 10:00 Shanghai time today, so an event starting
 half an hour later is on today's door list whatever the hour the tests run; the clients' own
-checks (EventActions, TripActions) read the same clock, as a phone's clock would roughly agree.
+checks (EventCommands, TripCommands) read the same clock, as a phone's clock would roughly agree.
 """
 
 from __future__ import annotations

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import httpx
 
+from app.features import OUTBOX_KINDS
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
@@ -26,7 +28,7 @@ from bench.fault_transport import FaultTransport  # noqa: E402
 from services.account.tokens import MemoryTokenStore  # noqa: E402
 from services.api import ApiClient, TokenPair  # noqa: E402
 from services.client import build_personal_services  # noqa: E402
-from services.sync.actions import INBOX_ANSWERS  # noqa: E402
+from services.inbox.kinds import INBOX_ANSWERS  # noqa: E402
 from services.sync.sender import DrainStop, RetryPolicy  # noqa: E402
 from services.sync.store import LocalStore  # noqa: E402
 
@@ -59,7 +61,9 @@ def main() -> None:
     tokens.save(TokenPair.model_validate_json(os.environ["SUNSHINE_WORKER_TOKENS"]))
     transport = FaultTransport(FAULT_RATE, rng=random.Random(seed), inner=link)
     api = ApiClient(os.environ["SUNSHINE_WORKER_URL"], timeout=5.0, transport=transport)
-    client = build_personal_services(api, LocalStore(Path(store_path)), tokens, POLICY)
+    client = build_personal_services(
+        api, LocalStore(Path(store_path)), tokens, OUTBOX_KINDS, POLICY
+    )
 
     for n in range(count):
         if rng.random() < 0.6:

@@ -1,5 +1,5 @@
 """Signing up for community events, end to end: residents and staff, each with their own client,
-on the REAL backend over HTTP (EventActions → outbox → sender; what each sees is their
+on the REAL backend over HTTP (EventCommands → outbox → sender; what each sees is their
 PersonalData view after a refresh, and the catalogue after a pull).
 
 Sign-up shows at once as being sent, then confirmed or waitlisted; a cancellation gives the place

@@ -39,13 +39,14 @@ from outbox_support import Clock, give_inbox_items, server_keys, server_user_id
 from sqlalchemy import delete, select, update
 from sync_support import DEV_CODE, BackendServer
 
+from app.features import OUTBOX_KINDS
 from backend.idempotency import request_fingerprint
 from backend.models import AuthToken, IdempotencyRecord, InboxItem, User
 from bench.fault_transport import FAULT_KINDS, PASS, FaultTransport
 from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient
 from services.client import PersonalServices, build_personal_services
-from services.sync.actions import INBOX_ANSWERS
+from services.inbox.kinds import INBOX_ANSWERS
 from services.sync.outbox import OutboxStatus
 from services.sync.sender import DrainStop, RetryPolicy
 from services.sync.store import LocalStore
@@ -476,7 +477,7 @@ def test_a_client_killed_mid_drain_loses_and_repeats_nothing_after_restarts(
     store_path = tmp_path / "killed" / "store.sqlite3"
     store = LocalStore(store_path)
     client = build_personal_services(
-        ApiClient(backend.url, timeout=5.0), store, MemoryTokenStore(), POLICY
+        ApiClient(backend.url, timeout=5.0), store, MemoryTokenStore(), OUTBOX_KINDS, POLICY
     )
     client.account.sign_in(phone, DEV_CODE)
     inbox = give_inbox_items(backend, phone, INBOX_ITEMS)

@@ -22,6 +22,7 @@ from event_client_support import (
 )
 from sync_support import BackendServer
 
+from app.features import OUTBOX_KINDS
 from backend.demo_users import RESIDENT_PHONE, STAFF_PHONE
 from services.errors import InputError, ProblemError, SignedOutError
 from services.sync.sender import DrainStop
@@ -184,7 +185,7 @@ def test_acting_survives_a_restart(people, make_client: MakeClient, backend: Bac
     from services.client import build_personal_services
 
     again = build_personal_services(
-        helper.account.api, helper.personal.store, helper.account.tokens
+        helper.account.api, helper.personal.store, helper.account.tokens, OUTBOX_KINDS
     )
     assert again.account.acting_for()["consent_id"] == consent["id"]
     assert again.account.call("GET", "/me").body["phone"] == RESIDENT_PHONE

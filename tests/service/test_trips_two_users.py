@@ -1,6 +1,6 @@
 """助盲出行 end to end: a resident and volunteers, each with their own client, on the REAL backend.
 
-Every action goes through the client's outbox (TripActions) and the sender, over real HTTP; what
+Every action goes through the client's outbox (TripCommands) and the sender, over real HTTP; what
 each person sees is their PersonalData view after a refresh. The server may stop and come back
 (``backend.stop()`` / ``backend.start()``): actions taken meanwhile wait in the outbox and are
 sent when it is back, and a claim another volunteer won in the meantime comes back refused.

@@ -21,9 +21,9 @@ from app.events.messages import (
     signup_sentence,
     venue_sentence,
 )
+from app.features import notification_sentence
 from app.i18n import set_language
 from app.trips.forms import TripForm
-from app.trips.messages import notification_sentence
 from services.clock import SHANGHAI
 from services.errors import InputError
 from services.sync.outbox import Rejection

@@ -3,7 +3,7 @@
 ``overlay`` is applied to plain dicts (the server's last answers), also to answers that already
 hold the action's effect (a refresh landed after the server acted, before the sender stored its
 answer): nothing is added twice and no count moves twice. ``settle`` stores the server's answer
-in a real LocalStore, as the sender does. Then the whole path over a real store: EventActions
+in a real LocalStore, as the sender does. Then the whole path over a real store: EventCommands
 queues, PersonalData.view() shows it, a refused action leaves the view by leaving the queue.
 """
 
@@ -17,14 +17,14 @@ from typing import Any
 import httpx
 import pytest
 
+from app.features import OUTBOX_KINDS
 from services.account.account import Account
 from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient, ApiResponse, CatalogChange
 from services.catalog import Catalog
-from services.events.commands import EventActions, door_event, my_signup
-from services.events.kinds import EVENT_ACTION_KINDS, empty_attendance, put_signup
+from services.events.commands import EventCommands, door_event, my_signup
+from services.events.kinds import EVENT_KINDS, empty_attendance, put_signup
 from services.personal import PersonalData, _keep_newer_door
-from services.sync.actions import ACTION_KINDS
 from services.sync.outbox import Outbox
 from services.sync.store import OWNER_KEY, LocalStore, read_snapshot, save_snapshot, write_personal
 
@@ -94,13 +94,13 @@ def snapshots(**values: Any) -> dict[str, Any]:
 
 
 def overlay(kind: str, shots: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
-    ACTION_KINDS[kind].overlay(shots, payload)
+    OUTBOX_KINDS[kind].overlay(shots, payload)
     return shots
 
 
 def settle(store: LocalStore, kind: str, payload: dict[str, Any], body: Any) -> None:
     with store.transaction() as db:
-        ACTION_KINDS[kind].settle(db, payload, ApiResponse(200, body, httpx.Headers()))
+        OUTBOX_KINDS[kind].settle(db, payload, ApiResponse(200, body, httpx.Headers()))
 
 
 def stored(store: LocalStore, key: str) -> Any:
@@ -115,7 +115,7 @@ def save(store: LocalStore, **values: Any) -> None:
 
 
 def test_the_seven_kinds_are_registered():
-    names = [kind.name for kind in EVENT_ACTION_KINDS]
+    names = [kind.name for kind in EVENT_KINDS]
     assert names == [
         "event_signup",
         "event_cancel",
@@ -125,7 +125,7 @@ def test_the_seven_kinds_are_registered():
         "door_undo",
         "attendance_appeal",
     ]
-    assert all(ACTION_KINDS[name].name == name for name in names)
+    assert all(OUTBOX_KINDS[name].name == name for name in names)
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_the_seven_kinds_are_registered():
 def test_each_kind_sends_the_contracts_request(
     kind: str, payload: dict, method: str, path: str, body: Any
 ):
-    request = ACTION_KINDS[kind].request(payload)
+    request = OUTBOX_KINDS[kind].request(payload)
     assert (request.method, request.path, request.json) == (method, path, body)
 
 
@@ -532,7 +532,9 @@ EVENT = {
 @pytest.fixture
 def personal(store: LocalStore) -> Iterator[PersonalData]:
     api = ApiClient("http://127.0.0.1:9", timeout=0.1)  # never reached: nothing is sent here
-    personal = PersonalData(store, Outbox(store), Account(api, MemoryTokenStore(), store))
+    personal = PersonalData(
+        store, Outbox(store), Account(api, MemoryTokenStore(), store), OUTBOX_KINDS
+    )
     store.apply_page([CatalogChange(kind="event", id="e", version=1, deleted=False, data=EVENT)],
                      "c1", last=True)  # fmt: skip
     with store.transaction() as db:
@@ -548,7 +550,7 @@ def personal(store: LocalStore) -> Iterator[PersonalData]:
 
 
 def test_every_action_shows_in_the_view_at_once(personal: PersonalData, store: LocalStore):
-    actions = EventActions(personal, Catalog(store), now=lambda: NOW)
+    actions = EventCommands(personal, Catalog(store), now=lambda: NOW)
     signup_id = actions.sign_up("e")
     actions.door_check_in("e", "111 111")
     actions.door_check_in_person("e", "s2")
@@ -569,7 +571,7 @@ def test_every_action_shows_in_the_view_at_once(personal: PersonalData, store: L
 
 
 def test_a_refused_action_leaves_the_view(personal: PersonalData, store: LocalStore):
-    actions = EventActions(personal, Catalog(store), now=lambda: NOW)
+    actions = EventCommands(personal, Catalog(store), now=lambda: NOW)
     action_id = actions.door_check_in("e", "111111")
     personal.outbox.mark_rejected(action_id, "checkin_closed", "409 checkin_closed")
     entry = door_event(personal.view(), "e")

@@ -1,4 +1,4 @@
-"""Every refusal EventActions can give before anything is queued (services/events/commands.py), no server.
+"""Every refusal EventCommands can give before anything is queued (services/events/commands.py), no server.
 
 Each check goes by what the person sees: the catalogue's deadlines by the device's clock, their
 sign-up as shown, their attendance record, today's door list. A refusal names a field and the
@@ -15,16 +15,17 @@ from typing import Any
 
 import pytest
 
+from app.features import OUTBOX_KINDS
 from services.account.account import Account
 from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient, CatalogChange
 from services.catalog import Catalog
 from services.errors import InputError, SignedOutError
-from services.events.commands import EventActions
+from services.events.commands import EventCommands
 from services.personal import PersonalData
 from services.sync.outbox import Outbox
 from services.sync.store import OWNER_KEY, LocalStore, save_snapshot, write_personal
-from services.trips.commands import TripActions, TripDraft
+from services.trips.commands import TripCommands, TripDraft
 from services.validation import APPEAL_TEXT_LIMIT, EXCUSE_NOTE_LIMIT
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -156,7 +157,9 @@ def personal(store: LocalStore) -> Iterator[PersonalData]:
     """A signed-in person's snapshots and the catalogue over a real store; no server at all (an
     unroutable URL: anything that tried to send would fail)."""
     api = ApiClient("http://127.0.0.1:9", timeout=0.1)
-    personal = PersonalData(store, Outbox(store), Account(api, MemoryTokenStore(), store))
+    personal = PersonalData(
+        store, Outbox(store), Account(api, MemoryTokenStore(), store), OUTBOX_KINDS
+    )
     changes = [CatalogChange(kind="event", id=e["id"], version=1, deleted=False, data=e)
                for e in EVENTS]  # fmt: skip
     store.apply_page(changes, "c1", last=True)
@@ -171,11 +174,11 @@ def personal(store: LocalStore) -> Iterator[PersonalData]:
 
 
 @pytest.fixture
-def actions(personal: PersonalData, store: LocalStore) -> EventActions:
-    return EventActions(personal, Catalog(store), now=lambda: NOW)
+def actions(personal: PersonalData, store: LocalStore) -> EventCommands:
+    return EventCommands(personal, Catalog(store), now=lambda: NOW)
 
 
-def queued(actions: EventActions | TripActions) -> list[tuple[str, dict[str, Any]]]:
+def queued(actions: EventCommands | TripCommands) -> list[tuple[str, dict[str, Any]]]:
     rows = actions.personal.store.read("SELECT kind, payload FROM outbox ORDER BY seq")
     return [(kind, json.loads(payload)) for kind, payload in rows]
 
@@ -254,7 +257,7 @@ def refusal(call: Any, *args: Any, **kwargs: Any) -> tuple[str, str, dict[str, i
     ],
 )  # fmt: skip
 def test_an_action_that_cannot_be_taken_is_refused_and_not_queued(
-    actions: EventActions, act: str, args: tuple, field: str, code: str
+    actions: EventCommands, act: str, args: tuple, field: str, code: str
 ):
     assert refusal(getattr(actions, act), *args)[:2] == (field, code)
     assert queued(actions) == []
@@ -264,7 +267,7 @@ def test_the_limits_are_the_servers():
     assert (EXCUSE_NOTE_LIMIT, APPEAL_TEXT_LIMIT) == (200, 500)
 
 
-def test_too_long_texts_say_the_limit(actions: EventActions):
+def test_too_long_texts_say_the_limit(actions: EventCommands):
     assert refusal(actions.excuse, "soon", "other", "字" * 201)[2] == {"limit": 200, "typed": 201}
     assert refusal(actions.appeal, "no-show", "other", "字" * 501)[2] == {
         "limit": 500,
@@ -274,14 +277,14 @@ def test_too_long_texts_say_the_limit(actions: EventActions):
 
 @pytest.mark.parametrize("reason", ["escort_failed", "bored", ""])
 def test_an_excuse_the_screen_never_offers_is_a_programming_error(
-    actions: EventActions, reason: str
+    actions: EventCommands, reason: str
 ):
     with pytest.raises(ValueError):
         actions.excuse("soon", reason)
     assert queued(actions) == []
 
 
-def test_nothing_is_queued_for_someone_signed_out(actions: EventActions, store: LocalStore):
+def test_nothing_is_queued_for_someone_signed_out(actions: EventCommands, store: LocalStore):
     with store.transaction() as db:
         db.execute("DELETE FROM personal_data")
     with pytest.raises(SignedOutError):
@@ -290,7 +293,7 @@ def test_nothing_is_queued_for_someone_signed_out(actions: EventActions, store: 
 
 
 def test_a_guide_trip_for_an_event_needs_a_sign_up_for_it(personal: PersonalData):
-    trips = TripActions(personal, now=lambda: NOW)
+    trips = TripCommands(personal, now=lambda: NOW)
     draft = TripDraft("家", "阳光之家", date(2026, 11, 22), "9:00", "310101", ["sighted_guide"],
                       "13800000001", event_id="open")  # fmt: skip
     assert refusal(trips.request_trip, draft) == ("event", "not_signed_up", {})
@@ -312,7 +315,7 @@ def test_a_guide_trip_for_an_event_needs_a_sign_up_for_it(personal: PersonalData
 # -- what is queued when the checks pass ---------------------------------------------------------
 
 
-def test_a_sign_up_is_queued_with_the_events_facts(actions: EventActions):
+def test_a_sign_up_is_queued_with_the_events_facts(actions: EventCommands):
     signup_id = actions.sign_up("open")
     assert queued(actions) == [
         (
@@ -332,18 +335,18 @@ def test_a_sign_up_is_queued_with_the_events_facts(actions: EventActions):
     assert len(queued(actions)) == 1
 
 
-def test_signing_up_again_after_cancelling_is_queued(actions: EventActions):
+def test_signing_up_again_after_cancelling_is_queued(actions: EventCommands):
     signup_id = actions.sign_up("left")
     [(kind, payload)] = queued(actions)
     assert (kind, payload["signup_id"]) == ("event_signup", signup_id)
 
 
-def test_holding_a_place_already_queues_nothing(actions: EventActions):
+def test_holding_a_place_already_queues_nothing(actions: EventCommands):
     assert actions.sign_up("soon") == "su-soon"
     assert queued(actions) == []
 
 
-def test_each_action_queues_what_the_server_takes(actions: EventActions):
+def test_each_action_queues_what_the_server_takes(actions: EventCommands):
     actions.cancel("late-queue")  # waitlisted: may leave after the cancel deadline, until the start
     actions.excuse("soon", "health", " 发烧 ")
     actions.check_in("now", "２０ ４７")
@@ -366,7 +369,7 @@ def test_each_action_queues_what_the_server_takes(actions: EventActions):
     ]  # fmt: skip
 
 
-def test_a_later_excuse_and_a_cancel_before_the_deadline_are_taken(actions: EventActions):
+def test_a_later_excuse_and_a_cancel_before_the_deadline_are_taken(actions: EventCommands):
     actions.excuse("now", "weather")  # under way: until the end
     actions.excuse("now", "other", "换了")  # replaces the first
     actions.cancel("soon")  # confirmed, before its cancel deadline

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.features import OUTBOX_KINDS
 from services.account.account import Account
 from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient, CatalogChange
@@ -84,7 +85,11 @@ def open_session(path: Path, *, kiosk: bool) -> Session:
     account = Account(api, MemoryTokenStore(), store)
     outbox = Outbox(store)
     return Session(
-        store, account, outbox, PersonalData(store, outbox, account), ServiceUsage(store)
+        store,
+        account,
+        outbox,
+        PersonalData(store, outbox, account, OUTBOX_KINDS),
+        ServiceUsage(store),
     )
 
 

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from app.features import OUTBOX_KINDS
+from services.account.kinds import PROFILE_EDIT
 from services.errors import InputError
-from services.sync.actions import ACTION_KINDS, PROFILE_EDIT
 from services.validation import clean_fact_changes
 
 
@@ -72,7 +73,7 @@ def test_a_queued_facts_edit_is_merged_into_the_shown_profile() -> None:
             },
         }
     }
-    overlay = ACTION_KINDS[PROFILE_EDIT].overlay
+    overlay = OUTBOX_KINDS[PROFILE_EDIT].overlay
 
     overlay(
         snapshots, {"changes": {"facts": {"level": None, "low_income": "dibao"}}, "base_version": 4}
@@ -94,11 +95,11 @@ def test_a_queued_facts_edit_is_merged_into_the_shown_profile() -> None:
 def test_a_facts_edit_on_a_profile_from_before_facts_existed() -> None:
     snapshots: dict[str, Any] = {"me": {"address": "旧", "version": 1}}
 
-    ACTION_KINDS[PROFILE_EDIT].overlay(
+    OUTBOX_KINDS[PROFILE_EDIT].overlay(
         snapshots, {"changes": {"facts": {"student": True}}, "base_version": 1}
     )
 
     assert snapshots["me"]["facts"] == {"student": True}
-    assert ACTION_KINDS[PROFILE_EDIT].request(
+    assert OUTBOX_KINDS[PROFILE_EDIT].request(
         {"changes": {"facts": {"student": True}}, "base_version": 1}
     ).json == {"facts": {"student": True}}

@@ -11,14 +11,15 @@ from typing import Any
 import httpx
 import pytest
 
+from app.features import OUTBOX_KINDS
 from services.account.account import ACTING_KEY, Account
 from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient, ApiResponse
 from services.errors import InputError
+from services.inbox.kinds import INBOX_REPLY
 from services.personal import PersonalData
-from services.proxy.commands import ProxyActions, clean_consent_code
+from services.proxy.commands import ProxyCommands, clean_consent_code
 from services.proxy.kinds import CONSENT_END, CONSENT_WITHDRAW, CONSENTS, PROXY_CONSENTS
-from services.sync.actions import ACTION_KINDS, INBOX_REPLY
 from services.sync.outbox import Outbox, act_for_of, principal_of
 from services.sync.sender import OutboxSender, RetryPolicy
 from services.sync.store import OWNER_KEY, LocalStore, read_snapshot, save_snapshot, write_personal
@@ -73,7 +74,7 @@ def services(store: LocalStore, server: FakeServer):
     tokens.save(TokenPair(access_token="a", refresh_token="r"))
     account = Account(api, tokens, store)
     outbox = Outbox(store)
-    personal = PersonalData(store, outbox, account)
+    personal = PersonalData(store, outbox, account, OUTBOX_KINDS)
     with store.transaction() as db:
         write_personal(db, OWNER_KEY, OWNER)
         save_snapshot(db, "me", {"id": 7, "version": 1, "phone": "15000000007"})
@@ -81,7 +82,7 @@ def services(store: LocalStore, server: FakeServer):
         save_snapshot(db, CONSENTS, [consent("mine-1", helper={"id": 9})])
         save_snapshot(db, PROXY_CONSENTS, [consent()])
     sender = OutboxSender(account, outbox, personal, FAST)
-    yield account, outbox, personal, ProxyActions(personal), sender
+    yield account, outbox, personal, ProxyCommands(personal), sender
     api.close()
 
 
@@ -89,7 +90,7 @@ def services(store: LocalStore, server: FakeServer):
 
 
 def test_withdraw_shows_at_once_and_settles_with_the_answer(store: LocalStore):
-    kind = ACTION_KINDS[CONSENT_WITHDRAW]
+    kind = OUTBOX_KINDS[CONSENT_WITHDRAW]
     snapshots = {CONSENTS: [consent(), consent("c-2")]}
 
     kind.overlay(snapshots, {"consent_id": CONSENT})
@@ -109,13 +110,13 @@ def test_withdraw_shows_at_once_and_settles_with_the_answer(store: LocalStore):
 def test_an_overlay_leaves_a_consent_no_longer_active_as_it_is():
     snapshots = {PROXY_CONSENTS: [consent(state="expired")]}
 
-    ACTION_KINDS[CONSENT_END].overlay(snapshots, {"consent_id": CONSENT})
+    OUTBOX_KINDS[CONSENT_END].overlay(snapshots, {"consent_id": CONSENT})
 
     assert snapshots[PROXY_CONSENTS] == [consent(state="expired")]
 
 
 def test_end_leaves_the_helpers_live_list_when_settled(store: LocalStore):
-    kind = ACTION_KINDS[CONSENT_END]
+    kind = OUTBOX_KINDS[CONSENT_END]
     assert kind.request({"consent_id": CONSENT}).path == f"/proxy/consents/{CONSENT}/end"
     with store.transaction() as db:
         save_snapshot(db, PROXY_CONSENTS, [consent(), consent("c-2")])

@@ -92,14 +92,12 @@ def test_unknown_paths_resolve_to_not_found(path: str):
     assert resolve(path) == (NOT_FOUND, {})
 
 
-def test_every_route_title_and_pending_line_is_in_the_zh_cn_catalogue():
+def test_every_route_title_is_in_the_zh_cn_catalogue():
     with ZH_CN_PO.open("rb") as fp:
         msgids = {message.id for message in read_po(fp, locale="zh_CN") if message.id}
-    texts = [
-        (route.identifier, field, text)
+    missing = [
+        f"{route.identifier}.title: {route.title!r}"
         for route in (*ROUTES, NOT_FOUND)
-        for field, text in (("title", route.title), ("pending", route.pending))
-        if text is not None
+        if route.title not in msgids
     ]
-    missing = [f"{ident}.{field}: {text!r}" for ident, field, text in texts if text not in msgids]
     assert not missing, "not in the zh_CN catalogue (run `make i18n`):\n" + "\n".join(missing)

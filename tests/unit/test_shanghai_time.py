@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import pytest
 from control_tree import find, screen_actions, texts
 
+from app.features import notification_sentence
 from app.i18n import format_day, set_language
 from app.inbox.actions import InboxActions
 from app.routes import resolve
@@ -22,7 +23,6 @@ from app.state import AppState
 from app.time_words import clock_words, when_words
 from app.trips.actions import TripActions
 from app.trips.forms import TripForm
-from app.trips.messages import notification_sentence
 from services.clock import SHANGHAI, StartedClock, shanghai_day
 from services.config import ClientSettings
 from services.personal import PersonalView

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from app.features import notification_sentence
 from app.i18n import set_language
 from app.shell import new_notification_sentences
 from app.state import AppState
@@ -18,7 +19,6 @@ from app.trips.messages import (
     code_word_sentence,
     needs_sentence,
     notes_sentence,
-    notification_sentence,
     rating_sentence,
     state_sentence,
     trip_input_sentence,

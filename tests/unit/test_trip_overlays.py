@@ -2,7 +2,7 @@
 
 ``overlay`` is applied to plain dicts (the server's last answers); ``settle`` stores the server's
 answer in a real LocalStore, as the sender does in the transaction that marks the action done.
-Then the whole path over a real store: TripActions queues, PersonalData.view() shows the action
+Then the whole path over a real store: TripCommands queues, PersonalData.view() shows the action
 on top of the snapshots, and a refused action leaves the view by leaving the queue.
 """
 
@@ -16,15 +16,15 @@ from typing import Any
 import httpx
 import pytest
 
+from app.features import OUTBOX_KINDS
 from services.account.account import Account
 from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient, ApiResponse
 from services.personal import PersonalData
-from services.sync.actions import ACTION_KINDS
 from services.sync.outbox import Outbox
 from services.sync.store import OWNER_KEY, LocalStore, read_snapshot, save_snapshot, write_personal
 from services.trips.commands import (
-    TripActions,
+    TripCommands,
     TripDraft,
     VolunteerForm,
     filter_open_trips,
@@ -33,7 +33,7 @@ from services.trips.commands import (
     recent_places,
     unread_notifications,
 )
-from services.trips.kinds import TRIP_ACTION_KINDS, mask_id_number, put_trip
+from services.trips.kinds import TRIP_KINDS, mask_id_number, put_trip
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 ME = {"id": 7, "name": "李志愿", "phone": "13800000002", "version": 3}
@@ -73,13 +73,13 @@ def snapshots(**values: Any) -> dict[str, Any]:
 
 
 def overlay(kind: str, shots: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
-    ACTION_KINDS[kind].overlay(shots, payload)
+    OUTBOX_KINDS[kind].overlay(shots, payload)
     return shots
 
 
 def settle(store: LocalStore, kind: str, payload: dict[str, Any], body: Any) -> None:
     with store.transaction() as db:
-        ACTION_KINDS[kind].settle(db, payload, ApiResponse(200, body, httpx.Headers()))
+        OUTBOX_KINDS[kind].settle(db, payload, ApiResponse(200, body, httpx.Headers()))
 
 
 def stored(store: LocalStore, key: str) -> Any:
@@ -94,7 +94,7 @@ def save(store: LocalStore, **values: Any) -> None:
 
 
 def test_the_nine_kinds_are_registered():
-    names = [kind.name for kind in TRIP_ACTION_KINDS]
+    names = [kind.name for kind in TRIP_KINDS]
     assert names == [
         "trip_request",
         "trip_cancel",
@@ -106,7 +106,7 @@ def test_the_nine_kinds_are_registered():
         "volunteer_register",
         "notifications_read",
     ]
-    assert all(ACTION_KINDS[name].name == name for name in names)
+    assert all(OUTBOX_KINDS[name].name == name for name in names)
 
 
 # -- requests: what is sent ---------------------------------------------------------------------
@@ -133,7 +133,7 @@ def test_the_nine_kinds_are_registered():
 def test_each_kind_sends_the_contracts_request(
     kind: str, payload: dict, method: str, path: str, body: Any
 ):
-    request = ACTION_KINDS[kind].request(payload)
+    request = OUTBOX_KINDS[kind].request(payload)
     assert (request.method, request.path, request.json) == (method, path, body)
 
 
@@ -399,7 +399,9 @@ OWNER = "7"
 @pytest.fixture
 def personal(store: LocalStore) -> Iterator[PersonalData]:
     api = ApiClient("http://127.0.0.1:9", timeout=0.1)  # never reached: nothing is sent here
-    personal = PersonalData(store, Outbox(store), Account(api, MemoryTokenStore(), store))
+    personal = PersonalData(
+        store, Outbox(store), Account(api, MemoryTokenStore(), store), OUTBOX_KINDS
+    )
     with store.transaction() as db:
         write_personal(db, OWNER_KEY, OWNER)
     save(
@@ -415,11 +417,11 @@ def personal(store: LocalStore) -> Iterator[PersonalData]:
 
 
 @pytest.fixture
-def actions(personal: PersonalData) -> TripActions:
-    return TripActions(personal, now=lambda: NOW)
+def actions(personal: PersonalData) -> TripCommands:
+    return TripCommands(personal, now=lambda: NOW)
 
 
-def test_every_action_shows_in_the_view_at_once(personal: PersonalData, actions: TripActions):
+def test_every_action_shows_in_the_view_at_once(personal: PersonalData, actions: TripCommands):
     draft = TripDraft(
         "家", "瑞金医院", date(2026, 11, 23), "14点", "310101", ["wheelchair"], "13800000002"
     )
@@ -442,7 +444,7 @@ def test_every_action_shows_in_the_view_at_once(personal: PersonalData, actions:
     assert unread_notifications(view.notifications) == []
 
 
-def test_actions_build_on_each_other_in_the_view(personal: PersonalData, actions: TripActions):
+def test_actions_build_on_each_other_in_the_view(personal: PersonalData, actions: TripCommands):
     actions.claim_trip("free")
     actions.start_trip("free")  # allowed: the claim shows, though not sent yet
     actions.complete_trip("free")
@@ -451,7 +453,7 @@ def test_actions_build_on_each_other_in_the_view(personal: PersonalData, actions
     assert (shown["state"], shown["my_rating"]) == ("completed", {"stars": 5, "comment": "很好"})
 
 
-def test_a_refused_claim_leaves_the_view(personal: PersonalData, actions: TripActions):
+def test_a_refused_claim_leaves_the_view(personal: PersonalData, actions: TripCommands):
     action_id = actions.claim_trip("free")
     personal.outbox.mark_rejected(action_id, "trip_taken", "409 trip_taken")
 
@@ -470,7 +472,7 @@ def test_a_refused_claim_leaves_the_view(personal: PersonalData, actions: TripAc
 
 def test_a_registration_then_shows_as_pending(personal: PersonalData, store: LocalStore):
     save(store, volunteer=None)
-    actions = TripActions(personal, now=lambda: NOW)
+    actions = TripCommands(personal, now=lambda: NOW)
     actions.register_volunteer(VolunteerForm(**FORM))
     volunteer = personal.view().volunteer
     assert volunteer is not None

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from app.features import OUTBOX_KINDS
 from services.account.account import Account
 from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient
@@ -23,7 +24,7 @@ from services.errors import InputError
 from services.personal import PersonalData
 from services.sync.outbox import Outbox
 from services.sync.store import OWNER_KEY, LocalStore, save_snapshot, write_personal
-from services.trips.commands import TripActions, TripDraft, VolunteerForm
+from services.trips.commands import TripCommands, TripDraft, VolunteerForm
 from services.validation import (
     AVAILABILITY,
     COMMENT_LIMIT,
@@ -280,7 +281,7 @@ def test_a_long_comment_is_refused_with_the_limit():
     )
 
 
-# -- TripActions: the checks in form order, and nothing refused is queued ----------------------
+# -- TripCommands: the checks in form order, and nothing refused is queued ----------------------
 
 OWNER = "7"
 ME = {"id": 7, "name": "张阿姨", "phone": "13800000001", "version": 1}
@@ -302,11 +303,13 @@ def trip(trip_id: str, state: str, my_role: str | None, **fields: Any) -> dict[s
 
 
 @pytest.fixture
-def actions(store: LocalStore) -> Iterator[TripActions]:
-    """TripActions over a real store holding a signed-in person's snapshots; no server at all
+def actions(store: LocalStore) -> Iterator[TripCommands]:
+    """TripCommands over a real store holding a signed-in person's snapshots; no server at all
     (an unroutable URL: anything that tried to send would fail)."""
     api = ApiClient("http://127.0.0.1:9", timeout=0.1)
-    personal = PersonalData(store, Outbox(store), Account(api, MemoryTokenStore(), store))
+    personal = PersonalData(
+        store, Outbox(store), Account(api, MemoryTokenStore(), store), OUTBOX_KINDS
+    )
     with store.transaction() as db:
         write_personal(db, OWNER_KEY, OWNER)
         save_snapshot(db, "me", ME)
@@ -322,11 +325,11 @@ def actions(store: LocalStore) -> Iterator[TripActions]:
         )
         save_snapshot(db, "open_trips", [trip("free", "open", None)])
         save_snapshot(db, "volunteer", None)
-    yield TripActions(personal, now=lambda: NOW)
+    yield TripCommands(personal, now=lambda: NOW)
     api.close()
 
 
-def queued(actions: TripActions) -> list[tuple[str, dict[str, Any]]]:
+def queued(actions: TripCommands) -> list[tuple[str, dict[str, Any]]]:
     rows = actions.personal.store.read("SELECT kind, payload FROM outbox ORDER BY seq")
     return [(kind, json.loads(payload)) for kind, payload in rows]
 
@@ -360,13 +363,13 @@ DRAFT = TripDraft(
     ],
 )
 def test_a_bad_request_is_refused_and_not_queued(
-    actions: TripActions, changes: dict[str, Any], field: str, code: str
+    actions: TripCommands, changes: dict[str, Any], field: str, code: str
 ):
     assert refusal(actions.request_trip, replace(DRAFT, **changes))[:2] == (field, code)
     assert queued(actions) == []
 
 
-def test_a_good_request_is_queued_as_the_server_takes_it(actions: TripActions):
+def test_a_good_request_is_queued_as_the_server_takes_it(actions: TripCommands):
     trip_id = actions.request_trip(replace(DRAFT, notes=" 白手杖 ", to_place=" 瑞金医院 "))
     [(kind, payload)] = queued(actions)
     assert kind == "trip_request"
@@ -400,7 +403,7 @@ def test_a_good_request_is_queued_as_the_server_takes_it(actions: TripActions):
     ],
 )
 def test_a_step_the_trip_does_not_allow_is_refused_and_not_queued(
-    actions: TripActions, act: str, trip_id: str, code: str
+    actions: TripCommands, act: str, trip_id: str, code: str
 ):
     assert refusal(getattr(actions, act), trip_id) == ("trip", code, {})
     assert queued(actions) == []
@@ -416,27 +419,27 @@ def test_a_step_the_trip_does_not_allow_is_refused_and_not_queued(
     ],
 )
 def test_a_rating_that_cannot_be_given_is_refused(
-    actions: TripActions, trip_id: str, stars: int, field: str, code: str
+    actions: TripCommands, trip_id: str, stars: int, field: str, code: str
 ):
     assert refusal(actions.rate_trip, trip_id, stars)[:2] == (field, code)
     assert queued(actions) == []
 
 
-def test_registering_twice_is_refused(actions: TripActions):
+def test_registering_twice_is_refused(actions: TripCommands):
     form = VolunteerForm(**FORM)
     actions.register_volunteer(form)
     assert refusal(actions.register_volunteer, form) == ("volunteer", "volunteer_exists", {})
     assert [kind for kind, _ in queued(actions)] == ["volunteer_register"]
 
 
-def test_a_bad_registration_is_refused_and_not_queued(actions: TripActions):
+def test_a_bad_registration_is_refused_and_not_queued(actions: TripCommands):
     form = VolunteerForm(**{**FORM, "id_number": "310104199001011234"})
     assert refusal(actions.register_volunteer, form)[1] == "id_number_check_digit"
     assert queued(actions) == []
 
 
 @pytest.mark.parametrize("up_to_id", [0, -1, True, "3", None])
-def test_a_notification_id_is_a_positive_int(actions: TripActions, up_to_id: Any):
+def test_a_notification_id_is_a_positive_int(actions: TripCommands, up_to_id: Any):
     with pytest.raises(ValueError, match="notification id"):
         actions.mark_notifications_read(up_to_id)
     assert queued(actions) == []

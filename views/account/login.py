@@ -10,7 +10,7 @@ from app.account.messages import mask_phone
 from app.actions import Actions
 from app.context import AppContext
 from app.i18n import _
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
 from views.chrome import notice, screen_view
 

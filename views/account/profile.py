@@ -17,7 +17,7 @@ from app.account.messages import mask_phone, waiting_sentence
 from app.actions import Actions
 from app.i18n import N_, _, format_day
 from app.record_words import RECORD_STATUS
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
 from services.personal import PersonalView
 from services.validation import CONTACT_LIMITS

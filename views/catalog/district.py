@@ -9,7 +9,7 @@ from accessibility.semantics import body_text, heading
 from app.actions import Actions
 from app.events.messages import event_title
 from app.i18n import _, ngettext
-from app.routes import Route
+from app.registry import Route
 from services.catalog import Catalog
 from views.catalog.parts import link_buttons
 from views.chrome import missing_record_view, screen_view

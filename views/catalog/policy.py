@@ -7,7 +7,7 @@ import flet as ft
 from accessibility.semantics import body_text, heading
 from app.actions import Actions
 from app.i18n import _, format_day
-from app.routes import Route
+from app.registry import Route
 from services.catalog import Catalog
 from views.catalog.parts import example_note, field_line, link_buttons
 from views.chrome import missing_record_view, screen_view

@@ -8,7 +8,7 @@ from accessibility.semantics import action_button, body_text, heading
 from accessibility.theme import current_look
 from app.actions import Actions
 from app.i18n import _
-from app.routes import Route
+from app.registry import Route
 from services.catalog import Catalog, Institution, ServiceItem
 from views.catalog.parts import example_note, field_label, field_lines, link_buttons
 from views.chrome import missing_record_view, screen_view

@@ -1,0 +1,18 @@
+"""Screens of community events: the list, one event, my attendance, the door."""
+
+from __future__ import annotations
+
+from views.events.attendance import attendance_view
+from views.events.detail import event_view
+from views.events.door import door_view
+from views.events.upcoming import events_view
+from views.screens import Draw
+
+SCREENS: dict[str, Draw] = {
+    "screen-attendance": lambda s: attendance_view(s.path, s.route, s.state, s.actions),
+    "screen-events": lambda s: events_view(s.path, s.route, s.state, s.ctx.catalog, s.actions),
+    "screen-event": lambda s: event_view(
+        s.path, s.route, s.params["id"], s.state, s.ctx.catalog, s.actions
+    ),
+    "screen-door": lambda s: door_view(s.path, s.route, s.state, s.actions),
+}

@@ -23,7 +23,7 @@ from app.events.messages import (
     record_summary_sentence,
 )
 from app.i18n import _
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
 from services.validation import APPEAL_TEXT_LIMIT
 from views.chrome import card, notice, screen_view

@@ -16,7 +16,7 @@ from app.events.messages import (
     venue_sentence,
 )
 from app.i18n import _
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
 from services.catalog import Catalog
 from views.chrome import missing_record_view, screen_view

@@ -17,7 +17,7 @@ from app.actions import Actions
 from app.events.messages import attendee_line, door_count_sentence, event_title, found_sentence
 from app.i18n import _
 from app.messages import chosen_label
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
 from services.events.commands import find_attendees
 from views.chrome import card, notice, screen_view, wrap

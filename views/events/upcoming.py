@@ -15,7 +15,7 @@ from accessibility.semantics import action_button, body_text, heading
 from app.actions import Actions
 from app.events.messages import event_title, signup_sentence
 from app.i18n import _
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
 from services.catalog import Catalog
 from services.events.commands import upcoming_signups

@@ -11,7 +11,7 @@ from accessibility.semantics import Handler, action_button, body_text, heading
 from app.actions import Actions
 from app.home.messages import position_sentence, section_title
 from app.i18n import _
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
 from services.catalog import Catalog
 from views.chrome import card, screen_view, wrap

@@ -20,8 +20,8 @@ from app.home.messages import section_title
 from app.i18n import N_, _
 from app.inbox.messages import inbox_action_label, unread_count, unread_sentence
 from app.messages import sync_status_sentence
+from app.notifications.messages import messages_action_label, unread_messages_sentence
 from app.state import AppState, SyncStatus
-from app.trips.messages import messages_action_label, unread_messages_sentence
 from services.catalog import ServiceItem
 from services.trips.commands import unread_notifications
 from views.account.profile import record_sentences, visit_sentences

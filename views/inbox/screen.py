@@ -16,7 +16,7 @@ from app.actions import Actions
 from app.i18n import _, format_day
 from app.inbox.messages import ANSWER_LABELS, answer_sentence
 from app.messages import chosen_label
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
 from services.catalog import Catalog
 from views.chrome import card, notice, screen_view

@@ -25,7 +25,7 @@ from app.matching.messages import (
     value_label,
 )
 from app.messages import chosen_label
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
 from services.matching import EDITABLE_FACTS, Eligibility, Match
 from views.chrome import notice, screen_view

@@ -10,10 +10,10 @@ import flet as ft
 
 from accessibility.semantics import action_button, body_text
 from app.actions import Actions
+from app.features import notification_sentence
 from app.i18n import _, format_day
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
-from app.trips.messages import notification_sentence
 from services.trips.commands import unread_notifications
 from views.chrome import card, screen_view
 from views.trips.mine import account_gate, status_notices

@@ -9,7 +9,7 @@ from accessibility.semantics import action_button, body_text, heading, text_inpu
 from app.actions import Actions
 from app.i18n import _
 from app.proxy.messages import consent_sentence
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
 from services.proxy.kinds import ACTIVE
 from views.chrome import card, notice, screen_view

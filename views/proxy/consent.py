@@ -18,7 +18,7 @@ from app.proxy.messages import (
     lasts_label,
     spoken_code,
 )
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
 from app.time_words import parse_time
 from services.proxy.kinds import ACTIVE

@@ -8,7 +8,7 @@ from accessibility.semantics import action_button, body_text, heading, status_re
 from accessibility.theme import current_look
 from app.actions import Actions
 from app.i18n import _
-from app.routes import Route
+from app.registry import Route
 from app.search.messages import KIND_HEADINGS, hit_label, kind_heading, result_count_sentence
 from app.state import AppState
 from services.search import SearchHit

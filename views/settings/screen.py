@@ -14,7 +14,7 @@ from accessibility.theme import TEXT_SCALES, current_look
 from app.actions import Actions
 from app.i18n import LANGUAGES, _, current_language
 from app.messages import chosen_label, switch_state
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
 from services.preferences import Preferences
 from views.chrome import screen_view

@@ -13,7 +13,7 @@ from accessibility.semantics import action_button, body_text, heading
 from app.account.messages import waiting_sentence
 from app.actions import Actions
 from app.i18n import _
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
 from services.trips.commands import my_requests
 from views.chrome import notice, screen_view

@@ -21,7 +21,7 @@ from accessibility.semantics import (
 from app.actions import Actions
 from app.i18n import _
 from app.messages import chosen_label
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
 from app.time_words import day_name
 from app.trips.forms import TripForm

@@ -22,7 +22,7 @@ from accessibility.semantics import (
 from app.actions import Actions
 from app.i18n import N_, _
 from app.messages import chosen_label, switch_state
-from app.routes import Route
+from app.registry import Route
 from app.state import AppState
 from app.trips.forms import OpenTripFilter
 from app.trips.messages import (

@@ -1,0 +1,72 @@
+"""The feature list (app/features.py) is the one place a feature is registered: every route has a
+screen in its feature's views package, every outbox kind is known once, and the shell's sentences
+come from the feature that owns the action or message."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+
+from app.features import FEATURES, OUTBOX_KINDS, notification_sentence, refusal_sentence
+from app.i18n import set_language
+from app.routes import HOME
+from services.sync.kinds import ActionKind, kinds_by_name
+from services.sync.outbox import Rejection
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
+GENERIC_REFUSAL = "One of your actions was not accepted and has been undone."
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    set_language("en")
+    yield
+    set_language("zh_CN")
+
+
+@pytest.mark.parametrize("feature", FEATURES, ids=[f.name for f in FEATURES])
+def test_each_route_is_drawn_by_its_own_features_views(feature):
+    screens = import_module(f"views.{feature.name}").SCREENS
+    own = {route.identifier for route in feature.routes}
+    assert set(screens) == own - {HOME.identifier}
+
+
+def test_feature_names_are_unique_and_each_has_an_app_package():
+    names = [feature.name for feature in FEATURES]
+    assert len(names) == len(set(names))
+    for name in names:
+        assert (REPO_ROOT / "app" / name / "__init__.py").is_file()
+
+
+def test_an_outbox_kind_registered_twice_is_refused_at_start():
+    kind = OUTBOX_KINDS["trip_cancel"]
+    with pytest.raises(ValueError, match="trip_cancel"):
+        kinds_by_name([kind, ActionKind(kind.name, kind.request, kind.overlay, kind.settle)])
+
+
+def test_every_outbox_kind_has_its_own_refusal_sentence():
+    for name in OUTBOX_KINDS:
+        sentence = refusal_sentence(Rejection("a", name, {}, "some_code"))
+        assert sentence != GENERIC_REFUSAL, name
+    assert refusal_sentence(Rejection("a", "no_such_kind", {}, "x")) == GENERIC_REFUSAL
+
+
+def test_a_message_no_feature_knows_gets_the_general_sentence():
+    assert notification_sentence({"kind": "no_such_kind", "data": {}}, NOW) == (
+        "You have a new message."
+    )
+
+
+@pytest.mark.parametrize("module", ["views/router.py", "app/shell.py", "app/routes.py"])
+def test_the_wiring_names_no_feature(module: str):
+    source = (REPO_ROOT / module).read_text(encoding="utf-8")
+    assert not re.findall(r"screen-(?!home\b|not-found\b)[a-z-]+", source)
+    assert not re.findall(
+        r"\b(?:trip|event|proxy|account|inbox)_(?:rejection|notification)_sentence", source
+    )
