@@ -4,7 +4,7 @@ this run, against the reference backend over real HTTP.
 
 Prints:
 - the outbox drain rate (actions/s) for the same 300 queued actions (2/3 profile edits, 1/3
-  inbox answers) on a clean link and through ``bench/fault_transport.py`` at a 30 % fault rate,
+  inbox answers) on a clean link and through ``tests/fault_transport.py`` at a 30 % fault rate,
   and the ratio. Retry waits are shrunk to milliseconds (the app waits 0.5 s and more) so the
   figure measures round trips and resends, not backoff sleeps; the server's Retry-After is
   honoured as the app honours it;
@@ -27,25 +27,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.features import OUTBOX_KINDS
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
+from app.features import OUTBOX_KINDS  # noqa: E402
 from backend import crud  # noqa: E402
 from backend.core.config import Settings  # noqa: E402
 from backend.core.db import create_db_engine, create_session_factory  # noqa: E402
 from backend.embedded import EmbeddedBackend  # noqa: E402
 from backend.models import ActivityEntry, InboxItem, User  # noqa: E402
-from bench.fault_transport import PASS, FaultTransport  # noqa: E402
 from bench.startup import SYNTHETIC_ITEMS, ByteCounter, synthetic_backend  # noqa: E402
 from services.account.tokens import MemoryTokenStore  # noqa: E402
 from services.api import ApiClient  # noqa: E402
 from services.client import PersonalServices, build_personal_services  # noqa: E402
 from services.sync import CatalogSync, LocalStore  # noqa: E402
 from services.sync.sender import DrainStop, RetryPolicy  # noqa: E402
+from tests.fault_transport import PASS, FaultTransport  # noqa: E402
 
 DEV_CODE = "246810"
 ACTIONS = 300

@@ -14,7 +14,7 @@ from backend.core.config import Settings
 from backend.core.db import WRITE_TRANSACTION
 from backend.core.problems import ProblemError
 from backend.idempotency import AFTER_EFFECT, IdempotencyContext, request_fingerprint
-from backend.models import User
+from backend.models import Role, User
 from backend.proxy import acting
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -130,3 +130,15 @@ def get_current_user(
 
 
 CurrentUserDep = Annotated[User, Depends(get_current_user)]
+
+
+def get_staff_user(user: CurrentUserDep) -> User:
+    """The signed-in user, who must be staff at a service point; 403 ``forbidden`` otherwise."""
+    if Role.STAFF.value not in user.roles:
+        raise ProblemError(
+            403, "forbidden", "Staff only", "Only staff at a service point can do this."
+        )
+    return user
+
+
+StaffUserDep = Annotated[User, Depends(get_staff_user)]

@@ -1,12 +1,6 @@
 """The problems events answer with, in one place: each code is a sentence on the client."""
 
 from backend.core.problems import ProblemError
-from backend.models import Role, User
-
-
-def require_staff(user: User) -> None:
-    if Role.STAFF.value not in user.roles:
-        raise ProblemError(403, "forbidden", "Staff only", "Only staff can do this at events.")
 
 
 def event_not_found() -> ProblemError:

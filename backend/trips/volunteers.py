@@ -106,11 +106,6 @@ def verify(
     return True
 
 
-def require_staff(user: User) -> None:
-    if Role.STAFF.value not in user.roles:
-        raise ProblemError(403, "forbidden", "Staff only", "Only staff can verify volunteers.")
-
-
 def public(volunteer: Volunteer) -> VolunteerPublic:
     return VolunteerPublic(
         user_id=volunteer.user_id,

@@ -19,18 +19,17 @@ from pathlib import Path
 
 import httpx
 
-from app.features import OUTBOX_KINDS
-
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.fault_transport import FaultTransport  # noqa: E402
+from app.features import OUTBOX_KINDS  # noqa: E402
 from services.account.tokens import MemoryTokenStore  # noqa: E402
 from services.api import ApiClient, TokenPair  # noqa: E402
 from services.client import build_personal_services  # noqa: E402
 from services.inbox.kinds import INBOX_ANSWERS  # noqa: E402
 from services.sync.sender import DrainStop, RetryPolicy  # noqa: E402
 from services.sync.store import LocalStore  # noqa: E402
+from tests.fault_transport import FaultTransport  # noqa: E402
 
 POLICY = RetryPolicy(
     attempts=3, wait_initial=0.001, wait_max=0.01, wait_jitter=0.001, timeout=5.0,

@@ -1,7 +1,7 @@
 """The outbox under faults, against the real backend over real HTTP (issue 4, point 5).
 
 Over 1,200 randomised actions of four people (new addresses and contacts, whose If-Match the
-outbox rebases, and inbox answers), sent through ``bench.fault_transport`` at a 35 % fault rate
+outbox rebases, and inbox answers), sent through ``tests.fault_transport`` at a 35 % fault rate
 (70 % in bursts): refused connections, timeouts, answers lost after the server acted,
 500/502/503/504, 429 with Retry-After, requests abandoned while the server still runs them
 (so its own ``409 idempotency_in_progress`` can come back), and access tokens expiring on the
@@ -42,7 +42,6 @@ from sync_support import DEV_CODE, BackendServer
 from app.features import OUTBOX_KINDS
 from backend.idempotency import request_fingerprint
 from backend.models import AuthToken, IdempotencyRecord, InboxItem, User
-from bench.fault_transport import FAULT_KINDS, PASS, FaultTransport
 from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient
 from services.client import PersonalServices, build_personal_services
@@ -50,6 +49,7 @@ from services.inbox.kinds import INBOX_ANSWERS
 from services.sync.outbox import OutboxStatus
 from services.sync.sender import DrainStop, RetryPolicy
 from services.sync.store import LocalStore
+from tests.fault_transport import FAULT_KINDS, PASS, FaultTransport
 
 MakeClient = Callable[..., PersonalServices]
 

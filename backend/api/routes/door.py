@@ -2,10 +2,9 @@
 
 from fastapi import APIRouter
 
-from backend.api.deps import ClockDep, CurrentUserDep, SessionDep
+from backend.api.deps import ClockDep, SessionDep, StaffUserDep
 from backend.api.housekeeping import HOUSEKEEPING
 from backend.core.problems import problem_responses
-from backend.events.errors import require_staff
 from backend.events.present import door_list
 from backend.events.wire import DoorList
 
@@ -23,6 +22,5 @@ router = APIRouter(prefix="/door", tags=["events"], dependencies=HOUSEKEEPING)
         "attendees: confirmed (by name) then waitlisted (by position); cancelled ones left out."
     ),
 )
-def read_door(user: CurrentUserDep, session: SessionDep, clock: ClockDep) -> DoorList:
-    require_staff(user)
+def read_door(user: StaffUserDep, session: SessionDep, clock: ClockDep) -> DoorList:
     return DoorList(items=door_list(session, clock()))

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Body, Path, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDep
+from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDep, StaffUserDep
 from backend.api.housekeeping import HOUSEKEEPING
 from backend.core.problems import problem_responses
 from backend.events import appeals, checkin, crud, errors, signups
@@ -221,7 +221,7 @@ def check_in(
 )
 def create(
     body: EventCreate,
-    user: CurrentUserDep,
+    user: StaffUserDep,
     session: SessionDep,
     clock: ClockDep,
     idem: IdempotencyDep,
@@ -229,7 +229,6 @@ def create(
     now = clock()
 
     def effect() -> Response:
-        errors.require_staff(user)
         event = create_event(session, body, created_by=user.id, now=now)
         shown = StaffEventPublic(**public(session, event).model_dump(), event_code=event.event_code)
         return JSONResponse(shown.model_dump(mode="json"), status_code=201)
@@ -251,7 +250,7 @@ def create(
 def check_in_attendee(
     event_id: EventId,
     signup_id: SignupId,
-    user: CurrentUserDep,
+    user: StaffUserDep,
     session: SessionDep,
     clock: ClockDep,
     idem: IdempotencyDep,
@@ -283,7 +282,7 @@ def check_in_attendee(
 def undo_check_in(
     event_id: EventId,
     signup_id: SignupId,
-    user: CurrentUserDep,
+    user: StaffUserDep,
     session: SessionDep,
     clock: ClockDep,
     idem: IdempotencyDep,
@@ -312,7 +311,7 @@ def decide_appeal(
     event_id: EventId,
     signup_id: SignupId,
     body: AppealDecision,
-    user: CurrentUserDep,
+    user: StaffUserDep,
     session: SessionDep,
     clock: ClockDep,
     idem: IdempotencyDep,

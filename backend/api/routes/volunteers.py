@@ -6,7 +6,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 from fastapi.responses import JSONResponse
 
-from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDep, SettingsDep
+from backend.api.deps import (
+    ClockDep,
+    CurrentUserDep,
+    IdempotencyDep,
+    SessionDep,
+    SettingsDep,
+    StaffUserDep,
+)
 from backend.api.housekeeping import HOUSEKEEPING
 from backend.core.problems import ProblemError, problem_responses
 from backend.idempotency import run_idempotent, user_scope
@@ -87,7 +94,7 @@ def read_my_registration(user: CurrentUserDep, session: SessionDep) -> Volunteer
 )
 def verify_volunteer(
     user_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
-    user: CurrentUserDep,
+    user: StaffUserDep,
     session: SessionDep,
     clock: ClockDep,
     idem: IdempotencyDep,
@@ -95,7 +102,6 @@ def verify_volunteer(
     now = clock()
 
     def effect() -> Response:
-        volunteers.require_staff(user)
         volunteer = volunteers.get_volunteer(session, user_id)
         person = session.get(User, user_id)
         if volunteer is None or person is None:
