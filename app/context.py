@@ -5,7 +5,6 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from accessibility.speech import Speaker, shared_speaker
 from app.display import apply_process_preferences
 from app.features import OUTBOX_KINDS
 from app.outbox_runner import OutboxRunner
@@ -23,6 +22,7 @@ from services.preferences import (
     PreferencesStore,
 )
 from services.search import CatalogSearch
+from services.speech.speaker import Speaker, shared_speaker
 from services.sync import CatalogSync, LocalStore
 from services.usage import ServiceUsage
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from accessibility.speech import Speaker
 from accessibility.theme import look_for, set_look
 from app.i18n import set_language
 from services.config import ClientSettings
 from services.preferences import Preferences
+from services.speech.speaker import Speaker
 
 
 def language_of(preferences: Preferences, settings: ClientSettings) -> str:

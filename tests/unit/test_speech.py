@@ -1,4 +1,4 @@
-"""Read-aloud (accessibility.speech) against the real espeak-ng engine: no mocks.
+"""Read-aloud (services.speech) against the real espeak-ng engine: no mocks.
 
 Only the sound card is replaced where a test must not make noise or needs real-time playback
 on machines without audio hardware: ``paced_player`` is a tiny script that "plays" a WAV by
@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from accessibility.speech import MAX_RATE, MIN_RATE, Speaker, shared_speaker, split_for_speech
+from services.speech.sentences import split_for_speech
+from services.speech.speaker import Speaker, shared_speaker
+from services.speech.voices import MAX_RATE, MIN_RATE
 
 INSTALL_HINT = (
     "Read-aloud needs espeak-ng. `make test` installs it (Debian package espeak-ng, via "

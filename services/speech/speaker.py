@@ -1,5 +1,10 @@
 """Read-aloud (朗读) for Sunshine: pyttsx3 driven from one dedicated worker thread.
 
+Over 400 lines on purpose: ``Speaker`` is one object whose worker thread owns the engine, and
+its start, synthesis, playback and stop steps share that thread's state; splitting the class
+would spread one lock discipline over several modules. Voice choice, espeak-ng's quirks, the
+player and sentence splitting live beside it.
+
 Why it is built this way:
 
 * pyttsx3 engines are not thread-safe, so exactly one daemon thread per Speaker touches the
@@ -24,76 +29,41 @@ import atexit
 import contextlib
 import logging
 import queue
-import re
 import shutil
-import subprocess
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeoutError
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import stamina
 
-__all__ = [
-    "DEFAULT_RATE",
-    "MAX_RATE",
-    "MIN_RATE",
-    "Language",
-    "Speaker",
-    "VoiceInfo",
-    "choose_voice",
-    "default_player_command",
-    "normalize_language",
-    "shared_speaker",
-    "split_for_speech",
-]
+from services.speech.espeak import (
+    ENGINE_LOCK,
+    INSTALL_HINT,
+    SynthesisCancelled,
+    espeak_misreads_hanzi,
+    wait_for_espeak_idle,
+)
+from services.speech.player import Playback, default_player_command
+from services.speech.sentences import split_for_speech
+from services.speech.voices import (
+    DEFAULT_RATE,
+    MAX_RATE,
+    MIN_RATE,
+    Language,
+    VoiceInfo,
+    choose_voice,
+    language_tags,
+    normalize_language,
+)
 
 log = logging.getLogger(__name__)
 
-Language = Literal["zh_CN", "en"]
-
-MIN_RATE = 80  # espeak-ng's own lower limit; slower is not intelligible anyway
-MAX_RATE = 300
-DEFAULT_RATE = 175  # espeak-ng's default, a calm pace for Mandarin
-
-# A stand-in for the audio file in a player command line.
-PATH_PLACEHOLDER = "{path}"
-
-# Players tried in order: PulseAudio/PipeWire first (they share the device), raw ALSA, sox.
-_PLAYER_CANDIDATES: tuple[tuple[str, ...], ...] = (
-    ("paplay", PATH_PLACEHOLDER),
-    ("pw-play", PATH_PLACEHOLDER),
-    ("aplay", "-q", PATH_PLACEHOLDER),
-    ("play", "-q", PATH_PLACEHOLDER),
-    ("afplay", PATH_PLACEHOLDER),
-    ("ffplay", "-nodisp", "-autoexit", "-loglevel", "error", PATH_PLACEHOLDER),
-)
-
-_INSTALL_HINT = "install the Debian package espeak-ng (`make test` and `make run` do)"
 _POLL_SECONDS = 0.05
-_MAX_CHUNK_CHARS = 200
-
-# espeak-ng is one process-wide C library and pyttsx3 shares an engine per driver name, so
-# Speakers in one process take turns on it. The app itself uses shared_speaker().
-_ENGINE_LOCK = threading.RLock()
-
-
-class SynthesisCancelled(RuntimeError):
-    """espeak-ng reported an unfinished synthesis; worth one more try."""
-
-
-@dataclass(frozen=True)
-class VoiceInfo:
-    """A voice as the engine reports it, detached from pyttsx3 so callers need not import it."""
-
-    id: str
-    name: str
-    languages: tuple[str, ...]
 
 
 @dataclass
@@ -108,171 +78,6 @@ class _FileJob:
     path: Path
     timeout: float
     result: Future[Path]
-
-
-def default_player_command() -> list[str] | None:
-    """The first audio player found on PATH, as a command with a ``{path}`` placeholder."""
-    for candidate in _PLAYER_CANDIDATES:
-        if shutil.which(candidate[0]):
-            return list(candidate)
-    return None
-
-
-def normalize_language(language: str) -> Language:
-    """Map the app's locale codes (and common spellings) onto the two supported languages."""
-    tag = language.strip().lower().replace("-", "_")
-    if tag in {"zh", "zh_cn", "zh_hans", "zh_hans_cn", "cmn"}:
-        return "zh_CN"
-    if tag == "en" or tag.startswith("en_"):
-        return "en"
-    raise ValueError(f"unsupported read-aloud language: {language!r} (use 'zh_CN' or 'en')")
-
-
-def _tags(voice: VoiceInfo) -> list[str]:
-    return [str(tag).lower().replace("_", "-") for tag in voice.languages]
-
-
-def _voice_score(voice: VoiceInfo, language: Language) -> int:
-    """How well a voice fits a language; 0 means unusable. Ties keep the engine's order."""
-    tags = _tags(voice)
-    words = f"{voice.id} {voice.name}".lower()
-    if language == "zh_CN":
-        # Cantonese, Hakka, Min Nan and Wu are Chinese but not Mandarin.
-        if any(dialect in tag for tag in tags for dialect in ("yue", "hak", "nan", "wuu")):
-            return 0
-        if "cantonese" in words:
-            return 0
-        if any(tag in {"cmn", "zh", "zh-cn", "cmn-cn", "zh-hans", "zh-hans-cn"} for tag in tags):
-            return 4
-        if any(tag.startswith(("cmn", "zh")) for tag in tags):
-            return 3  # e.g. espeak's cmn-latn-pinyin, or zh-TW Mandarin
-        if "mandarin" in words or "chinese" in words:
-            return 2
-        return 0
-    if any(tag in {"en", "en-gb", "en-us"} for tag in tags):
-        return 4
-    if any(tag.startswith("en") for tag in tags):
-        return 3
-    return 2 if "english" in words else 0
-
-
-def choose_voice(
-    voices: Sequence[VoiceInfo], language: Language, avoid: frozenset[str] = frozenset()
-) -> VoiceInfo | None:
-    """Best voice for a language; voices in ``avoid`` are known to mispronounce and come last."""
-    best: VoiceInfo | None = None
-    best_score = 0
-    for voice in voices:
-        score = _voice_score(voice, language)
-        if score and voice.id in avoid:
-            score = 1
-        if score > best_score:
-            best, best_score = voice, score
-    return best
-
-
-def _espeak_misreads_hanzi(voice_id: str) -> bool:
-    """True when espeak-ng renders Chinese characters through English (the 1.51 ``cmn`` bug).
-
-    Asks the espeak-ng command line for phonemes; "(en)" means it switched to English. If the
-    probe cannot run we assume the bug, since the alternative voice is safe either way.
-    """
-    exe = shutil.which("espeak-ng")
-    if exe is None:
-        return True
-    try:
-        out = subprocess.run(
-            [exe, "-q", "-x", "-v", voice_id, "您好"],  # not UI text: a pronunciation probe
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return True
-    return "(en)" in out
-
-
-def _wait_for_espeak_idle(timeout: float) -> None:
-    """Wait until espeak-ng's own thread has nothing left to do.
-
-    espeak-ng runs asynchronously here: rate and volume changes are queued to its thread, and
-    pyttsx3 announces "finished-utterance" from inside its callback on that thread. Two races
-    follow, both seen in practice: pyttsx3's runAndWait() calls espeak_Cancel() when espeak is
-    still busy, silently dropping a just-queued rate change; and a command issued before the
-    callback returns interleaves with pyttsx3's own bookkeeping. espeak_IsPlaying() is 1 until
-    the queue is empty and the callback has returned.
-    """
-    try:
-        from pyttsx3.drivers import _espeak
-    except Exception:  # a pyttsx3 without this private module: nothing better to wait on
-        return
-    deadline = time.monotonic() + timeout
-    while _espeak.IsPlaying() and time.monotonic() < deadline:
-        time.sleep(0.002)
-
-
-def split_for_speech(text: str, max_chars: int = _MAX_CHUNK_CHARS) -> list[str]:
-    """Split text into sentences so speech starts quickly and can stop between them."""
-    sentences = re.findall(r".+?(?:[。！？；!?;…]+|\.(?=\s)|\n|$)", text, flags=re.S)
-    chunks: list[str] = []
-    for sentence in sentences:
-        sentence = sentence.strip()
-        while len(sentence) > max_chars:
-            # Prefer a clause boundary in the second half; otherwise cut hard.
-            window = sentence[:max_chars]
-            cut = max(window.rfind(mark) for mark in "，,、：: ")
-            cut = cut + 1 if cut >= max_chars // 2 else max_chars
-            chunks.append(sentence[:cut].strip())
-            sentence = sentence[cut:].strip()
-        chunks.append(sentence)
-    # Pure punctuation would only produce silence (and pyttsx3 rejects empty text).
-    return [chunk for chunk in chunks if any(ch.isalnum() for ch in chunk)]
-
-
-def _last_line(raw: bytes) -> str:
-    lines = [line.strip() for line in raw.decode("utf-8", "replace").splitlines()]
-    lines = [line for line in lines if line]
-    return lines[-1] if lines else "no message"
-
-
-class _Playback:
-    """One player subprocess; its stderr goes to a file so a chatty player cannot block."""
-
-    def __init__(self, command: Sequence[str], wav: Path) -> None:
-        argv = [part.replace(PATH_PLACEHOLDER, str(wav)) for part in command]
-        if not any(PATH_PLACEHOLDER in part for part in command):
-            argv.append(str(wav))
-        self.name = Path(argv[0]).name
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the player
-        try:
-            self.process = subprocess.Popen(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=self._stderr,
-            )
-        except BaseException:
-            self._stderr.close()
-            raise
-
-    def poll(self) -> int | None:
-        return self.process.poll()
-
-    def error_message(self) -> str:
-        self._stderr.seek(0)
-        return _last_line(self._stderr.read())
-
-    def terminate(self) -> None:
-        """Stop the player if it still runs and release its stderr file; idempotent."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=1.0)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._stderr.close()
 
 
 class Speaker:
@@ -545,7 +350,9 @@ class Speaker:
             avoid = frozenset(
                 voice.id
                 for voice in voices
-                if self._espeak and _tags(voice) == ["cmn"] and _espeak_misreads_hanzi(voice.id)
+                if self._espeak
+                and language_tags(voice) == ["cmn"]
+                and espeak_misreads_hanzi(voice.id)
             )
             if self._espeak:
                 self._player = self._player_override or default_player_command()
@@ -558,7 +365,7 @@ class Speaker:
         except Exception as exc:
             reason = f"speech engine failed to start: {type(exc).__name__}: {exc}"
             if self._driver_name in (None, "espeak") and not shutil.which("espeak-ng"):
-                reason += f"; espeak-ng is missing ({_INSTALL_HINT})"
+                reason += f"; espeak-ng is missing ({INSTALL_HINT})"
             log.warning("read-aloud unavailable: %s", reason)
             with self._lock:
                 self._engine_error = reason
@@ -637,11 +444,11 @@ class Speaker:
 
     def _synthesize(self, engine: Any, text: str, path: Path, timeout: float) -> None:
         """One save_to_file on the engine; returns once the WAV is completely written."""
-        with _ENGINE_LOCK:
+        with ENGINE_LOCK:
             self._engine_errors.clear()
             self._apply_settings(engine)
             if self._espeak:
-                _wait_for_espeak_idle(timeout)  # let the new rate/volume land first
+                wait_for_espeak_idle(timeout)  # let the new rate/volume land first
             self._finished.clear()
             engine.save_to_file(text, str(path))
             engine.runAndWait()
@@ -649,7 +456,7 @@ class Speaker:
                 # runAndWait() may return before the WAV is written (it does on a new engine).
                 if not self._finished.wait(timeout):
                     raise TimeoutError(f"espeak-ng did not finish within {timeout} s")
-                _wait_for_espeak_idle(timeout)
+                wait_for_espeak_idle(timeout)
                 if not self._completed:
                     raise SynthesisCancelled("espeak-ng cancelled the synthesis")
         if self._engine_errors:
@@ -694,7 +501,7 @@ class Speaker:
 
     def _speak_natively(self, engine: Any, job: _SpeakJob) -> None:
         # SAPI5 / NSSpeech / AVSpeech play by themselves; _maybe_interrupt stops them.
-        with _ENGINE_LOCK:
+        with ENGINE_LOCK:
             self._apply_settings(engine)
             self._current_job = job
             try:
@@ -710,7 +517,7 @@ class Speaker:
                 "(install pulseaudio-utils, pipewire-bin, alsa-utils or sox)"
             )
             return
-        playback: _Playback | None = None
+        playback: Playback | None = None
         written: list[Path] = []
         try:
             for index, chunk in enumerate(split_for_speech(job.text)):
@@ -725,7 +532,7 @@ class Speaker:
                 if self._cancelled(job):
                     return
                 try:
-                    playback = _Playback(self._player, wav)
+                    playback = Playback(self._player, wav)
                 except OSError as exc:
                     self._report(f"audio output failed: cannot start {self._player[0]}: {exc}")
                     return
@@ -737,7 +544,7 @@ class Speaker:
             for wav in written:
                 wav.unlink(missing_ok=True)
 
-    def _wait_for(self, playback: _Playback, job: _SpeakJob) -> bool:
+    def _wait_for(self, playback: Playback, job: _SpeakJob) -> bool:
         """Wait for one sentence to play; False if it was interrupted or failed."""
         while True:
             self._wake.clear()
