@@ -9,7 +9,6 @@ back as a spoken sentence (``app.shell``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from app.account.messages import failure_sentence, input_error_sentence
@@ -24,9 +23,7 @@ from app.screen_actions import GuidingActions
 from app.trips.forms import TripForm
 from services.errors import InputError, SunshineError
 from services.events.commands import EventCommands, attendee_for_code, door_event, spoken_code
-
-# A guide meets the person this long before the event starts, at their door.
-GUIDE_LEAD = timedelta(hours=1)
+from services.events.states import guide_meets_at
 
 
 class EventActions(GuidingActions):
@@ -69,7 +66,7 @@ class EventActions(GuidingActions):
 
     def need_guide(self, event: Any, place: str) -> None:
         """Open the trip request filled in for this event: to its place, an hour before."""
-        meet_at = event.start_at - GUIDE_LEAD
+        meet_at = guide_meets_at(event)
         self.state.drafts.trip = TripForm.for_event(
             self.state.personal.me, self.clock(), event.id, place, meet_at
         )

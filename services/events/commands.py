@@ -38,7 +38,6 @@ from services.catalog import Catalog, Event
 from services.clock import utc_iso, utc_now
 from services.errors import InputError
 from services.events.kinds import (
-    ACTIVE,
     ATTENDANCE_APPEAL,
     DOOR_CHECKIN,
     DOOR_UNDO,
@@ -48,6 +47,7 @@ from services.events.kinds import (
     EVENT_SIGNUP,
     signup_for,
 )
+from services.events.states import HOLDING
 from services.personal import PersonalData, PersonalView
 from services.search.matcher import FUZZY, TypedQuery, match_text
 from services.search.normalize import normalize
@@ -96,7 +96,7 @@ class EventCommands:
         if now > event.signup_deadline or now >= event.start_at:
             raise InputError("event", "signup_closed")
         held = signup_for(view.signups, event_id)
-        if held is not None and held["state"] in ACTIVE:
+        if held is not None and held["state"] in HOLDING:
             return str(held["id"])
         signup_id = str(uuid.uuid4())
         payload = {
@@ -348,7 +348,7 @@ def my_signup(view: PersonalView, event_id: str) -> dict[str, Any] | None:
 
 def upcoming_signups(view: PersonalView, now: datetime) -> list[dict[str, Any]]:
     """Sign-ups holding or asking for a place, for events not yet ended; soonest first."""
-    return [s for s in view.signups if s["state"] in ACTIVE and parse_instant(s["end_at"]) > now]
+    return [s for s in view.signups if s["state"] in HOLDING and parse_instant(s["end_at"]) > now]
 
 
 def door_event(view: PersonalView, event_id: str) -> dict[str, Any] | None:

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from services.api import ApiResponse
+from services.events.states import HOLDING, SENDING
 from services.sync.kinds import ActionKind, Request, Snapshots
 from services.sync.store import read_snapshot, save_snapshot
 from services.trips.time import parse_instant
@@ -36,8 +37,6 @@ DOOR_UNDO = "door_undo"
 ATTENDANCE_APPEAL = "attendance_appeal"
 
 SIGNUPS, ATTENDANCE, DOOR = "signups", "attendance", "door"
-SENDING = "sending"  # on rows the server has not confirmed yet; also a sign-up's shown state
-ACTIVE = ("confirmed", "waitlisted", SENDING)  # a sign-up that holds (or asks for) a place
 SUMMARY_KEYS = ("attended", "excused", "no_show", "appeals_pending")
 
 Row = dict[str, Any]
@@ -106,7 +105,7 @@ def _signup_request(payload: dict[str, Any]) -> Request:
 def _signup_overlay(snapshots: Snapshots, payload: dict[str, Any]) -> None:
     signups = snapshots.get(SIGNUPS) or []
     held = signup_for(signups, payload["event_id"])
-    if held is not None and (held["id"] == payload["signup_id"] or held["state"] in ACTIVE):
+    if held is not None and (held["id"] == payload["signup_id"] or held["state"] in HOLDING):
         return  # the server has it already, or the person holds a sign-up: it answers with that
     requested_at = payload.get("requested_at")
     shown = {

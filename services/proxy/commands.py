@@ -22,7 +22,8 @@ from typing import Any
 
 from services.errors import InputError, OfflineError
 from services.personal import PersonalData
-from services.proxy.kinds import ACTIVE, CONSENT_END, CONSENT_WITHDRAW
+from services.proxy.kinds import CONSENT_END, CONSENT_WITHDRAW
+from services.proxy.states import ACTIVE
 
 logger = logging.getLogger(__name__)
 

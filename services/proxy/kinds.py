@@ -17,14 +17,13 @@ import sqlite3
 from typing import Any
 
 from services.api import ApiResponse
+from services.proxy.states import ACTIVE
 from services.sync.kinds import ActionKind, Request, Snapshots
 from services.sync.store import read_snapshot, save_snapshot
 
 CONSENT_WITHDRAW = "consent_withdraw"
 CONSENT_END = "consent_end"
 CONSENTS, PROXY_CONSENTS = "consents", "proxy_consents"
-ACTIVE = "active"
-
 Row = dict[str, Any]
 
 

@@ -26,7 +26,8 @@ from typing import Any
 
 from services.clock import SHANGHAI, utc_iso, utc_now
 from services.errors import InputError
-from services.events.kinds import ACTIVE, signup_for
+from services.events.kinds import signup_for
+from services.events.states import HOLDING
 from services.personal import PersonalData, PersonalView
 from services.trips.kinds import (
     NOTIFICATIONS_READ,
@@ -117,7 +118,7 @@ class TripCommands:
             # The server links the trip to the person's sign-up; if the escort fails, the
             # absence is excused. Only with a sign-up holding or waiting for a place.
             signup = signup_for(self.personal.loaded_view().signups, draft.event_id)
-            if signup is None or signup["state"] not in ACTIVE:
+            if signup is None or signup["state"] not in HOLDING:
                 raise InputError("event", "not_signed_up")
             trip["event_id"] = draft.event_id
         self.personal.act(TRIP_REQUEST, {"trip": trip, "requested_at": utc_iso(now)})

@@ -28,8 +28,8 @@ from app.state import AppState
 from services.validation import APPEAL_TEXT_LIMIT
 from views.chrome import card, notice, screen_view
 from views.events.parts import reason_buttons
+from views.gates import account_gate, status_notices
 from views.long_text import long_text_input
-from views.trips.mine import account_gate, status_notices
 
 
 def attendance_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.View:

@@ -21,7 +21,7 @@ from app.state import AppState
 from services.catalog import Catalog
 from views.chrome import missing_record_view, screen_view
 from views.events.parts import active_signup, my_signup_block, record, signup_button, venue_of
-from views.trips.mine import status_notices
+from views.gates import status_notices
 
 
 def event_view(

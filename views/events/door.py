@@ -22,7 +22,7 @@ from app.state import AppState
 from services.events.commands import find_attendees
 from views.chrome import card, notice, screen_view, wrap
 from views.events.upcoming import STAFF
-from views.trips.mine import account_gate, status_notices
+from views.gates import account_gate, status_notices
 
 
 def door_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.View:

@@ -6,7 +6,7 @@ the server decides in the end, and a late refusal is spoken (``app.shell``).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import flet as ft
@@ -14,7 +14,6 @@ import flet as ft
 from accessibility.semantics import action_button, body_text, heading, text_input
 from accessibility.theme import current_look
 from app.actions import Actions
-from app.events.actions import GUIDE_LEAD
 from app.events.messages import (
     PERSON_EXCUSES,
     checked_in_sentence,
@@ -33,13 +32,9 @@ from app.i18n import _
 from app.state import AppState
 from services.catalog import Catalog, Event
 from services.events.commands import attendee_qr_png, checkin_window, my_signup, spoken_code
-from services.events.kinds import ACTIVE as HOLDING
-from services.trips.kinds import find
+from services.events.states import HOLDING, can_ask_for_guide, can_cancel, can_excuse, signup_open
 from views.chrome import card, wrap
-from views.trips.parts import confirm_block
-
-ACTIVE = ("confirmed", "waitlisted")  # what the server said; HOLDING adds one not sent yet
-TRIP_NOTICE = timedelta(minutes=30)  # a guide can be asked for at least this long before meeting
+from views.controls import confirm_block
 
 
 def record(event: Event) -> dict[str, Any]:
@@ -96,7 +91,7 @@ def signup_button(
     event: Event, state: AppState, actions: Actions, now: datetime
 ) -> list[ft.Control]:
     """Sign up while it is open; someone signed out is sent to sign in first."""
-    if now > event.signup_deadline or now >= event.start_at:
+    if not signup_open(event, now):
         return [body_text(_("Sign-up has closed."))]
     if not state.signed_in and state.personal.me is None:
         return [
@@ -201,13 +196,7 @@ def cancel_or_excuse(
 ) -> list[ft.Control]:
     """Cancel while it is allowed; after the cancel deadline, say why I cannot come."""
     events, event_id = actions.events, event.id
-    if signup.get("state") not in ACTIVE or signup.get("checked_in_at"):
-        return []
-    if signup["state"] == "confirmed":
-        can_cancel = now <= event.cancel_deadline
-    else:
-        can_cancel = now < event.start_at
-    if can_cancel:
+    if can_cancel(event, signup, now):
         if state.confirming == f"cancel-signup:{event_id}":
             return confirm_block(
                 confirm_cancel_signup_sentence(record(event), now),
@@ -225,7 +214,7 @@ def cancel_or_excuse(
                 icon=ft.Icons.CANCEL,
             )
         ]
-    if now >= event.end_at or signup["state"] != "confirmed":
+    if not can_excuse(event, signup, now):
         return []
     return [
         body_text(_("It is too late to cancel. If you cannot come, tell us why:")),
@@ -246,9 +235,7 @@ def guide_button(
     event: Event, signup: dict[str, Any], catalog: Catalog, actions: Actions, now: datetime
 ) -> list[ft.Control]:
     """Ask for a volunteer guide to the event, while there is still time to find one."""
-    if signup.get("state") not in ACTIVE or signup.get("guide_trip_id"):
-        return []
-    if event.start_at - GUIDE_LEAD < now + TRIP_NOTICE:
+    if not can_ask_for_guide(event, signup, now):
         return []
     place = place_words(record(event), venue_of(event, catalog))
     return [
@@ -269,7 +256,7 @@ def guide_button(
 
 def _guide_trip(signup: dict[str, Any], state: AppState) -> dict[str, Any] | None:
     trip_id = signup.get("guide_trip_id")
-    return None if not trip_id else find(state.personal.trips, trip_id)
+    return next((t for t in state.personal.trips if trip_id and t["id"] == trip_id), None)
 
 
 def reason_buttons(prefix: str, on_choose: Any, reasons: tuple[str, ...]) -> ft.Control:

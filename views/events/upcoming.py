@@ -21,7 +21,7 @@ from services.catalog import Catalog
 from services.events.commands import upcoming_signups
 from views.chrome import screen_view, wrap
 from views.events.parts import event_card
-from views.trips.mine import status_notices
+from views.gates import status_notices
 
 STAFF = "staff"
 

@@ -16,7 +16,7 @@ from app.registry import Route
 from app.state import AppState
 from services.trips.commands import unread_notifications
 from views.chrome import card, screen_view
-from views.trips.mine import account_gate, status_notices
+from views.gates import account_gate, status_notices
 
 
 def notifications_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.View:

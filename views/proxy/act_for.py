@@ -11,7 +11,7 @@ from app.i18n import _
 from app.proxy.messages import consent_sentence
 from app.registry import Route
 from app.state import AppState
-from services.proxy.kinds import ACTIVE
+from services.proxy.states import is_active
 from views.chrome import card, notice, screen_view
 
 
@@ -55,7 +55,7 @@ def act_for_view(path: str, route: Route, state: AppState, actions: Actions) -> 
         heading(_("People I can act for"), level=2),
     ]
     now = actions.now()
-    held = [c for c in state.personal.proxy_consents if c.get("state") == ACTIVE]
+    held = [c for c in state.personal.proxy_consents if is_active(c)]
     if not held:
         controls.append(body_text(_("No one has given you consent.")))
     for consent in held:

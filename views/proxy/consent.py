@@ -21,7 +21,7 @@ from app.proxy.messages import (
 from app.registry import Route
 from app.state import AppState
 from app.time_words import parse_time
-from services.proxy.kinds import ACTIVE
+from services.proxy.states import is_active
 from views.chrome import card, notice, screen_view, wrap
 
 
@@ -101,7 +101,7 @@ def consent_view(path: str, route: Route, state: AppState, actions: Actions) -> 
         ]
         if not consent.get("actions"):
             parts.append(body_text(_("Nothing has been done for you under this consent.")))
-        if consent.get("state") == ACTIVE:
+        if is_active(consent):
             parts.append(
                 action_button(
                     _("Withdraw consent"),

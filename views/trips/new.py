@@ -29,9 +29,10 @@ from app.trips.messages import NEED_LABELS
 from services.trips.commands import recent_places
 from services.validation import NOTES_LIMIT, PLACE_LIMIT
 from views.chrome import screen_view, wrap
+from views.controls import toggles
+from views.gates import account_gate, status_notices
 from views.long_text import long_text_input
-from views.trips.mine import account_gate, status_notices
-from views.trips.parts import toggles, translated
+from views.trips.parts import translated
 
 PLACES_OFFERED = 5
 

@@ -6,16 +6,15 @@ A trip card is a Semantics container named ``trip-<id>``: a screen reader reads 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import flet as ft
 
-from accessibility.semantics import Handler, action_button, body_text, heading, toggle
+from accessibility.semantics import action_button, body_text, heading
 from accessibility.theme import current_look
 from app.actions import Actions
 from app.i18n import _
-from app.messages import switch_state
 from app.state import AppState
 from app.trips.messages import (
     STARS,
@@ -30,26 +29,9 @@ from app.trips.messages import (
     trip_title,
     who_sentence,
 )
-from views.chrome import card, notice, wrap
-
-ACTIVE_STATES = ("open", "claimed", "in_progress")
-
-
-def toggles(
-    options: dict[str, str], chosen: Iterable[str], prefix: str, on_toggle: Callable[[str], None]
-) -> list[ft.Control]:
-    """One switch per option (``<prefix>-<value>``), on when chosen."""
-    chosen = set(chosen)
-    return [
-        toggle(
-            label,
-            f"{prefix}-{value}",
-            value in chosen,
-            lambda _on, v=value: on_toggle(v),
-            state=switch_state(value in chosen),
-        )
-        for value, label in options.items()
-    ]
+from services.trips.states import can, role
+from views.chrome import card, wrap
+from views.controls import confirm_block
 
 
 def translated(labels: dict[str, str]) -> dict[str, str]:
@@ -79,7 +61,7 @@ def code_word_block(trip: dict[str, Any], actions: Actions) -> list[ft.Control]:
 
 
 def rating_buttons(trip: dict[str, Any], actions: Actions) -> list[ft.Control]:
-    if trip.get("state") != "completed" or trip.get("my_rating"):
+    if not can(trip, "rate"):
         return []
     trip_id = trip["id"]
     return [
@@ -96,25 +78,10 @@ def rating_buttons(trip: dict[str, Any], actions: Actions) -> list[ft.Control]:
     ]
 
 
-def confirm_block(
-    sentence: str, identifier: str, yes: str, on_yes: Handler, no: str, on_no: Handler
-) -> list[ft.Control]:
-    """A question and its two answers: nothing is cancelled or given back by one stray tap."""
-    return [
-        notice(sentence, f"{identifier}-question", warning=True),
-        wrap(
-            [
-                action_button(yes, f"{identifier}-confirm", on_yes, primary=True),
-                action_button(no, f"{identifier}-keep", on_no),
-            ]
-        ),
-    ]
-
-
 def resident_buttons(trip: dict[str, Any], state: AppState, actions: Actions) -> list[ft.Control]:
     """What the person who asked can do: cancel while nobody is on the way, rate afterwards."""
     trip_id, trips = trip["id"], actions.trips
-    if trip.get("state") not in ("open", "claimed"):
+    if not can(trip, "cancel"):
         return rating_buttons(trip, actions)
     if state.confirming == f"cancel:{trip_id}":
         return confirm_block(
@@ -137,8 +104,8 @@ def resident_buttons(trip: dict[str, Any], state: AppState, actions: Actions) ->
 
 def volunteer_buttons(trip: dict[str, Any], state: AppState, actions: Actions) -> list[ft.Control]:
     """What the volunteer on a trip can do next: start, complete, give it back, rate."""
-    trip_id, trips, trip_state = trip["id"], actions.trips, trip.get("state")
-    if trip_state == "in_progress":
+    trip_id, trips = trip["id"], actions.trips
+    if can(trip, "complete"):
         return [
             action_button(
                 _("We have arrived: complete the trip"),
@@ -147,7 +114,7 @@ def volunteer_buttons(trip: dict[str, Any], state: AppState, actions: Actions) -
                 primary=True,
             )
         ]
-    if trip_state != "claimed":
+    if not can(trip, "start"):
         return rating_buttons(trip, actions)
     if state.confirming == f"release:{trip_id}":
         return confirm_block(
@@ -191,7 +158,7 @@ def trip_card(trip: dict[str, Any], state: AppState, actions: Actions) -> ft.Con
     for line in (notes_sentence(trip), rating_sentence(trip)):
         if line:
             parts.append(body_text(line))
-    buttons = volunteer_buttons if trip.get("my_role") == "volunteer" else resident_buttons
+    buttons = volunteer_buttons if role(trip) == "volunteer" else resident_buttons
     parts += buttons(trip, state, actions)
     return card(f"trip-{trip['id']}", parts)
 

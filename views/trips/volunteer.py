@@ -32,12 +32,12 @@ from app.trips.messages import (
     volunteer_status_sentence,
 )
 from services.trips.commands import filter_open_trips, my_volunteering
+from services.trips.states import can, is_active
 from views.chrome import card, screen_view
-from views.trips.mine import account_gate, status_notices
+from views.controls import toggles
+from views.gates import account_gate, status_notices
 from views.trips.parts import (
-    ACTIVE_STATES,
     by_start,
-    toggles,
     translated,
     trip_card,
 )
@@ -142,8 +142,8 @@ def registration_form(state: AppState, actions: Actions) -> list[ft.Control]:
 
 def my_trips_section(state: AppState, actions: Actions) -> list[ft.Control]:
     mine = my_volunteering(state.personal.trips)
-    active = by_start(t for t in mine if t.get("state") in ACTIVE_STATES)
-    unrated = [t for t in mine if t.get("state") == "completed" and not t.get("my_rating")]
+    active = by_start(t for t in mine if is_active(t))
+    unrated = [t for t in mine if can(t, "rate")]
     controls: list[ft.Control] = [heading(_("Trips I have taken on"), level=2)]
     if not active and not unrated:
         controls.append(body_text(_("You have no trips at the moment.")))

@@ -1,0 +1,52 @@
+"""What a screen for a signed-in person shows before its own content: a sign-in gate while
+signed out (or while the profile loads), and the notices every such screen carries."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from accessibility.semantics import action_button, body_text
+from app.account.messages import waiting_sentence
+from app.actions import Actions
+from app.i18n import _
+from app.registry import Route
+from app.state import AppState
+from views.chrome import notice, screen_view
+
+
+def account_gate(
+    path: str, route: Route, state: AppState, actions: Actions, signed_out: str
+) -> ft.View | None:
+    """The screen for someone signed out (``signed_out`` says why to sign in), or while their
+    profile loads; None once their data is here (an expired sign-in still shows it)."""
+    if not state.signed_in and state.personal.me is None:
+        controls = [
+            body_text(signed_out),
+            action_button(_("Sign in"), "nav-login", lambda _e: actions.go("/login"), primary=True),
+        ]
+        return screen_view(path, route.identifier, _(route.title), controls, actions)
+    if state.personal.me is None:
+        controls = [body_text(_("Loading your profile…"))]
+        return screen_view(path, route.identifier, _(route.title), controls, actions)
+    return None
+
+
+def status_notices(state: AppState, identifier: str, actions: Actions) -> list[ft.Control]:
+    """Sign-in expired, actions waiting to send, and the last action's result (live regions)."""
+    controls: list[ft.Control] = []
+    if state.session_expired:
+        controls += [
+            notice(
+                _("Your sign-in has expired. Please sign in again."),
+                "session-expired",
+                warning=True,
+            ),
+            action_button(_("Sign in"), "nav-login", lambda _e: actions.go("/login")),
+        ]
+    if state.personal.waiting:
+        controls.append(
+            notice(waiting_sentence(state.personal.waiting), "outbox-waiting", warning=True)
+        )
+    if state.form_message:
+        controls.append(notice(state.form_message, identifier, warning=state.form_error))
+    return controls
