@@ -14,19 +14,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
+from personal_support import overlay, save, settle, signed_in_personal, stored
 
 from app.features import OUTBOX_KINDS
-from services.account.account import Account
-from services.account.tokens import MemoryTokenStore
-from services.api import ApiClient, ApiResponse, CatalogChange
+from services.api import CatalogChange
 from services.catalog import Catalog
 from services.events.commands import EventCommands, door_event, my_signup
 from services.events.kinds import EVENT_KINDS, empty_attendance, put_signup
 from services.personal import PersonalData, _keep_newer_door
-from services.sync.outbox import Outbox
-from services.sync.store import OWNER_KEY, LocalStore, read_snapshot, save_snapshot, write_personal
+from services.sync.store import OWNER_KEY, LocalStore, write_personal
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 ACTED = "2026-11-20T02:05:00+00:00"
@@ -91,27 +88,6 @@ def snapshots(**values: Any) -> dict[str, Any]:
         "door": [],
     }
     return copy.deepcopy({**base, **values})
-
-
-def overlay(kind: str, shots: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
-    OUTBOX_KINDS[kind].overlay(shots, payload)
-    return shots
-
-
-def settle(store: LocalStore, kind: str, payload: dict[str, Any], body: Any) -> None:
-    with store.transaction() as db:
-        OUTBOX_KINDS[kind].settle(db, payload, ApiResponse(200, body, httpx.Headers()))
-
-
-def stored(store: LocalStore, key: str) -> Any:
-    with store.transaction() as db:
-        return read_snapshot(db, key)
-
-
-def save(store: LocalStore, **values: Any) -> None:
-    with store.transaction() as db:
-        for key, value in values.items():
-            save_snapshot(db, key, value)
 
 
 def test_the_seven_kinds_are_registered():
@@ -531,10 +507,7 @@ EVENT = {
 
 @pytest.fixture
 def personal(store: LocalStore) -> Iterator[PersonalData]:
-    api = ApiClient("http://127.0.0.1:9", timeout=0.1)  # never reached: nothing is sent here
-    personal = PersonalData(
-        store, Outbox(store), Account(api, MemoryTokenStore(), store), OUTBOX_KINDS
-    )
+    personal = signed_in_personal(store)
     store.apply_page([CatalogChange(kind="event", id="e", version=1, deleted=False, data=EVENT)],
                      "c1", last=True)  # fmt: skip
     with store.transaction() as db:
@@ -546,7 +519,7 @@ def personal(store: LocalStore) -> Iterator[PersonalData]:
         door=[door_entry("e", [attendee("s1"), attendee("s2")])],
     )
     yield personal
-    api.close()
+    personal.account.api.close()
 
 
 def test_every_action_shows_in_the_view_at_once(personal: PersonalData, store: LocalStore):

@@ -14,16 +14,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from personal_support import signed_in_personal
 
-from app.features import OUTBOX_KINDS
-from services.account.account import Account
-from services.account.tokens import MemoryTokenStore
-from services.api import ApiClient, CatalogChange
+from services.api import CatalogChange
 from services.catalog import Catalog
 from services.errors import InputError, SignedOutError
 from services.events.commands import EventCommands
 from services.personal import PersonalData
-from services.sync.outbox import Outbox
 from services.sync.store import OWNER_KEY, LocalStore, save_snapshot, write_personal
 from services.trips.commands import TripCommands, TripDraft
 from services.validation import APPEAL_TEXT_LIMIT, EXCUSE_NOTE_LIMIT
@@ -156,10 +153,7 @@ DOOR = [
 def personal(store: LocalStore) -> Iterator[PersonalData]:
     """A signed-in person's snapshots and the catalogue over a real store; no server at all (an
     unroutable URL: anything that tried to send would fail)."""
-    api = ApiClient("http://127.0.0.1:9", timeout=0.1)
-    personal = PersonalData(
-        store, Outbox(store), Account(api, MemoryTokenStore(), store), OUTBOX_KINDS
-    )
+    personal = signed_in_personal(store)
     changes = [CatalogChange(kind="event", id=e["id"], version=1, deleted=False, data=e)
                for e in EVENTS]  # fmt: skip
     store.apply_page(changes, "c1", last=True)
@@ -170,7 +164,7 @@ def personal(store: LocalStore) -> Iterator[PersonalData]:
         save_snapshot(db, "attendance", ATTENDANCE)
         save_snapshot(db, "door", DOOR)
     yield personal
-    api.close()
+    personal.account.api.close()
 
 
 @pytest.fixture

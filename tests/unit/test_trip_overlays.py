@@ -13,16 +13,12 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-import httpx
 import pytest
+from personal_support import overlay, save, settle, signed_in_personal, stored
 
 from app.features import OUTBOX_KINDS
-from services.account.account import Account
-from services.account.tokens import MemoryTokenStore
-from services.api import ApiClient, ApiResponse
 from services.personal import PersonalData
-from services.sync.outbox import Outbox
-from services.sync.store import OWNER_KEY, LocalStore, read_snapshot, save_snapshot, write_personal
+from services.sync.store import OWNER_KEY, LocalStore, write_personal
 from services.trips.commands import (
     TripCommands,
     TripDraft,
@@ -70,27 +66,6 @@ def snapshots(**values: Any) -> dict[str, Any]:
         "notifications": [],
     }
     return copy.deepcopy({**base, **values})
-
-
-def overlay(kind: str, shots: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
-    OUTBOX_KINDS[kind].overlay(shots, payload)
-    return shots
-
-
-def settle(store: LocalStore, kind: str, payload: dict[str, Any], body: Any) -> None:
-    with store.transaction() as db:
-        OUTBOX_KINDS[kind].settle(db, payload, ApiResponse(200, body, httpx.Headers()))
-
-
-def stored(store: LocalStore, key: str) -> Any:
-    with store.transaction() as db:
-        return read_snapshot(db, key)
-
-
-def save(store: LocalStore, **values: Any) -> None:
-    with store.transaction() as db:
-        for key, value in values.items():
-            save_snapshot(db, key, value)
 
 
 def test_the_nine_kinds_are_registered():
@@ -398,10 +373,7 @@ OWNER = "7"
 
 @pytest.fixture
 def personal(store: LocalStore) -> Iterator[PersonalData]:
-    api = ApiClient("http://127.0.0.1:9", timeout=0.1)  # never reached: nothing is sent here
-    personal = PersonalData(
-        store, Outbox(store), Account(api, MemoryTokenStore(), store), OUTBOX_KINDS
-    )
+    personal = signed_in_personal(store)
     with store.transaction() as db:
         write_personal(db, OWNER_KEY, OWNER)
     save(
@@ -413,7 +385,7 @@ def personal(store: LocalStore) -> Iterator[PersonalData]:
         notifications=[notification(2), notification(1)],
     )
     yield personal
-    api.close()
+    personal.account.api.close()
 
 
 @pytest.fixture

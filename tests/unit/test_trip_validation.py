@@ -15,14 +15,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from personal_support import signed_in_personal
 
-from app.features import OUTBOX_KINDS
-from services.account.account import Account
-from services.account.tokens import MemoryTokenStore
-from services.api import ApiClient
 from services.errors import InputError
-from services.personal import PersonalData
-from services.sync.outbox import Outbox
 from services.sync.store import OWNER_KEY, LocalStore, save_snapshot, write_personal
 from services.trips.commands import TripCommands, TripDraft, VolunteerForm
 from services.validation import (
@@ -306,10 +301,7 @@ def trip(trip_id: str, state: str, my_role: str | None, **fields: Any) -> dict[s
 def actions(store: LocalStore) -> Iterator[TripCommands]:
     """TripCommands over a real store holding a signed-in person's snapshots; no server at all
     (an unroutable URL: anything that tried to send would fail)."""
-    api = ApiClient("http://127.0.0.1:9", timeout=0.1)
-    personal = PersonalData(
-        store, Outbox(store), Account(api, MemoryTokenStore(), store), OUTBOX_KINDS
-    )
+    personal = signed_in_personal(store)
     with store.transaction() as db:
         write_personal(db, OWNER_KEY, OWNER)
         save_snapshot(db, "me", ME)
@@ -326,7 +318,7 @@ def actions(store: LocalStore) -> Iterator[TripCommands]:
         save_snapshot(db, "open_trips", [trip("free", "open", None)])
         save_snapshot(db, "volunteer", None)
     yield TripCommands(personal, now=lambda: NOW)
-    api.close()
+    personal.account.api.close()
 
 
 def queued(actions: TripCommands) -> list[tuple[str, dict[str, Any]]]:

@@ -1,28 +1,16 @@
 """Fixtures of the /events tests: a backend accepting the dev code (volunteers verified at once,
 as in dev mode), the frozen clock, a recording SMS provider, the people involved and an event."""
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from events_support import STRANGER_PHONE, Person, create_event
 from fastapi.testclient import TestClient
-from route_support import DEV_CODE, RecordingSms
+from route_fixtures import dev_code_settings, recording_sms  # noqa: F401 (fixtures)
+from route_support import RecordingSms
 
 from backend.core.clock import FakeClock
-from backend.core.config import Settings
 from backend.demo_users import RESIDENT_PHONE, STAFF_PHONE, VOLUNTEER_PHONE
-
-
-@pytest.fixture
-def settings(db_url: str, seed_dir: Path) -> Settings:
-    return Settings(db_url=db_url, seed_dir=seed_dir, dev_login_code=DEV_CODE)
-
-
-@pytest.fixture
-def sms(app: Any) -> RecordingSms:
-    app.state.sms = RecordingSms(app.state.session_factory)
-    return app.state.sms
 
 
 @pytest.fixture

@@ -1,28 +1,14 @@
 """Fixtures of the /trips tests: a backend accepting the dev code (and verifying volunteers at
 once, as in dev mode), a fake clock, a recording SMS provider, and the people involved."""
 
-from pathlib import Path
-
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from route_support import DEV_CODE, RecordingSms, auth, register_volunteer
+from route_fixtures import dev_code_settings, recording_sms  # noqa: F401 (fixtures)
+from route_support import RecordingSms, auth, register_volunteer
 from trips_support import SECOND_VOLUNTEER_PHONE, STRANGER_PHONE
 
 from backend.core.clock import FakeClock
-from backend.core.config import Settings
 from backend.demo_users import RESIDENT_PHONE, STAFF_PHONE, VOLUNTEER_PHONE
-
-
-@pytest.fixture
-def settings(db_url: str, seed_dir: Path) -> Settings:
-    return Settings(db_url=db_url, seed_dir=seed_dir, dev_login_code=DEV_CODE)
-
-
-@pytest.fixture
-def sms(app: FastAPI) -> RecordingSms:
-    app.state.sms = RecordingSms(app.state.session_factory)
-    return app.state.sms
 
 
 @pytest.fixture
