@@ -2,7 +2,7 @@
 
 Why a subset: the full face is 16 MB; the web build downloads the font before it draws any
 Chinese text, so the asset must stay small. Run after adding catalogue data or UI strings:
-`make font` (needs Debian's fonts-noto-cjk). tests/unit/test_font_coverage.py fails when a
+`make font` (needs Debian's fonts-noto-cjk). tests/unit/accessibility/test_font_coverage.py fails when a
 string the app shows is missing from the font.
 """
 

@@ -2,17 +2,23 @@
 an SMS provider that records what it was asked to send. (A unique module name: tests/ has no
 packages; tests/backend is on sys.path through its conftest.)"""
 
+import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.core.clock import FakeClock
 from backend.notify.models import Notification
 
 API = "/api/v1"
 DEV_CODE = "135790"
+EVENTS = f"{API}/events"
+VENUE = "inst-sunshine-home"  # in the test seed's institutions
+TOKEN_REFRESH = timedelta(minutes=10)  # access tokens live 15 minutes
 
 
 def auth(client: TestClient, phone: str) -> dict[str, str]:
@@ -82,3 +88,71 @@ def register_volunteer(client: TestClient, phone: str, **changes: Any) -> dict[s
     )
     assert response.status_code == 201, response.text
     return headers
+
+
+@dataclass
+class Person:
+    """Someone signed in on ``client``; ``act_for`` adds X-Act-For to every request."""
+
+    client: TestClient
+    clock: FakeClock
+    phone: str
+    act_for: str | None = None
+    _headers: dict[str, str] = field(default_factory=dict)
+    _signed_at: datetime | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        now = self.clock()
+        if self._signed_at is None or not (now - TOKEN_REFRESH < self._signed_at <= now):
+            self._headers = auth(self.client, self.phone)
+            self._signed_at = now
+        acting = {} if self.act_for is None else {"X-Act-For": self.act_for}
+        return {**self._headers, **acting}
+
+    def write(self, key: str | None = None, **extra: str) -> dict[str, str]:
+        return {**self.headers, "Idempotency-Key": key or str(uuid.uuid4()), **extra}
+
+    def get(self, path: str) -> Any:
+        return self.client.get(path, headers=self.headers)
+
+    def post(self, path: str, json: Any = None, key: str | None = None, **extra: str) -> Any:
+        return self.client.post(path, headers=self.write(key, **extra), json=json)
+
+    def patch(self, path: str, json: Any = None, key: str | None = None, **extra: str) -> Any:
+        return self.client.patch(path, headers=self.write(key, **extra), json=json)
+
+    def delete(self, path: str, key: str | None = None) -> Any:
+        return self.client.delete(path, headers=self.write(key))
+
+    def me(self) -> dict[str, Any]:
+        response = self.get(f"{API}/me")
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+def event_body(clock: FakeClock, **changes: Any) -> dict[str, Any]:
+    """A valid POST /events body: tomorrow 16:00-18:00 in Shanghai, 2 places, sign-up closing
+    an hour and cancelling two hours before the start."""
+    start = clock() + timedelta(days=1)
+    return {
+        "title": "阳光之家手工编织小组",
+        "summary": "社工带大家编织杯垫。",
+        "institution_id": VENUE,
+        "room": "二楼活动室",
+        "district": "310101",
+        "start_at": start.isoformat(),
+        "end_at": (start + timedelta(hours=2)).isoformat(),
+        "capacity": 2,
+        "signup_deadline": (start - timedelta(hours=1)).isoformat(),
+        "cancel_deadline": (start - timedelta(hours=2)).isoformat(),
+        "provides": ["现场手语翻译", "可带导盲犬"],
+        **changes,
+    }
+
+
+def create_staff_event(staff: Person, **changes: Any) -> dict[str, Any]:
+    """Staff create an event; returns it (with its code; 201 asserted)."""
+    response = staff.post(EVENTS, json=event_body(staff.clock, **changes))
+    assert response.status_code == 201, response.text
+    return response.json()

@@ -16,10 +16,12 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sync_support import DEV_CODE, BackendServer
 
 from backend.core.clock import FakeClock
+from backend.demo_users import RESIDENT_PHONE, STAFF_PHONE, VOLUNTEER_PHONE
 from backend.events.models import EventSignup
 from services.client import PersonalServices
 from services.clock import SHANGHAI
@@ -139,3 +141,32 @@ def notified(client: PersonalServices, kind: str, event_id: str) -> list[dict[st
         for n in client.personal.view().notifications
         if n["kind"] == kind and (n.get("data") or {}).get("event_id") == event_id
     ]
+
+
+# Fixtures of the event service tests; each test module imports the ones it uses.
+
+
+@pytest.fixture(name="clock")
+def clock_at_ten(backend: BackendServer) -> FakeClock:
+    return install_clock(backend, ten_today())
+
+
+@pytest.fixture(name="staff")
+def staff_client(
+    make_client: MakeClient, backend: BackendServer, clock: FakeClock
+) -> PersonalServices:
+    return signed_in(make_client, backend, clock, STAFF_PHONE, "staff")
+
+
+@pytest.fixture(name="aunt")
+def aunt_client(
+    make_client: MakeClient, backend: BackendServer, clock: FakeClock
+) -> PersonalServices:
+    return signed_in(make_client, backend, clock, RESIDENT_PHONE, "aunt")
+
+
+@pytest.fixture(name="li")
+def li_client(
+    make_client: MakeClient, backend: BackendServer, clock: FakeClock
+) -> PersonalServices:
+    return signed_in(make_client, backend, clock, VOLUNTEER_PHONE, "li")

@@ -11,38 +11,21 @@ from datetime import timedelta
 
 import pytest
 from event_client_support import (
-    MakeClient,
+    aunt_client,  # noqa: F401 (a fixture)
+    clock_at_ten,  # noqa: F401 (a fixture)
     create_event,
-    install_clock,
     notified,
     pull,
     server_signup,
-    signed_in,
+    staff_client,  # noqa: F401 (a fixture)
     sync,
-    ten_today,
 )
 from sync_support import BackendServer
 
 from backend.core.clock import FakeClock
-from backend.demo_users import RESIDENT_PHONE, STAFF_PHONE
 from services.client import PersonalServices
 from services.errors import InputError
 from services.events.commands import my_signup
-
-
-@pytest.fixture
-def clock(backend: BackendServer) -> FakeClock:
-    return install_clock(backend, ten_today())
-
-
-@pytest.fixture
-def staff(make_client: MakeClient, backend: BackendServer, clock: FakeClock) -> PersonalServices:
-    return signed_in(make_client, backend, clock, STAFF_PHONE, "staff")
-
-
-@pytest.fixture
-def aunt(make_client: MakeClient, backend: BackendServer, clock: FakeClock) -> PersonalServices:
-    return signed_in(make_client, backend, clock, RESIDENT_PHONE, "aunt")
 
 
 def record(client: PersonalServices, signup_id: str) -> dict:

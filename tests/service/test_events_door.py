@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 from event_client_support import (
     MakeClient,
+    aunt_client,  # noqa: F401 (a fixture)
+    clock_at_ten,  # noqa: F401 (a fixture)
     create_event,
-    install_clock,
     pull,
     server_signup,
     server_signups,
     signed_in,
     sync,
-    ten_today,
 )
 from sync_support import BackendServer, FlakyTransport
 
@@ -35,11 +35,6 @@ from services.trips.time import parse_instant
 
 
 @pytest.fixture
-def clock(backend: BackendServer) -> FakeClock:
-    return install_clock(backend, ten_today())
-
-
-@pytest.fixture
 def link() -> FlakyTransport:
     return FlakyTransport()
 
@@ -49,11 +44,6 @@ def staff(
     make_client: MakeClient, backend: BackendServer, clock: FakeClock, link: FlakyTransport
 ) -> PersonalServices:
     return signed_in(make_client, backend, clock, STAFF_PHONE, "staff", transport=link)
-
-
-@pytest.fixture
-def aunt(make_client: MakeClient, backend: BackendServer, clock: FakeClock) -> PersonalServices:
-    return signed_in(make_client, backend, clock, RESIDENT_PHONE, "aunt")
 
 
 @pytest.fixture

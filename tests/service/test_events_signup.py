@@ -12,49 +12,29 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from event_client_support import (
     MakeClient,
+    aunt_client,  # noqa: F401 (a fixture)
+    clock_at_ten,  # noqa: F401 (a fixture)
     create_event,
-    install_clock,
+    li_client,  # noqa: F401 (a fixture)
     notified,
     pull,
     server_signup,
-    signed_in,
+    staff_client,  # noqa: F401 (a fixture)
     sync,
-    ten_today,
     verified_volunteer,
 )
 from sync_support import BackendServer
 
 from backend.core.clock import FakeClock
-from backend.demo_users import RESIDENT_PHONE, STAFF_PHONE, VOLUNTEER_PHONE
+from backend.demo_users import RESIDENT_PHONE
 from services.catalog import Catalog
 from services.client import PersonalServices
 from services.clock import SHANGHAI
 from services.events.commands import door_event, my_signup, spoken_code, upcoming_signups
 from services.trips.commands import TripDraft
 from services.trips.time import parse_instant
-
-
-@pytest.fixture
-def clock(backend: BackendServer) -> FakeClock:
-    return install_clock(backend, ten_today())
-
-
-@pytest.fixture
-def staff(make_client: MakeClient, backend: BackendServer, clock: FakeClock) -> PersonalServices:
-    return signed_in(make_client, backend, clock, STAFF_PHONE, "staff")
-
-
-@pytest.fixture
-def aunt(make_client: MakeClient, backend: BackendServer, clock: FakeClock) -> PersonalServices:
-    return signed_in(make_client, backend, clock, RESIDENT_PHONE, "aunt")
-
-
-@pytest.fixture
-def li(make_client: MakeClient, backend: BackendServer, clock: FakeClock) -> PersonalServices:
-    return signed_in(make_client, backend, clock, VOLUNTEER_PHONE, "li")
 
 
 def test_a_sign_up_shows_at_once_then_confirmed_or_waitlisted(

@@ -2,82 +2,24 @@
 event body, and the requests the tests repeat. (A unique module name: tests/ has no packages.)"""
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
-from route_support import API, auth
+from route_support import API, EVENTS, Person, create_staff_event
+from route_support import VENUE as VENUE
+from route_support import event_body as event_body
 
-from backend.core.clock import FakeClock
-
-EVENTS = f"{API}/events"
 DOOR = f"{API}/door/today"
 MY_SIGNUPS = f"{API}/me/signups"
 MY_ATTENDANCE = f"{API}/me/attendance"
 NOTIFICATIONS = f"{API}/me/notifications"
-VENUE = "inst-sunshine-home"  # in the test seed's institutions
 STRANGER_PHONE = "15000000000"
-TOKEN_REFRESH = timedelta(minutes=10)  # access tokens live 15 minutes
-
-
-@dataclass
-class Person:
-    """Someone signed in on ``client``; ``headers`` signs in again once the clock has moved on."""
-
-    client: TestClient
-    clock: FakeClock
-    phone: str
-    _headers: dict[str, str] = field(default_factory=dict)
-    _signed_at: datetime | None = None
-
-    @property
-    def headers(self) -> dict[str, str]:
-        now = self.clock()
-        if self._signed_at is None or not (now - TOKEN_REFRESH < self._signed_at <= now):
-            self._headers = auth(self.client, self.phone)
-            self._signed_at = now
-        return self._headers
-
-    def write(self, key: str | None = None) -> dict[str, str]:
-        """Headers for a write: a fresh Idempotency-Key unless one is given."""
-        return {**self.headers, "Idempotency-Key": key or str(uuid.uuid4())}
-
-    def get(self, path: str) -> Any:
-        return self.client.get(path, headers=self.headers)
-
-    def post(self, path: str, json: Any = None, key: str | None = None) -> Any:
-        return self.client.post(path, headers=self.write(key), json=json)
-
-    def delete(self, path: str, key: str | None = None) -> Any:
-        return self.client.delete(path, headers=self.write(key))
-
-
-def event_body(clock: FakeClock, **changes: Any) -> dict[str, Any]:
-    """A valid POST /events body: tomorrow 16:00-18:00 in Shanghai, 2 places, sign-up closing
-    an hour and cancelling two hours before the start."""
-    start = clock() + timedelta(days=1)
-    return {
-        "title": "阳光之家手工编织小组",
-        "summary": "社工带大家编织杯垫。",
-        "institution_id": VENUE,
-        "room": "二楼活动室",
-        "district": "310101",
-        "start_at": start.isoformat(),
-        "end_at": (start + timedelta(hours=2)).isoformat(),
-        "capacity": 2,
-        "signup_deadline": (start - timedelta(hours=1)).isoformat(),
-        "cancel_deadline": (start - timedelta(hours=2)).isoformat(),
-        "provides": ["现场手语翻译", "可带导盲犬"],
-        **changes,
-    }
 
 
 def create_event(staff: Person, **changes: Any) -> dict[str, Any]:
     """Staff create an event; returns it (with its code; 201 asserted)."""
-    response = staff.post(EVENTS, json=event_body(staff.clock, **changes))
-    assert response.status_code == 201, response.text
-    return response.json()
+    return create_staff_event(staff, **changes)
 
 
 def at(moment: str) -> datetime:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +14,9 @@ from accessibility.theme import (
     Palette,
     look_for,
 )
+from tests import paths
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = paths.REPO_ROOT
 
 
 def text_pairs(palette: Palette) -> dict[str, tuple[str, str]]:

@@ -18,8 +18,9 @@ from babel.messages.pofile import read_po
 
 import app.i18n
 from app.i18n import _, current_language, load_translation, set_language
+from tests import paths
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = paths.REPO_ROOT
 LOCALES = REPO_ROOT / "assets" / "locales"
 LANGS = ("zh_CN", "en")
 # As `pybabel extract -k _ -k N_` in the Makefile, which keeps babel's default ngettext.

@@ -9,7 +9,9 @@ import ast
 import re
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests import paths
+
+REPO_ROOT = paths.REPO_ROOT
 CLIENT_DIRS = ("app", "views", "accessibility")
 # Ideographs make a string UI text; CJK punctuation alone (sentence splitters) does not.
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import import_module
-from pathlib import Path
 
 import pytest
 
@@ -17,8 +16,9 @@ from app.i18n import set_language
 from app.routes import HOME
 from services.sync.kinds import ActionKind, kinds_by_name
 from services.sync.outbox import Rejection
+from tests import paths
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = paths.REPO_ROOT
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 GENERIC_REFUSAL = "One of your actions was not accepted and has been undone."
 

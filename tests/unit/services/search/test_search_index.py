@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,8 +19,9 @@ from hypothesis import strategies as st
 
 from services.search import SearchIndex
 from services.search.index import load_synonyms
+from tests import paths
 
-SEED = Path(__file__).resolve().parents[2] / "assets" / "seed"
+SEED = paths.REPO_ROOT / "assets" / "seed"
 SOURCES = (
     ("service", "services.json"),
     ("policy", "policies.json"),

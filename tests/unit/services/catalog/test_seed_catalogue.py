@@ -9,11 +9,12 @@ import datetime as dt
 import json
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
 
-SEED = Path(__file__).resolve().parents[2] / "assets" / "seed"
+from tests import paths
+
+SEED = paths.REPO_ROOT / "assets" / "seed"
 
 DISTRICT_NAMES = {
     "310101": "黄浦区",

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -25,12 +24,11 @@ from services.matching import (
     match_rule,
     parse_rule,
 )
+from tests import paths
 
 SEED_RULES = [
     parse_rule(data)
-    for data in json.loads(
-        (Path(__file__).resolve().parents[2] / "assets/seed/rules.json").read_text(encoding="utf-8")
-    )
+    for data in json.loads((paths.REPO_ROOT / "assets/seed/rules.json").read_text(encoding="utf-8"))
 ]
 DISTRICTS = ["310101", "310104", "310115", "310151"]
 

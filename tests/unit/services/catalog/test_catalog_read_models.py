@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from services.api import CatalogChange
 from services.catalog import Catalog, Institution, Policy, ServiceItem
 from services.sync.store import LocalStore
+from tests import paths
 
-SEED_DIR = Path(__file__).resolve().parents[2] / "assets" / "seed"
+SEED_DIR = paths.REPO_ROOT / "assets" / "seed"
 SEED_FILES = {
     "district": "districts.json",
     "service": "services.json",

@@ -9,6 +9,7 @@ import pytest
 
 from accessibility.semantics import action_button, icon_button, text_input, toggle
 from accessibility.theme import look_for, set_look
+from tests import paths
 
 
 def test_icon_button_is_named_through_its_icon_not_only_a_tooltip():
@@ -140,9 +141,8 @@ def test_the_window_title_names_the_screen():
 
 def test_no_screen_ends_a_text_in_an_ellipsis():
     """A label cut to "大字版（长辈…" hides what the control does; every text wraps instead."""
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parents[2]
+    root = paths.REPO_ROOT
     cut = [
         f"{path.relative_to(root)}:{number}"
         for folder in ("views", "accessibility", "app")

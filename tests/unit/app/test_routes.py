@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from babel.messages.pofile import read_po
 
 from app.routes import NOT_FOUND, ROUTES, resolve
+from tests import paths
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = paths.REPO_ROOT
 ZH_CN_PO = REPO_ROOT / "assets" / "locales" / "zh_CN" / "LC_MESSAGES" / "sunshine.po"
 
 DESIGN_SCREENS = (

@@ -7,7 +7,6 @@ each state is built here, from the real seed catalogue and the demo resident's f
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from types import SimpleNamespace
 from unittest.mock import MagicMock
 
@@ -24,10 +23,11 @@ from services.clock import utc_now
 from services.personal import PersonalView
 from services.search import CatalogSearch
 from services.sync.store import LocalStore
+from tests import paths
 from views.matching.screen import matching_view
 from views.search.screen import search_view
 
-SEED_DIR = Path(__file__).resolve().parents[2] / "assets" / "seed"
+SEED_DIR = paths.REPO_ROOT / "assets" / "seed"
 KINDS = {
     "district": "districts.json",
     "service": "services.json",

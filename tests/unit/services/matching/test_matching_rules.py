@@ -13,7 +13,6 @@ import json
 import logging
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,8 +32,9 @@ from services.matching import (
     parse_rule,
 )
 from services.matching.rules import leaves
+from tests import paths
 
-SEED = Path(__file__).resolve().parents[2] / "assets" / "seed"
+SEED = paths.REPO_ROOT / "assets" / "seed"
 Condition = AllOf | AnyOf | Leaf
 
 

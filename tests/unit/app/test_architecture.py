@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests import paths
+
+REPO_ROOT = paths.REPO_ROOT
 # Not resolved: the venv's bin/python is a symlink and the tools live next to it.
 VENV_BIN = Path(sys.executable).parent
 FLET_PACKAGES = ("flet", "flet_web", "flet_desktop")

@@ -28,14 +28,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from functools import cache
-from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
 from services.search import MatchKind, SearchIndex
+from tests import paths
 
-SEED = Path(__file__).resolve().parents[2] / "assets" / "seed"
+SEED = paths.REPO_ROOT / "assets" / "seed"
 SOURCES = (
     ("service", "services.json"),
     ("policy", "policies.json"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,8 +35,9 @@ from services.matching import (
     match_services,
     parse_rule,
 )
+from tests import paths
 
-SEED = Path(__file__).resolve().parents[2] / "assets" / "seed"
+SEED = paths.REPO_ROOT / "assets" / "seed"
 DISTRICTS = {"310101": "黄浦区", "310104": "徐汇区"}
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from functools import cache
-from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -14,8 +13,9 @@ from fontTools.ttLib import TTFont
 from accessibility.theme import FONT_ASSET
 from app.i18n import LANGUAGES
 from app.paths import ASSETS_DIR
+from tests import paths
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = paths.REPO_ROOT
 FONT = REPO_ROOT / "assets" / "fonts" / "SunshineSansSC-Regular.otf"
 LICENCE = REPO_ROOT / "assets" / "fonts" / "OFL.txt"
 SEED_DIR = REPO_ROOT / "assets" / "seed"
