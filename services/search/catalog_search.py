@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 
 from services.search.fields import SEARCHED_KINDS
-from services.search.index import SearchIndex, SearchResult
+from services.search.index import SearchIndex
+from services.search.results import SearchResult
 from services.sync.store import LocalStore
 
 

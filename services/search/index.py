@@ -14,36 +14,42 @@ kept and updated with each delta), combined per match class with integer ``|``, 
 ``~``: the best class of every item, and ``total``, come out of a few big-integer operations.
 Only the top ``limit`` items are ranked (by popularity) and turned into hits, and only for them
 is the matched text and span worked out.
+
+Over 400 lines on purpose: keeping the index up to date (items, texts, masks, kept ranges) and
+walking it for a query share the same tables and masks under one lock. The pieces that need
+none of that live beside it: the result types (``results``), the index's records
+(``entries``), the walk's state and steps (``walk``) and where a hit matched (``location``).
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from enum import IntEnum
+from collections.abc import Iterable
 from functools import reduce
 from itertools import pairwise
 from operator import and_, or_
 from pathlib import Path
 from typing import Any
 
+from services.search.entries import IndexedItem, IndexedText, QueryVariant
 from services.search.fields import SEARCHED_KINDS, FieldSpec, field_values
+from services.search.location import literal_at, spelled_at
 from services.search.matcher import (
     FUZZY,
     NO_MATCH,
     STRICT,
     TYPO,
     TypedQuery,
-    match_from,
     match_text,
 )
 from services.search.normalize import has_letters, normalize
-from services.search.readings import CharReadings, readings_of
+from services.search.readings import readings_of
+from services.search.results import RANKS, MatchKind, SearchHit, SearchResult
 from services.search.suffixes import KEY_CAP, SuffixTable, after
+from services.search.walk import WalkState, children, steps_from
 
 SYNONYMS_PATH = Path(__file__).resolve().parents[2] / "assets" / "search" / "synonyms.json"
 _SNIPPET = 12  # characters of context either side of a hit inside long prose
@@ -59,78 +65,7 @@ _KEPT_MASKS = 4096
 _NOTHING: frozenset[str] = frozenset()
 
 
-class MatchKind(IntEnum):
-    """How a hit matched, best first; results are ranked in this order."""
-
-    EXACT = 0  # the whole field is the query (a name, or a keyword such as 残疾证)
-    PREFIX = 1
-    SUBSTRING = 2
-    PINYIN = 3  # spelled in pinyin: full, initials, mixed with Hanzi, unfinished last syllable
-    FUZZY = 4  # spelled with a fuzzy sound (z/zh, n/l, an/ang, …)
-    TYPO = 5  # one pinyin syllable mistyped
-
-
 _PINYIN_KIND = {STRICT: MatchKind.PINYIN, FUZZY: MatchKind.FUZZY, TYPO: MatchKind.TYPO}
-# Every (MatchKind, field rank) a hit can have, best first: the order results are ranked in.
-_RANKS = tuple((kind, field_rank) for kind in MatchKind for field_rank in (0, 1))
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    kind: str  # service | policy | institution
-    id: str
-    title: str
-    match: MatchKind
-    field: str  # the field that matched: name, title, keywords, category, kind, description…
-    matched_text: str  # that field's text (a snippet for long prose)
-    span: tuple[int, int]  # the matched characters within matched_text
-    synonym: str | None  # the catalogue word searched for, when the query was a synonym of it
-    popularity: int
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    query: str
-    total: int  # every item that matched, not only the hits returned
-    hits: tuple[SearchHit, ...]
-
-
-@dataclass(slots=True)
-class _Value:
-    """One distinct normalised text. Keywords and categories repeat across many items: each is
-    indexed and checked against a query once, however many items use it."""
-
-    text: str  # normalised, no spaces
-    chars: tuple[CharReadings, ...] | None  # pinyin fields only
-    field_rank: int  # 0: a short field, matched by pinyin too; 1: prose
-    uses: int = 0  # how many (item, field) pairs read it
-
-
-@dataclass(frozen=True, slots=True)
-class _Doc:
-    key: str  # "kind:id"
-    kind: str
-    id: str
-    title: str
-    popularity: int
-    slot: int  # its bit in every item mask
-    texts: tuple[tuple[FieldSpec, int], ...]  # (field, value id), in field order
-
-
-@dataclass(slots=True)
-class _Variant:
-    """One reading of the query (itself, or with a synonym replaced) and what it matched."""
-
-    synonym: str | None
-    # rank → items with a match of that rank (or a better one of the same field rank)
-    masks: dict[tuple[int, int], int]
-    typed: TypedQuery | None = None  # pinyin (letters in the query)
-    typos: bool = False  # matched by the one-typo pass
-    # first character → (path, cost) of every spelled path: a text holding a path matches
-    spelled: dict[str, list[tuple[str, int]]] | None = None
-    too_deep: bool = False  # some path was longer than a key: texts are checked whole
-    terms: tuple[str, ...] = ()  # Hanzi (no letters): the space-separated words
-    first: dict[tuple[int, int], int] | None = None  # the first word's own masks
 
 
 def load_synonyms(path: Path = SYNONYMS_PATH) -> dict[str, tuple[str, ...]]:
@@ -142,25 +77,20 @@ def load_synonyms(path: Path = SYNONYMS_PATH) -> dict[str, tuple[str, ...]]:
     }
 
 
-def _literal_kind(text: str, term: str) -> MatchKind | None:
-    start = text.find(term)
-    if start < 0:
-        return None
-    if text == term:
-        return MatchKind.EXACT
-    return MatchKind.PREFIX if start == 0 else MatchKind.SUBSTRING
-
-
 class SearchIndex:
     def __init__(self, synonyms: dict[str, tuple[str, ...]] | None = None) -> None:
         self._synonyms = load_synonyms() if synonyms is None else synonyms
         self._lock = threading.RLock()
-        self._docs: dict[str, _Doc] = {}
-        self._slots: list[_Doc | None] = []  # slot → item
+        self._clear()
+
+    def _clear(self) -> None:
+        """Forget every item (and everything worked out from them)."""
+        self._docs: dict[str, IndexedItem] = {}
+        self._slots: list[IndexedItem | None] = []  # slot → item
         self._free: list[int] = []  # slots of removed items, reused
         self._order: list[int] | None = []  # live slots, best first (None: to be worked out)
         self._pos: list[int] = []  # slot → its place in _order
-        self._values: dict[int, _Value] = {}
+        self._values: dict[int, IndexedText] = {}
         self._masks: dict[int, int] = {}  # value id → the items using it, one bit per slot
         self._value_ids: dict[tuple[str, bool], int] = {}
         self._next_id = 0
@@ -188,7 +118,7 @@ class SearchIndex:
 
     def rebuild(self, items: Iterable[tuple[str, dict[str, Any]]]) -> None:
         with self._lock:
-            self.__init__(self._synonyms)  # type: ignore[misc]
+            self._clear()
             for kind, data in items:
                 self.upsert(kind, data)
             self._refresh()
@@ -232,7 +162,7 @@ class SearchIndex:
                     self._masks[value_id] |= bit
                     texts.append((spec, value_id))
             popularity = data.get("popularity")
-            doc = _Doc(
+            doc = IndexedItem(
                 key,
                 kind,
                 data["id"],
@@ -258,7 +188,7 @@ class SearchIndex:
         self._next_id += 1
         value_id = self._value_ids[(text, pinyin)] = self._next_id
         chars = tuple(readings_of(ch) for ch in text) if pinyin else None
-        self._values[value_id] = _Value(text, chars, 0 if pinyin else 1)
+        self._values[value_id] = IndexedText(text, chars, 0 if pinyin else 1)
         self._masks[value_id] = 0
         prefix = "short" if pinyin else "prose"
         self._tables[prefix].add(value_id, text)
@@ -305,7 +235,7 @@ class SearchIndex:
             if mask & bit:
                 self._kept[key] = mask & ~bit
 
-    def _keep_up(self, doc: _Doc, bit: int) -> None:
+    def _keep_up(self, doc: IndexedItem, bit: int) -> None:
         """Add a new item to every kept range mask whose prefix one of its texts contains."""
         short = [self._values[v].text for spec, v in doc.texts if spec.pinyin]
         prose = [self._values[v].text for spec, v in doc.texts if not spec.pinyin]
@@ -349,7 +279,7 @@ class SearchIndex:
             need = max(limit, 0)
             placed = 0
             chosen: list[tuple[int, tuple[int, int]]] = []
-            for rank in _RANKS:
+            for rank in RANKS:
                 mask = 0
                 for variant in variants:
                     mask |= variant.masks.get(rank, 0)
@@ -392,7 +322,7 @@ class SearchIndex:
                     break
         return found
 
-    def _match_variant(self, q: str, synonym: str | None) -> _Variant:
+    def _match_variant(self, q: str, synonym: str | None) -> QueryVariant:
         if has_letters(q):
             text = q.replace(" ", "")
             typed = TypedQuery(text, self.vocabulary())
@@ -403,21 +333,21 @@ class SearchIndex:
                 costs, spelled, too_deep = self._spell(typed, typos=True)
                 typos = True
             masks = {(_PINYIN_KIND[cost], 0): mask for cost, mask in enumerate(costs) if mask}
-            return _Variant(synonym, masks, typed, typos, spelled, too_deep)
+            return QueryVariant(synonym, masks, typed, typos, spelled, too_deep)
         terms = tuple(q.split(" "))
         found = [self._match_literal(term) for term in terms]
         if len(found) == 1:
-            return _Variant(synonym, found[0], terms=terms, first=found[0])
+            return QueryVariant(synonym, found[0], terms=terms, first=found[0])
         # Several words: every word must match the item; it ranks by its weakest word.
         masks: dict[tuple[int, int], int] = {}
         reached = [0] * len(found)  # per word: items matched at this rank or better
-        for rank in _RANKS:
+        for rank in RANKS:
             for n, word in enumerate(found):
                 reached[n] |= word.get(rank, 0)
             every = reduce(and_, reached)
             if every:
                 masks[rank] = every
-        return _Variant(synonym, masks, terms=terms, first=found[0])
+        return QueryVariant(synonym, masks, terms=terms, first=found[0])
 
     def _match_literal(self, term: str) -> dict[tuple[int, int], int]:
         """Hanzi (or digits): rank → items with a field equal to, starting with or holding ``term``."""
@@ -484,10 +414,8 @@ class SearchIndex:
         too_deep: set[tuple[int, int]] = set()
         seen: dict[tuple[int, int, int, bool], int] = {}
         starters: dict[tuple[int, bool], set[str]] = {}
-        steps_from = self._steps_from
-        stack: list[tuple[int, int, int, str, int, int, bool]] = [
-            (0, len(keys), 0, "", 0, STRICT, typos)
-        ]
+        known_steps = self._steps_from
+        stack: list[WalkState] = [WalkState(0, len(keys), 0, "", 0, STRICT, typos)]
 
         def end(lo: int, hi: int, path: str, cost: int) -> None:
             held = ends.get(path)
@@ -504,13 +432,13 @@ class SearchIndex:
                 can_start = starters[(i, typo_left)] = self._starters(head, here_slips)
             if depth:
                 can_start = can_start & self._next_chars.get(path[-1], _NOTHING)
-            for ch, clo, chi in _children(keys, lo, hi, depth, path, can_start):
+            for ch, clo, chi in children(keys, lo, hi, depth, path, can_start):
                 nexts: list[tuple[int, int, bool]] = []
                 if head == ch:
                     nexts.append((i + 1, cost, typo_left))
-                steps = steps_from.get((ch, head))
+                steps = known_steps.get((ch, head))
                 if steps is None:
-                    steps = steps_from[(ch, head)] = _steps_from(ch, head)
+                    steps = known_steps[(ch, head)] = steps_from(ch, head)
                 for spelling, step_cost, whole in steps:
                     if s.startswith(spelling, i):
                         nexts.append((i + len(spelling), max(cost, step_cost), typo_left))
@@ -530,7 +458,7 @@ class SearchIndex:
                         if seen.get(state, NO_MATCH) <= step_cost:
                             continue
                         seen[state] = step_cost
-                        stack.append((clo, chi, depth + 1, path + ch, j, step_cost, left))
+                        stack.append(WalkState(clo, chi, depth + 1, path + ch, j, step_cost, left))
         costs = [0, 0, 0]
         # Ranges nest or are disjoint: skip one inside a range already taken at no higher cost.
         reach = [-1, -1, -1]  # per cost: how far the ranges taken at that cost or lower reach
@@ -560,14 +488,14 @@ class SearchIndex:
             found = found.union(*(self._reading_chars.get(r, ()) for r in slips))
         return found
 
-    def _hit(self, slot: int, rank: tuple[int, int], variants: list[_Variant]) -> SearchHit:
+    def _hit(self, slot: int, rank: tuple[int, int], variants: list[QueryVariant]) -> SearchHit:
         doc = self._slots[slot]
         assert doc is not None
         variant = next(v for v in variants if v.masks.get(rank, 0) >> slot & 1)
         where = (
-            self._spelled_at(doc, rank[0] - MatchKind.PINYIN, variant)
+            spelled_at(self._values, doc, rank[0] - MatchKind.PINYIN, variant)
             if variant.typed is not None
-            else self._literal_at(doc, slot, variant)
+            else literal_at(self._values, doc, slot, variant)
         )
         spec, value_id, span = where or (doc.texts[0][0], doc.texts[0][1], (0, 0))
         shown = self._values[value_id].text
@@ -586,94 +514,3 @@ class SearchIndex:
             synonym=variant.synonym,
             popularity=doc.popularity,
         )
-
-    def _spelled_at(
-        self, doc: _Doc, cost: int, variant: _Variant
-    ) -> tuple[FieldSpec, int, tuple[int, int]] | None:
-        """The item's first short field whose cheapest spelling of the query costs ``cost``."""
-        typed = variant.typed
-        assert typed is not None
-        for spec, value_id in doc.texts:
-            value = self._values[value_id]
-            if value.chars is None:
-                continue
-            if variant.too_deep or variant.spelled is None:
-                found, start, stop = match_text(value.chars, typed, typos=variant.typos)
-                if found == cost:
-                    return spec, value_id, (start, stop)
-                continue
-            found = _spelled_start(value.text, variant.spelled, cost)
-            if found is not None:
-                start, stop = found
-                if stop is None:  # several paths start there: the matcher's own choice
-                    _, stop = match_from(value.chars, typed, start, typos=variant.typos)
-                return spec, value_id, (start, stop)
-        return None
-
-    def _literal_at(
-        self, doc: _Doc, slot: int, variant: _Variant
-    ) -> tuple[FieldSpec, int, tuple[int, int]] | None:
-        """The item's first field holding the first word as well as the word matched it."""
-        first = variant.first or {}
-        own = next(r for r in _RANKS if first.get(r, 0) >> slot & 1)
-        term = variant.terms[0]
-        for spec, value_id in doc.texts:
-            value = self._values[value_id]
-            if value.field_rank == own[1] and _literal_kind(value.text, term) == own[0]:
-                start = value.text.find(term)
-                return spec, value_id, (start, start + len(term))
-        return None
-
-
-def _steps_from(ch: str, head: str) -> tuple[tuple[str, int, bool], ...]:
-    """The ways (``CharReadings.steps``) of typing ``ch`` that start with the letter ``head``."""
-    return tuple(step for step in readings_of(ch).steps if step[0].startswith(head))
-
-
-def _children(
-    keys: list[str], lo: int, hi: int, depth: int, path: str, wanted: set[str]
-) -> Iterator[tuple[str, int, int]]:
-    """(character, lo, hi) of each ``wanted`` character that follows ``path`` in keys[lo:hi].
-
-    Every key in keys[lo:hi] starts with ``path`` (``depth`` characters). A narrow range is
-    walked child by child; a wide one is probed once per wanted character.
-    """
-    if depth and hi - lo <= 2 * len(wanted):
-        at = bisect_right(keys, path, lo, hi)  # keys equal to path (the suffix ends) sort first
-        while at < hi:
-            ch = keys[at][depth]
-            stop = bisect_left(keys, after(path + ch), at, hi)
-            if ch in wanted:
-                yield ch, at, stop
-            at = stop
-        return
-    for ch in wanted:
-        prefix = path + ch
-        start = bisect_left(keys, prefix, lo, hi)
-        if start < hi and keys[start].startswith(prefix):
-            yield ch, start, bisect_left(keys, after(prefix), start, hi)
-
-
-def _spelled_start(
-    text: str, spelled: dict[str, list[tuple[str, int]]], cost: int
-) -> tuple[int, int | None] | None:
-    """Where ``match_text`` would find its cheapest match in ``text``, if that match costs
-    ``cost``: the first place a spelled path of that cost occurs, no cheaper one occurring.
-    With it, where the match ends when only one such path starts there (else None)."""
-    first = len(text)
-    paths: list[str] = []
-    for ch in set(text):
-        for path, path_cost in spelled.get(ch, ()):
-            if path_cost > cost:
-                continue
-            at = text.find(path)
-            if at < 0:
-                continue
-            if path_cost < cost:
-                return None
-            first = min(first, at)
-            paths.append(path)
-    if first == len(text):
-        return None
-    here = [path for path in paths if text.startswith(path, first)]
-    return first, (first + len(here[0]) if len(here) == 1 else None)
