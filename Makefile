@@ -22,8 +22,10 @@ MO_FILES := $(LOCALES)/zh_CN/LC_MESSAGES/sunshine.mo $(LOCALES)/en/LC_MESSAGES/s
 run: install system-deps i18n-compile
 	$(PY) main.py $(ARGS)
 
+# Prints how long the suite took, pass or fail.
 test: install system-deps i18n-compile
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@start=$$(date +%s); $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$status
 
 # --- installation -------------------------------------------------------------------------
 

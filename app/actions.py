@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from app.account.actions import AccountActions
+from app.context import AppContext
 from app.events.actions import EventActions
 from app.home.actions import HomeActions
 from app.inbox.actions import InboxActions
@@ -13,11 +15,13 @@ from app.kiosk.actions import KioskActions
 from app.matching.actions import MatchingActions
 from app.proxy.actions import ProxyActions
 from app.search.actions import SearchActions
+from app.state import AppState
 from app.trips.actions import TripActions
 from services.clock import Clock
 from services.preferences import Preferences
 
 Navigate = Callable[[str], None]
+RunTask = Callable[..., Any]  # page.run_task: run a coroutine function on the session's loop
 
 
 @dataclass(frozen=True)
@@ -36,3 +40,38 @@ class Actions:
     home: HomeActions
     proxy: ProxyActions
     kiosk: KioskActions | None = None  # only on a kiosk (--kiosk)
+
+    @classmethod
+    def for_session(
+        cls,
+        state: AppState,
+        ctx: AppContext,
+        *,
+        go: Navigate,
+        change_preferences: Callable[[Preferences], None],
+        apply_preferences: Callable[[Preferences], None],
+        read_aloud: Callable[[list[str]], None],
+        announce: Callable[[str], None],
+        speak: Callable[[list[str]], None],
+        run_task: RunTask,
+        kiosk: KioskActions | None = None,
+    ) -> Actions:
+        """Every feature's screen actions for one session, over its state and context."""
+        account = AccountActions(state, ctx, announce, go, run_task)
+        refresh = account.refresh_view
+        return cls(
+            go=go,
+            change_preferences=change_preferences,
+            read_aloud=read_aloud,
+            announce=announce,
+            now=ctx.clock,
+            account=account,
+            inbox=InboxActions(state, ctx, announce, refresh),
+            search=SearchActions(state, ctx, announce, run_task),
+            matching=MatchingActions(state, ctx, announce, refresh),
+            trips=TripActions(state, ctx, announce, refresh, go, speak),
+            events=EventActions(state, ctx, announce, refresh, go, speak),
+            home=HomeActions(state, ctx, announce, apply_preferences),
+            proxy=ProxyActions(state, ctx, announce, refresh, go, speak, run_task=run_task),
+            kiosk=kiosk,
+        )

@@ -16,13 +16,9 @@ from app.account.messages import waiting_sentence
 from app.actions import Actions
 from app.context import AppContext
 from app.display import apply_process_preferences
-from app.events.actions import EventActions
 from app.features import notification_sentence, refusal_sentence
-from app.home.actions import HomeActions
-from app.inbox.actions import InboxActions
 from app.kiosk.actions import KioskActions
 from app.kiosk.idle import IdleClock, follow_idle_clock, watch_input
-from app.matching.actions import MatchingActions
 from app.messages import (
     back_online_sentence,
     preferences_changed_sentence,
@@ -30,11 +26,8 @@ from app.messages import (
     read_aloud_unavailable_sentence,
     sync_status_sentence,
 )
-from app.proxy.actions import ProxyActions
 from app.routes import window_title
-from app.search.actions import SearchActions
 from app.state import AppState, SyncStatus
-from app.trips.actions import TripActions
 from services.preferences import Preferences
 
 logger = logging.getLogger(__name__)
@@ -112,27 +105,19 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
             state, ctx, idle.current, announce, speak, apply_preferences, go, page.run_task
         )
     kiosk = kiosk_ref.current
-    home = HomeActions(state, ctx, announce, apply_preferences)
-    account = AccountActions(state, ctx, announce, go, page.run_task)
-    inbox = InboxActions(state, ctx, announce, account.refresh_view)
-    actions = Actions(
+    actions = Actions.for_session(
+        state,
+        ctx,
         go=go,
         change_preferences=change_preferences,
+        apply_preferences=apply_preferences,
         read_aloud=read_aloud,
         announce=announce,
-        now=ctx.clock,
-        account=account,
-        inbox=inbox,
-        search=SearchActions(state, ctx, announce, page.run_task),
-        matching=MatchingActions(state, ctx, announce, account.refresh_view),
-        trips=TripActions(state, ctx, announce, account.refresh_view, go, speak),
-        events=EventActions(state, ctx, announce, account.refresh_view, go, speak),
-        home=home,
-        proxy=ProxyActions(
-            state, ctx, announce, account.refresh_view, go, speak, run_task=page.run_task
-        ),
+        speak=speak,
+        run_task=page.run_task,
         kiosk=kiosk,
     )
+    home, account = actions.home, actions.account
 
     # Failures after an utterance was queued (no audio device, player missing) arrive on the
     # speaker's worker thread; tell this session in words instead of staying silent -- once:
