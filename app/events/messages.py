@@ -13,8 +13,8 @@ from typing import Any
 
 from app.field_words import too_long_sentence
 from app.i18n import N_, _, ngettext
-from app.matching.messages import join_and
 from app.time_words import clock_words, parse_time, when_words
+from app.words import join_and
 from services.clock import SHANGHAI
 from services.errors import InputError
 from services.sync.outbox import Rejection

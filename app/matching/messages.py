@@ -16,26 +16,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from babel.lists import format_list
-
-from app.i18n import N_, _, current_language, format_day
+from app.i18n import N_, _, format_day
 from app.record_words import RECORD_STATUS
+from app.words import join_and, join_or
 from services.errors import InputError
 from services.matching import AllOf, AnyOf, Eligibility, Leaf, Match
 from services.matching.facts import FACT_NAMES, FACT_VALUES
-
-# -- joining -----------------------------------------------------------------------------------
-
-
-def join_and(items: Iterable[str]) -> str:
-    """``A, B and C`` in the current language (``A、B和C`` in Chinese)."""
-    return format_list(list(items), style="standard", locale=current_language())
-
-
-def join_or(items: Iterable[str]) -> str:
-    """``A, B or C`` in the current language (``A、B或C`` in Chinese)."""
-    return format_list(list(items), style="or", locale=current_language())
-
 
 # -- describing conditions and values ---------------------------------------------------------
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from app.field_words import too_long_sentence
 from app.i18n import N_, _
-from app.matching.messages import join_and
 from app.time_words import when_words
+from app.words import join_and
 from services.errors import InputError
 from services.sync.outbox import Rejection
 

@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from typing import Any
 
 import flet as ft
-from babel.lists import format_list
 
 from accessibility.semantics import action_button, body_text
 from accessibility.theme import current_look
 from app.actions import Actions
-from app.i18n import N_, _, current_language
+from app.i18n import N_, _
+from app.words import join_and
 from services.catalog import CatalogRecord
 
 # A record field's name, as a line's label and in the example-data note (assets/seed/README.md).
@@ -52,11 +52,6 @@ def field_lines(record: CatalogRecord, names: Iterable[str]) -> list[ft.Control]
     return [line for line in lines if line is not None]
 
 
-def join_words(words: Iterable[str]) -> str:
-    """地址、电话和开放时间 / address, phone, and opening hours."""
-    return format_list(list(words), locale=current_language())
-
-
 def example_note(record: CatalogRecord, identifier: str = "example-data") -> ft.Control | None:
     """Says which fields are unverified example data; nothing for a checked record."""
     if not record.example_data:
@@ -65,7 +60,7 @@ def example_note(record: CatalogRecord, identifier: str = "example-data") -> ft.
         text = _(
             "Example data, not yet checked against official sources: {fields}. "
             "Please rely on what is officially published."
-        ).format(fields=join_words(field_label(f) for f in record.example_fields))
+        ).format(fields=join_and(field_label(f) for f in record.example_fields))
     else:
         text = _("Some details here are example data and have not been verified.")
     look = current_look()

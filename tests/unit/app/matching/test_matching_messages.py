@@ -15,12 +15,11 @@ from app.matching.messages import (
     condition_phrase,
     fact_error_sentence,
     fact_label,
-    join_and,
-    join_or,
     match_sentence,
     value_label,
     value_phrase,
 )
+from app.words import join_and, join_or
 from backend.demo_users import RESIDENT_BIRTH_DATE, RESIDENT_FACTS
 from services.errors import InputError
 from services.matching import (
