@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from personal_support import overlay, save, settle, signed_in_personal, stored
+from personal_support import OWNER, overlay, save, settle, signed_in_personal, stored
 
 from app.features import OUTBOX_KINDS
 from services.api import CatalogChange
@@ -23,7 +23,7 @@ from services.catalog import Catalog
 from services.events.commands import EventCommands, door_event, my_signup
 from services.events.kinds import EVENT_KINDS, empty_attendance, put_signup
 from services.personal import PersonalData, _keep_newer_door
-from services.sync.store import OWNER_KEY, LocalStore, write_personal
+from services.sync.store import LocalStore
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 ACTED = "2026-11-20T02:05:00+00:00"
@@ -493,7 +493,6 @@ def test_a_guide_trip_request_shows_on_the_sign_up_and_settles_there(store: Loca
 
 # -- the whole path over a real store ------------------------------------------------------------
 
-OWNER = "7"
 EVENT = {
     "id": "e",
     "title": "茶话会",
@@ -510,8 +509,6 @@ def personal(store: LocalStore) -> Iterator[PersonalData]:
     personal = signed_in_personal(store)
     store.apply_page([CatalogChange(kind="event", id="e", version=1, deleted=False, data=EVENT)],
                      "c1", last=True)  # fmt: skip
-    with store.transaction() as db:
-        write_personal(db, OWNER_KEY, OWNER)
     save(
         store,
         me={"id": 7, "name": "王社工", "roles": ["resident", "staff"], "version": 1},

@@ -21,12 +21,11 @@ from services.catalog import Catalog
 from services.errors import InputError, SignedOutError
 from services.events.commands import EventCommands
 from services.personal import PersonalData
-from services.sync.store import OWNER_KEY, LocalStore, save_snapshot, write_personal
+from services.sync.store import LocalStore, save_snapshot
 from services.trips.commands import TripCommands, TripDraft
 from services.validation import APPEAL_TEXT_LIMIT, EXCUSE_NOTE_LIMIT
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
-OWNER = "7"
 ME = {"id": 7, "name": "张阿姨", "phone": "13800000001", "roles": ["resident"], "version": 1}
 
 
@@ -158,7 +157,6 @@ def personal(store: LocalStore) -> Iterator[PersonalData]:
                for e in EVENTS]  # fmt: skip
     store.apply_page(changes, "c1", last=True)
     with store.transaction() as db:
-        write_personal(db, OWNER_KEY, OWNER)
         save_snapshot(db, "me", ME)
         save_snapshot(db, "signups", SIGNUPS)
         save_snapshot(db, "attendance", ATTENDANCE)

@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from personal_support import overlay, save, settle, signed_in_personal, stored
+from personal_support import OWNER, overlay, save, settle, signed_in_personal, stored
 
 from app.features import OUTBOX_KINDS
 from services.personal import PersonalData
-from services.sync.store import OWNER_KEY, LocalStore, write_personal
+from services.sync.store import LocalStore
 from services.trips.commands import (
     TripCommands,
     TripDraft,
@@ -368,14 +368,10 @@ def test_put_trip_keeps_the_servers_order():
 
 # -- the whole path over a real store: queue, view, refusal -------------------------------------
 
-OWNER = "7"
-
 
 @pytest.fixture
 def personal(store: LocalStore) -> Iterator[PersonalData]:
     personal = signed_in_personal(store)
-    with store.transaction() as db:
-        write_personal(db, OWNER_KEY, OWNER)
     save(
         store,
         me=ME,

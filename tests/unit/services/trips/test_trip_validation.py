@@ -18,7 +18,7 @@ import pytest
 from personal_support import signed_in_personal
 
 from services.errors import InputError
-from services.sync.store import OWNER_KEY, LocalStore, save_snapshot, write_personal
+from services.sync.store import LocalStore, save_snapshot
 from services.trips.commands import TripCommands, TripDraft, VolunteerForm
 from services.validation import (
     AVAILABILITY,
@@ -278,7 +278,6 @@ def test_a_long_comment_is_refused_with_the_limit():
 
 # -- TripCommands: the checks in form order, and nothing refused is queued ----------------------
 
-OWNER = "7"
 ME = {"id": 7, "name": "张阿姨", "phone": "13800000001", "version": 1}
 
 
@@ -303,7 +302,6 @@ def actions(store: LocalStore) -> Iterator[TripCommands]:
     (an unroutable URL: anything that tried to send would fail)."""
     personal = signed_in_personal(store)
     with store.transaction() as db:
-        write_personal(db, OWNER_KEY, OWNER)
         save_snapshot(db, "me", ME)
         save_snapshot(
             db,
