@@ -29,6 +29,7 @@ from services.errors import InputError
 from services.events.kinds import signup_for
 from services.events.states import HOLDING
 from services.personal import PersonalData, PersonalView
+from services.rows import find
 from services.trips.kinds import (
     NOTIFICATIONS_READ,
     TRIP_CANCEL,
@@ -39,7 +40,6 @@ from services.trips.kinds import (
     TRIP_REQUEST,
     TRIP_START,
     VOLUNTEER_REGISTER,
-    find,
 )
 from services.trips.time import parse_instant, start_at
 from services.validation import (

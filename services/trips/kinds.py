@@ -16,11 +16,12 @@ may land after the server acted but before the sender stored its answer): nothin
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from services.api import ApiResponse
 from services.events.kinds import SIGNUPS
+from services.rows import find, without
 from services.sync.kinds import ActionKind, Request, Snapshots
 from services.sync.store import read_snapshot, save_snapshot
 from services.trips.time import parse_instant
@@ -55,14 +56,6 @@ _NOT_YET_KNOWN: Trip = {
 
 
 # -- lists of trips, kept in the server's order -------------------------------------------------
-
-
-def find(items: Iterable[dict[str, Any]], item_id: Any) -> dict[str, Any] | None:
-    return next((item for item in items if item["id"] == item_id), None)
-
-
-def without(items: Iterable[dict[str, Any]], item_id: Any) -> list[dict[str, Any]]:
-    return [item for item in items if item["id"] != item_id]
 
 
 def put_trip(trips: list[Trip], trip: Trip, *, soonest_first: bool = False) -> list[Trip]:

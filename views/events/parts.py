@@ -33,6 +33,7 @@ from app.state import AppState
 from services.catalog import Catalog, Event
 from services.events.commands import attendee_qr_png, checkin_window, my_signup, spoken_code
 from services.events.states import HOLDING, can_ask_for_guide, can_cancel, can_excuse, signup_open
+from services.rows import find
 from views.chrome import card, wrap
 from views.controls import confirm_block
 
@@ -256,7 +257,7 @@ def guide_button(
 
 def _guide_trip(signup: dict[str, Any], state: AppState) -> dict[str, Any] | None:
     trip_id = signup.get("guide_trip_id")
-    return next((t for t in state.personal.trips if trip_id and t["id"] == trip_id), None)
+    return None if not trip_id else find(state.personal.trips, trip_id)
 
 
 def reason_buttons(prefix: str, on_choose: Any, reasons: tuple[str, ...]) -> ft.Control:
