@@ -518,14 +518,28 @@ def fit_viewport(page: FletPage, config: AuditConfig, rounds: int = 3) -> None:
 
 
 def visit(page: FletPage, base_url: str, path: str, identifier: str, config: AuditConfig) -> None:
-    """Load ``path`` in the page at the mode's viewport, with semantics on, and let it settle."""
+    """Open ``path`` inside the app at the mode's viewport, as a person does (a link, or Back:
+    no page load), and let it settle. The tab is loaded first if it is not on the app yet, and
+    leaves ``path`` first if it is already there, so every screen is arrived at."""
     if page.page.viewport_size != {"width": config.width, "height": config.height}:
         page.page.set_viewport_size({"width": config.width, "height": config.height})
-    page.url = base_url.rstrip("/") + path
-    page.open()
+    base = base_url.rstrip("/")
+    if not page.page.url.startswith(base + "/"):
+        page.url = base + "/"
+        page.open()
+        page.wait_for("screen-home")
+        settle(page)
+    if page.page.evaluate("() => location.pathname") == path:
+        navigate(page, "/settings" if path == "/" else "/")
+        settle(page)
+    navigate(page, path)
     page.wait_for(identifier)
     settle(page)
-    fit_viewport(page, config)
+
+
+def navigate(page: FletPage, path: str) -> None:
+    page.page.evaluate(NAVIGATE_JS, path)
+    page.page.wait_for_function("p => location.pathname === p", arg=path)
 
 
 def accessible_names(page: FletPage) -> list[dict[str, Any]]:
@@ -824,20 +838,12 @@ def wait_for_focus(page: FletPage, timeout_s: float = 10) -> dict[str, Any]:
     return active
 
 
-def check_focus_after_navigation(page: FletPage, path: str, identifier: str, audit: ScreenAudit):
-    """Go home and back to ``path`` inside the app (no page load), as a person does, and see
-    where focus lands: the new screen's h1, or at least a control with a short name."""
-    away = "/settings" if path == "/" else "/"
-    page.page.evaluate(NAVIGATE_JS, away)
-    page.page.wait_for_function("p => location.pathname === p", arg=away)
-    settle(page)
-    page.page.evaluate(NAVIGATE_JS, path)
-    page.page.wait_for_function("p => location.pathname === p", arg=path)
-    page.wait_for(identifier)
-    settle(page)
+def focus_after_navigation(page: FletPage) -> tuple[str, bool]:
+    """Where focus landed on the screen just navigated to (``visit``), and whether that is the
+    new screen's h1, or at least a control with a short name."""
     active = wait_for_focus(page)
-    audit.focus_after_navigation = f"{active['where']} “{active['name'][:SHORT_NAME]}”"
-    audit.focus_named = active["inside"] and 0 < len(active["name"]) <= SHORT_NAME
+    where = f"{active['where']} “{active['name'][:SHORT_NAME]}”"
+    return where, active["inside"] and 0 < len(active["name"]) <= SHORT_NAME
 
 
 def audit_route(
@@ -852,7 +858,9 @@ def audit_route(
     """Visit one route (a pattern from app.routes) in the given mode and audit it."""
     path = concrete_path(pattern, values)
     visit(page, base_url, path, identifier, config)
+    focus = focus_after_navigation(page)
+    fit_viewport(page, config)
     shot = artifacts / f"{config.name}-{slug(path)}.png" if artifacts is not None else None
     audit = audit_screen(page, config, path, identifier, shot)
-    check_focus_after_navigation(page, path, identifier, audit)
+    audit.focus_after_navigation, audit.focus_named = focus
     return audit

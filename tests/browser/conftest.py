@@ -7,22 +7,37 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flet_page import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, AppProcess
-from playwright.sync_api import Browser, sync_playwright
+from flet_page import CHROMIUM, REPO_ROOT, AppProcess, Tabs
+from playwright.sync_api import sync_playwright
 
 from backend.embedded import free_port
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``pytest -n N --dist loadgroup`` (``make test``), keep what shares an app together:
+    a browser module's tests go to one worker, so its module-scoped app starts once; the
+    accessibility audit goes by display mode, one app and tab per mode."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.parent != here:
+            continue
+        params = getattr(item, "callspec", None)
+        mode = params.params.get("mode") if params else None
+        group = f"a11y-{mode.name}" if mode is not None else item.path.stem
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tabs]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        tabs = Tabs(playwright, tmp_path_factory.mktemp("chromium-profile"))
+        yield tabs
+        tabs.close()
 
 
 @pytest.fixture(scope="session")
@@ -70,18 +85,36 @@ class AppLauncher:
         return app
 
     def stop_all(self) -> None:
+        """All at once: each app gets its interrupt before the first is waited for."""
+        for app in self.started:
+            app.interrupt()
         for app in self.started:
             app.stop()
 
 
-@pytest.fixture(scope="session")
-def launcher(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Iterator[AppLauncher]:
+def _launch_apps(
+    tmp_path_factory: pytest.TempPathFactory, cache_dir: Path
+) -> Iterator[AppLauncher]:
     launcher = AppLauncher(tmp_path_factory.mktemp("apps"), cache_dir)
     yield launcher
     launcher.stop_all()
 
 
+@pytest.fixture
+def launcher(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Iterator[AppLauncher]:
+    """Apps for one test, stopped when it ends: none is left polling a backend that has gone."""
+    yield from _launch_apps(tmp_path_factory, cache_dir)
+
+
 @pytest.fixture(scope="module")
-def app(launcher: AppLauncher) -> AppProcess:
+def module_launcher(
+    tmp_path_factory: pytest.TempPathFactory, cache_dir: Path
+) -> Iterator[AppLauncher]:
+    """Apps for a module's shared fixtures, stopped when the module ends."""
+    yield from _launch_apps(tmp_path_factory, cache_dir)
+
+
+@pytest.fixture(scope="module")
+def app(module_launcher: AppLauncher) -> AppProcess:
     """One app (embedded backend, fresh data) shared by a module's read-only tests."""
-    return launcher()
+    return module_launcher()

@@ -38,12 +38,12 @@ class Mode:
 
 
 @pytest.fixture(scope="module", params=CONFIGS, ids=[c.name for c in CONFIGS])
-def mode(request, browser, launcher, tmp_path_factory) -> Iterator[Mode]:
+def mode(request, browser, module_launcher, tmp_path_factory) -> Iterator[Mode]:
     """The app in one display mode, and a tab on it that has seen the catalogue arrive."""
     config: AuditConfig = request.param
     data_dir = tmp_path_factory.mktemp(f"a11y-{config.name}")
     config.write_preferences(data_dir)
-    app = launcher(data_dir=data_dir)
+    app = module_launcher(data_dir=data_dir)
     page = FletPage(browser, app.url, width=config.width, height=config.height)
     page.open()
     page.wait_for("screen-home")

@@ -28,7 +28,7 @@ from backend.core.config import Settings as BackendSettings
 from backend.demo_users import RESIDENT_PHONE
 from backend.embedded import EmbeddedBackend, free_port
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.screen_reader]
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # 10:00 on Wednesday 2 December in Shanghai
 MOST_PRESSES = 15  # the goal for each task
@@ -46,13 +46,15 @@ def backend(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def user(launcher, backend, tmp_path_factory, artifacts):
+def user(module_launcher, backend, tmp_path_factory, artifacts):
     missing = missing_programs()
     if missing:
         pytest.fail(f"the screen-reader desk needs {missing}: `make system-deps` installs them")
     if not locale_available():
         pytest.fail("the zh_CN.UTF-8 locale is missing: `make system-deps` generates it")
-    app = launcher("--api-url", backend.url, env={**FAST, "SUNSHINE_TEST_NOW": NOW.isoformat()})
+    app = module_launcher(
+        "--api-url", backend.url, env={**FAST, "SUNSHINE_TEST_NOW": NOW.isoformat()}
+    )
     with OrcaDesk(tmp_path_factory.mktemp("orca-desk")) as desk:
         user = ScreenReaderUser(desk, app.url)
         yield user
