@@ -5,36 +5,14 @@ from typing import Any
 
 import pytest
 from events_support import STRANGER_PHONE, Person, create_event
-from fastapi.testclient import TestClient
-from route_fixtures import dev_code_settings, recording_sms  # noqa: F401 (fixtures)
-from route_support import RecordingSms
-
-from backend.core.clock import FakeClock
-from backend.demo_users import RESIDENT_PHONE, STAFF_PHONE, VOLUNTEER_PHONE
-
-
-@pytest.fixture
-def person(client: TestClient, clock: FakeClock, sms: RecordingSms) -> Any:
-    """Anyone, by phone: ``person("13900000001")``."""
-    return lambda phone: Person(client, clock, phone)
-
-
-@pytest.fixture
-def staff(person: Any) -> Person:
-    """王社工, the demo staff member."""
-    return person(STAFF_PHONE)
-
-
-@pytest.fixture
-def aunt(person: Any) -> Person:
-    """张阿姨, the demo resident (phone 13800000001)."""
-    return person(RESIDENT_PHONE)
-
-
-@pytest.fixture
-def volunteer(person: Any) -> Person:
-    """李志愿, the demo volunteer (verified): also a resident who signs up for events."""
-    return person(VOLUNTEER_PHONE)
+from route_fixtures import (  # noqa: F401 (fixtures)
+    aunt,
+    dev_code_settings,
+    person,
+    recording_sms,
+    staff,
+    volunteer,
+)
 
 
 @pytest.fixture
