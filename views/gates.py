@@ -14,17 +14,24 @@ from app.state import AppState
 from views.chrome import notice, screen_view
 
 
+def sign_in_first(
+    path: str, route: Route, actions: Actions, why: str, *, primary: bool = False
+) -> ft.View:
+    """The screen for someone signed out: ``why`` they should sign in, and the way to."""
+    controls = [
+        body_text(why),
+        action_button(_("Sign in"), "nav-login", lambda _e: actions.go("/login"), primary=primary),
+    ]
+    return screen_view(path, route.identifier, _(route.title), controls, actions)
+
+
 def account_gate(
     path: str, route: Route, state: AppState, actions: Actions, signed_out: str
 ) -> ft.View | None:
     """The screen for someone signed out (``signed_out`` says why to sign in), or while their
     profile loads; None once their data is here (an expired sign-in still shows it)."""
     if not state.signed_in and state.personal.me is None:
-        controls = [
-            body_text(signed_out),
-            action_button(_("Sign in"), "nav-login", lambda _e: actions.go("/login"), primary=True),
-        ]
-        return screen_view(path, route.identifier, _(route.title), controls, actions)
+        return sign_in_first(path, route, actions, signed_out, primary=True)
     if state.personal.me is None:
         controls = [body_text(_("Loading your profile…"))]
         return screen_view(path, route.identifier, _(route.title), controls, actions)

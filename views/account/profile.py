@@ -22,6 +22,7 @@ from app.state import AppState
 from services.personal import PersonalView
 from services.validation import CONTACT_LIMITS
 from views.chrome import notice, screen_view
+from views.gates import sign_in_first
 from views.long_text import long_text_input
 
 VISIT_KIND = {
@@ -39,13 +40,10 @@ CONTACT_FIELDS = (
 def profile_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.View:
     me = state.personal.me
     if me is None:
-        controls: list[ft.Control] = [
-            body_text(_("Sign in to see your profile, records and visits.")),
-            action_button(_("Sign in"), "nav-login", lambda _e: actions.go("/login")),
-        ]
-        return screen_view(path, route.identifier, _(route.title), controls, actions)
+        why = _("Sign in to see your profile, records and visits.")
+        return sign_in_first(path, route, actions, why)
 
-    controls = []
+    controls: list[ft.Control] = []
     if state.session_expired or not state.signed_in:
         controls.append(
             notice(

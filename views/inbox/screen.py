@@ -20,6 +20,7 @@ from app.registry import Route
 from app.state import AppState
 from services.catalog import Catalog
 from views.chrome import card, notice, screen_view
+from views.gates import sign_in_first
 
 
 def inbox_view(
@@ -28,18 +29,13 @@ def inbox_view(
     personal = state.personal
     sign_in = action_button(_("Sign in"), "nav-login", lambda _e: actions.go("/login"))
     if personal.me is None:
-        controls: list[ft.Control] = [
-            body_text(
-                _(
-                    "Sign in to see the policies we think you may qualify for, and to tell us "
-                    "whether you want them."
-                )
-            ),
-            sign_in,
-        ]
-        return screen_view(path, route.identifier, _(route.title), controls, actions)
+        why = _(
+            "Sign in to see the policies we think you may qualify for, and to tell us "
+            "whether you want them."
+        )
+        return sign_in_first(path, route, actions, why)
 
-    controls = []
+    controls: list[ft.Control] = []
     if state.session_expired or not state.signed_in:
         controls += [
             notice(

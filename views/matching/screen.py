@@ -29,6 +29,7 @@ from app.registry import Route
 from app.state import AppState
 from services.matching import EDITABLE_FACTS, Eligibility, Match
 from views.chrome import notice, screen_view
+from views.gates import sign_in_first
 
 SHOWN_FIRST = (
     Eligibility.GRANTED,
@@ -43,19 +44,14 @@ def matching_view(
 ) -> ft.View:
     title = _(route.title)
     if not state.signed_in:
-        controls: list[ft.Control] = [
-            body_text(
-                _(
-                    "Matching uses what we know about your situation: your household "
-                    "registration, disability certificate, type and level, income and work. "
-                    "Sign in to see what you can get and why."
-                )
-            ),
-            action_button(_("Sign in"), "nav-login", lambda _e: actions.go("/login"), primary=True),
-        ]
-        return screen_view(path, route.identifier, title, controls, actions)
+        why = _(
+            "Matching uses what we know about your situation: your household "
+            "registration, disability certificate, type and level, income and work. "
+            "Sign in to see what you can get and why."
+        )
+        return sign_in_first(path, route, actions, why, primary=True)
     if not state.personal.loaded:
-        controls = [body_text(_("Loading your profile…"))]
+        controls: list[ft.Control] = [body_text(_("Loading your profile…"))]
         return screen_view(path, route.identifier, title, controls, actions)
 
     matches = actions.matching.matches()

@@ -13,19 +13,17 @@ from app.registry import Route
 from app.state import AppState
 from services.proxy.states import is_active
 from views.chrome import card, notice, screen_view
+from views.gates import sign_in_first
 
 
 def act_for_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.View:
     title = _(route.title)
     if not state.signed_in:
-        controls: list[ft.Control] = [
-            body_text(_("Sign in with your own phone first, then type the resident's code.")),
-            action_button(_("Sign in"), "nav-login", lambda _e: actions.go("/login")),
-        ]
-        return screen_view(path, route.identifier, title, controls, actions)
+        why = _("Sign in with your own phone first, then type the resident's code.")
+        return sign_in_first(path, route, actions, why)
     proxy = actions.proxy
     acting = state.personal.acting_for
-    controls = []
+    controls: list[ft.Control] = []
     if state.form_message:
         controls.append(notice(state.form_message, "act-for-status", warning=state.form_error))
     if acting is not None:  # the banner above says for whom, with the way to stop

@@ -23,6 +23,7 @@ from app.state import AppState
 from app.time_words import parse_time
 from services.proxy.states import is_active
 from views.chrome import card, notice, screen_view, wrap
+from views.gates import sign_in_first
 
 
 def code_still_useful(grant: dict, consents: int, now: datetime) -> bool:
@@ -33,11 +34,7 @@ def code_still_useful(grant: dict, consents: int, now: datetime) -> bool:
 def consent_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.View:
     title = _(route.title)
     if not state.signed_in:
-        controls: list[ft.Control] = [
-            body_text(_("Sign in to let someone act for you.")),
-            action_button(_("Sign in"), "nav-login", lambda _e: actions.go("/login")),
-        ]
-        return screen_view(path, route.identifier, title, controls, actions)
+        return sign_in_first(path, route, actions, _("Sign in to let someone act for you."))
     proxy = actions.proxy
     now = actions.now()
     controls = [
