@@ -40,6 +40,19 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tabs]:
         tabs.close()
 
 
+@pytest.fixture(autouse=True)
+def close_tabs_after_each_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test's tabs close when it ends. A tab left on an app that has stopped keeps trying to
+    reconnect and draws its progress animation, a core's worth of CPU for the rest of the run."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    tabs: Tabs = request.getfixturevalue("browser")
+    first = len(tabs.opened)
+    yield
+    tabs.close_since(first)
+
+
 @pytest.fixture(scope="session")
 def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One web overlay for the whole run, built by the first app started."""

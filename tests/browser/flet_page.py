@@ -164,17 +164,27 @@ class Tabs:
             str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
         self._zoned: Browser | None = None
+        self.opened: list[Page] = []
 
     def new_page(self, *, viewport: dict[str, int], timezone_id: str | None = None) -> Page:
         if timezone_id is None:
             page = self.context.new_page()
             page.set_viewport_size(viewport)
-            return page
-        if self._zoned is None:
-            self._zoned = self._playwright.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_ARGS
-            )
-        return self._zoned.new_page(viewport=viewport, timezone_id=timezone_id)
+        else:
+            if self._zoned is None:
+                self._zoned = self._playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_ARGS
+                )
+            page = self._zoned.new_page(viewport=viewport, timezone_id=timezone_id)
+        self.opened.append(page)
+        return page
+
+    def close_since(self, first: int) -> None:
+        """Close every tab opened since ``len(self.opened)`` was ``first``."""
+        for page in self.opened[first:]:
+            if not page.is_closed():
+                page.close()
+        del self.opened[first:]
 
     def close(self) -> None:
         self.context.close()
