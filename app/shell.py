@@ -250,7 +250,7 @@ def new_notification_sentences(state: AppState, now: datetime) -> list[str]:
     the unread count on the home screen covers what was already waiting)."""
     items = state.personal.notifications
     newest = max((int(item["id"]) for item in items), default=0)
-    seen, state.notifications_seen = state.notifications_seen, newest
+    seen, state.notifications.seen = state.notifications.seen, newest
     if seen is None or not state.signed_in:
         return []
     fresh = [i for i in items if int(i["id"]) > seen and not i.get("read_at")]

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
-from typing import Any
 
 import flet as ft
 
-from app.trips.forms import OpenTripFilter, TripForm, VolunteerDraft
+from app.account.state import AccountState
+from app.events.state import EventState
+from app.kiosk.state import KioskState
+from app.matching.state import MatchingState
+from app.notifications.state import NotificationState
+from app.proxy.state import ProxyState
+from app.search.state import SearchState
+from app.trips.forms import TripForm, VolunteerDraft
+from app.trips.state import TripState
 from services.catalog import Catalog, District, ServiceItem
 from services.personal import PersonalView
 from services.preferences import Preferences
@@ -61,7 +68,6 @@ class AppState:
     personal: PersonalView = field(default_factory=PersonalView)
     # Sign-in and profile forms: a sentence about the last attempt (also announced).
     busy: bool = False
-    code_sent: bool = False
     form_message: str = ""
     form_error: bool = False
     # The message confirms an action still in the outbox: once everything is sent it is
@@ -71,33 +77,52 @@ class AppState:
     # Actions waited while the server could not be reached: the person is told when they
     # have all gone. (Online, an action's own confirmation is all that is said.)
     waited_offline: bool = False
-    editing_contact: bool = False
-    editing_facts: bool = False
-    show_not_eligible: bool = False
-    confirm_sign_out: bool = False
     drafts: Drafts = field(default_factory=Drafts)
-    # Search: the last results shown (their query is in them; the field may hold more letters).
-    search_result: SearchResult | None = None
-    # Trips and volunteering (DESIGN.md §3): a button that changes a form bumps the revision so
-    # the screen is drawn again from the drafts; ``confirming`` is "cancel:<id>" / "release:<id>".
+    # A button that changes a form bumps the revision so the screen is drawn again from the
+    # drafts; ``confirming`` is the question open on the screen ("cancel:<id>", …).
     form_revision: int = 0
     confirming: str | None = None
-    changing_district: bool = False
-    open_filter: OpenTripFilter = field(default_factory=OpenTripFilter)
-    # The newest notification already announced (newer ones are said when they arrive).
-    notifications_seen: int | None = None
-    # The door (staff): which of today's events is being checked in, and the name searched for.
-    door_event: str | None = None
-    door_query: str = ""
-    # Kiosk: seconds before the idle reset while its warning shows, else None.
-    kiosk_seconds_left: int | None = None
-    # The one-time consent code the resident just made ({code, expires_at, lasts}), shown large.
-    consent_code: dict[str, Any] | None = None
+    # Each feature's own pieces. A change in one re-renders as a change here does: the shell
+    # follows this object alone, and it passes on its parts' changes (``_follow``).
+    account: AccountState = field(default_factory=AccountState)
+    matching: MatchingState = field(default_factory=MatchingState)
+    search: SearchState = field(default_factory=SearchState)
+    trips: TripState = field(default_factory=TripState)
+    events: EventState = field(default_factory=EventState)
+    proxy: ProxyState = field(default_factory=ProxyState)
+    notifications: NotificationState = field(default_factory=NotificationState)
+    kiosk: KioskState = field(default_factory=KioskState)
 
     # What a kiosk wipe keeps: the public catalogue and how the app is connected.
     KEPT_BY_WIPE = frozenset(
         {"ready", "sync_status", "districts", "common_services", "catalog_empty"}
     )
+
+    PARTS = (
+        "account",
+        "matching",
+        "search",
+        "trips",
+        "events",
+        "proxy",
+        "notifications",
+        "kiosk",
+    )
+
+    def __post_init__(self) -> None:
+        for name in self.PARTS:
+            self._follow(name)
+
+    def _follow(self, name: str) -> None:
+        """A change in part ``name`` is announced as a change of this object."""
+        part = getattr(self, name)
+
+        def changed(_sender: object, _field: str | None) -> None:
+            self._notify(name)
+
+        # Observables hold their listeners weakly: the part keeps this one alive.
+        object.__setattr__(part, "_follower", changed)
+        part.subscribe(changed)
 
     def forget_session(self, preferences: Preferences) -> None:
         """Every field back to its default except the public ones (a kiosk's wipe): nothing the
@@ -109,6 +134,8 @@ class AppState:
                 setattr(self, f.name, f.default_factory())
             else:
                 setattr(self, f.name, f.default)
+        for name in self.PARTS:
+            self._follow(name)
         self.preferences = preferences
 
     def route_change(self, e: ft.RouteChangeEvent) -> None:
@@ -117,12 +144,12 @@ class AppState:
         # told for the screen now opening, such as a request's confirmation, stays).
         if self.form_route != _path(e.route):
             self.tell("")
-        self.editing_contact = False
-        self.editing_facts = False
-        self.show_not_eligible = False
-        self.confirm_sign_out = False
+        self.account.editing_contact = False
+        self.account.confirm_sign_out = False
+        self.matching.editing_facts = False
+        self.matching.show_not_eligible = False
+        self.trips.changing_district = False
         self.confirming = None
-        self.changing_district = False
 
     def tell(
         self, message: str, *, error: bool = False, queued: bool = False, route: str | None = None
@@ -132,7 +159,7 @@ class AppState:
         self.form_route = _path(self.route if route is None else route)
 
     def show_search(self, result: SearchResult | None) -> None:
-        self.search_result = result
+        self.search.result = result
 
     def refresh_catalog(self, catalog: Catalog) -> None:
         # Screens read events (places left) straight from the catalogue: a new generation

@@ -124,7 +124,7 @@ def kiosk_finish_button(kiosk: KioskActions) -> ft.Control:
 def kiosk_countdown(kiosk: KioskActions) -> ft.Control | None:
     """The idle warning, first on the screen while it runs. Not a live region: the warning and
     the last ten seconds are announced once each, not every second."""
-    seconds_left = kiosk.state.kiosk_seconds_left
+    seconds_left = kiosk.state.kiosk.seconds_left
     if seconds_left is None:
         return None
     look = current_look()

@@ -59,7 +59,7 @@ class AccountActions:
         except SunshineError as exc:
             self._tell(failure_sentence(exc), error=True)
         else:
-            self.state.code_sent = True
+            self.state.account.code_sent = True
             self._tell(code_sent_sentence(sent.phone, max(1, sent.expires_in // 60)))
         finally:
             self.state.busy = False
@@ -81,7 +81,7 @@ class AccountActions:
             return
         drafts.code = ""
         self.state.busy = False
-        self.state.code_sent = False
+        self.state.account.code_sent = False
         self.refresh_view()
         self.ctx.outbox_runner.wake()  # actions left from an expired session go now
         self._go("/profile")
@@ -92,21 +92,21 @@ class AccountActions:
     def sign_out(self, *, confirmed: bool = False) -> None:
         waiting = self.state.personal.waiting
         if waiting and not confirmed:
-            self.state.confirm_sign_out = True
+            self.state.account.confirm_sign_out = True
             self._tell(sign_out_warning(waiting), error=True)
             return
         self.services.account.sign_out()
-        self.state.confirm_sign_out = False
-        self.state.editing_contact = False
+        self.state.account.confirm_sign_out = False
+        self.state.account.editing_contact = False
         self.state.drafts.contact = {}
         self.state.drafts.trip = self.state.drafts.volunteer = None
-        self.state.notifications_seen = None  # the next person's waiting messages are not "new"
+        self.state.notifications.seen = None  # the next person's waiting messages are not "new"
         self.refresh_view()
         self._go("/")
         self._announce(signed_out_sentence())
 
     def keep_signed_in(self) -> None:
-        self.state.confirm_sign_out = False
+        self.state.account.confirm_sign_out = False
         self._tell("")
 
     # -- the profile's contact fields ---------------------------------------------------------
@@ -117,11 +117,11 @@ class AccountActions:
             "address": me.get("address") or "",
             "emergency_contact": me.get("emergency_contact") or "",
         }
-        self.state.editing_contact = True
+        self.state.account.editing_contact = True
         self._tell("")
 
     def cancel_editing(self) -> None:
-        self.state.editing_contact = False
+        self.state.account.editing_contact = False
         self._tell("")
 
     def save_contact(self) -> None:
@@ -129,13 +129,13 @@ class AccountActions:
             self.services.personal.edit_contact(dict(self.state.drafts.contact))
         except InputError as exc:
             if exc.code == "nothing_changed":
-                self.state.editing_contact = False
+                self.state.account.editing_contact = False
             self._tell(failure_sentence(exc), error=exc.code != "nothing_changed")
             return
         except SunshineError as exc:
             self._tell(failure_sentence(exc), error=True)
             return
-        self.state.editing_contact = False
+        self.state.account.editing_contact = False
         self.refresh_view()
         self.ctx.outbox_runner.wake()
         self._tell(contact_saved_sentence(), queued=True)

@@ -85,18 +85,18 @@ class EventActions(GuidingActions):
     # -- the door (staff) -----------------------------------------------------------------------
 
     def choose_door_event(self, event_id: str) -> None:
-        self.state.door_event = event_id
-        self.state.door_query = ""
+        self.state.events.door_event = event_id
+        self.state.events.door_query = ""
 
     def type_door(self, field: str, text: str) -> None:
         """``field`` is ``door_code`` or ``door_search``; read when a button is pressed."""
         setattr(self.state.drafts, field, text)
 
     def door_search(self) -> None:
-        self.state.door_query = self.state.drafts.door_search.strip()
+        self.state.events.door_query = self.state.drafts.door_search.strip()
 
     def show_everyone(self) -> None:
-        self.state.door_query = self.state.drafts.door_search = ""
+        self.state.events.door_query = self.state.drafts.door_search = ""
         self.state.form_revision += 1  # the search field is drawn empty
 
     def door_check_in_code(self, event_id: str) -> None:

@@ -70,7 +70,7 @@ class KioskActions:
     # -- the countdown ------------------------------------------------------------------------
 
     async def show_countdown(self, seconds_left: int | None) -> None:
-        before, self.state.kiosk_seconds_left = self.state.kiosk_seconds_left, seconds_left
+        before, self.state.kiosk.seconds_left = self.state.kiosk.seconds_left, seconds_left
         if seconds_left is None:
             return
         if before is None:
@@ -80,7 +80,7 @@ class KioskActions:
 
     def keep_going(self) -> None:
         self.idle.touch()
-        self.state.kiosk_seconds_left = None
+        self.state.kiosk.seconds_left = None
         self._say(continued_sentence())
 
     # -- the end ------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ class MatchingActions(ScreenActions):
         return match_local(self.ctx.catalog, self.state.personal, shanghai_day(self.ctx.clock()))
 
     def toggle_editing(self) -> None:
-        self.state.editing_facts = not self.state.editing_facts
+        self.state.matching.editing_facts = not self.state.matching.editing_facts
 
     def toggle_not_eligible(self) -> None:
-        self.state.show_not_eligible = not self.state.show_not_eligible
+        self.state.matching.show_not_eligible = not self.state.matching.show_not_eligible

@@ -52,7 +52,7 @@ class ProxyActions(GuidingActions):
         else:
             # Shown until it is used (a new consent appears) or it expires.
             consents = len(self.state.personal.consents)
-            self.state.consent_code = {**grant, "consents_before": consents}
+            self.state.proxy.consent_code = {**grant, "consents_before": consents}
             sentence = code_sentence(grant, self.clock())
             self.state.tell("")  # the sentence is under the code itself
             self._announce(sentence)
@@ -61,7 +61,7 @@ class ProxyActions(GuidingActions):
             self.state.busy = False
 
     def say_code(self) -> None:
-        grant = self.state.consent_code
+        grant = self.state.proxy.consent_code
         if grant is not None:
             self._speak([spoken_code(str(grant["code"]))])
 

@@ -96,11 +96,11 @@ class TripActions(GuidingActions):
         self._redraw()
 
     def toggle_changing_district(self) -> None:
-        self.state.changing_district = not self.state.changing_district
+        self.state.trips.changing_district = not self.state.trips.changing_district
 
     def choose_district(self, code: str) -> None:
         self.request_form().district = code
-        self.state.changing_district = False
+        self.state.trips.changing_district = False
         self._redraw()
 
     def chosen_start(self) -> tuple[datetime | None, str | None]:
@@ -187,7 +187,7 @@ class TripActions(GuidingActions):
         self._tell(action_done_sentence("register"), queued=True)
 
     def set_filter(self, new: OpenTripFilter) -> None:
-        self.state.open_filter = new
+        self.state.trips.open_filter = new
 
     # -- messages --------------------------------------------------------------------------------
 

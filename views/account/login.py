@@ -69,7 +69,7 @@ def login_view(
             keyboard_type=ft.KeyboardType.PHONE,
         ),
         action_button(
-            _("Send me a new code") if state.code_sent else _("Send me a code"),
+            _("Send me a new code") if state.account.code_sent else _("Send me a code"),
             "login-send-code",
             lambda _e: account.request_code(),
             icon=ft.Icons.SMS,

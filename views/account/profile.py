@@ -92,7 +92,7 @@ def personal_information(me: dict[str, Any]) -> list[ft.Control]:
 def contact_section(state: AppState, me: dict[str, Any], actions: Actions) -> list[ft.Control]:
     account = actions.account
     controls: list[ft.Control] = [heading(_("Contact details"), level=2)]
-    if not state.editing_contact:
+    if not state.account.editing_contact:
         controls += [_field(_(label), me.get(name)) for name, label, _id in CONTACT_FIELDS]
         controls.append(
             action_button(
@@ -196,7 +196,7 @@ def _section(title: str, sentences: list[str], empty: str) -> list[ft.Control]:
 
 def sign_out_section(state: AppState, actions: Actions) -> list[ft.Control]:
     account = actions.account
-    if not state.confirm_sign_out:
+    if not state.account.confirm_sign_out:
         return [
             action_button(
                 _("Sign out"), "sign-out", lambda _e: account.sign_out(), icon=ft.Icons.LOGOUT

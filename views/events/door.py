@@ -39,7 +39,7 @@ def door_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.
         controls.append(body_text(_("There are no events today.")))
         return screen_view(path, route.identifier, title, controls, actions, back_to="/events")
     now = actions.now()
-    chosen = next((d for d in today if d["event"]["id"] == state.door_event), today[0])
+    chosen = next((d for d in today if d["event"]["id"] == state.events.door_event), today[0])
     event_id = chosen["event"]["id"]
     if len(today) > 1:
         controls.append(
@@ -67,8 +67,8 @@ def door_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.
         *name_search(state, actions),
     ]
     attendees = chosen["attendees"]
-    if state.door_query:
-        attendees = find_attendees(attendees, state.door_query)
+    if state.events.door_query:
+        attendees = find_attendees(attendees, state.events.door_query)
         controls.append(body_text(found_sentence(len(attendees))))
     controls += [attendee_row(event_id, a, actions) for a in attendees]
     return screen_view(path, route.identifier, title, controls, actions, back_to="/events")

@@ -66,19 +66,21 @@ def matching_view(
         ),
     ]
     needed = [f for f in needed_facts(matches) if f in EDITABLE_FACTS]
-    if needed and not state.editing_facts:
+    if needed and not state.matching.editing_facts:
         controls.append(heading(_("We still need to know"), level=2))
         for fact in needed:
             controls += fact_question(fact, facts.get(fact), districts, actions)
     controls.append(
         action_button(
-            _("Done changing my situation") if state.editing_facts else _("Change my situation"),
+            _("Done changing my situation")
+            if state.matching.editing_facts
+            else _("Change my situation"),
             "facts-edit",
             lambda _e: actions.matching.toggle_editing(),
             icon=ft.Icons.EDIT_NOTE,
         )
     )
-    if state.editing_facts:
+    if state.matching.editing_facts:
         controls.append(heading(_("My situation"), level=2))
         for fact in EDITABLE_FACTS:
             controls += fact_question(fact, facts.get(fact), districts, actions)
@@ -89,13 +91,13 @@ def matching_view(
         controls.append(
             action_button(
                 _("Hide the services that are not for you")
-                if state.show_not_eligible
+                if state.matching.show_not_eligible
                 else _("Show the {n} services that are not for you now").format(n=len(hidden)),
                 "matching-show-not-eligible",
                 lambda _e: actions.matching.toggle_not_eligible(),
             )
         )
-        if state.show_not_eligible:
+        if state.matching.show_not_eligible:
             for status in (Eligibility.NOT_ELIGIBLE, Eligibility.UNKNOWN_RULE):
                 controls += match_section(status, matches, districts, actions)
     controls.append(

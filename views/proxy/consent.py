@@ -49,7 +49,7 @@ def consent_view(path: str, route: Route, state: AppState, actions: Actions) -> 
     ]
     if state.form_message:
         controls.append(notice(state.form_message, "consent-status", warning=state.form_error))
-    grant = state.consent_code
+    grant = state.proxy.consent_code
     if grant is not None and code_still_useful(grant, len(state.personal.consents), now):
         look = current_look()
         controls += [

@@ -36,7 +36,7 @@ def search_view(path: str, route: Route, state: AppState, actions: Actions) -> f
         # The count is announced by the search itself (result_count_sentence).
         status_region(body_text(_count_line(state)), "search-count"),
     ]
-    result = state.search_result
+    result = state.search.result
     if result is not None and result.hits:
         controls += _grouped(result.hits, actions)
         if result.total > len(result.hits):
@@ -53,9 +53,9 @@ def search_view(path: str, route: Route, state: AppState, actions: Actions) -> f
 
 
 def _count_line(state: AppState) -> str:
-    if state.search_result is None:
+    if state.search.result is None:
         return _("Type to search. Results appear as you type.")
-    return result_count_sentence(state.search_result)
+    return result_count_sentence(state.search.result)
 
 
 def _grouped(hits: tuple[SearchHit, ...], actions: Actions) -> list[ft.Control]:

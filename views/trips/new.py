@@ -209,12 +209,12 @@ def district_field(form: TripForm, state: AppState, actions: Actions) -> list[ft
     controls: list[ft.Control] = [
         body_text(_("District where the trip starts: {district}").format(district=chosen)),
         action_button(
-            _("Done") if state.changing_district else _("Change the district"),
+            _("Done") if state.trips.changing_district else _("Change the district"),
             "trip-district-change",
             lambda _e: trips.toggle_changing_district(),
         ),
     ]
-    if state.changing_district or not form.district:
+    if state.trips.changing_district or not form.district:
         controls.append(
             choice_group(
                 [(d.code, d.name) for d in state.districts],

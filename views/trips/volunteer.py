@@ -154,7 +154,7 @@ def my_trips_section(state: AppState, actions: Actions) -> list[ft.Control]:
 def open_trips_section(
     state: AppState, volunteer: dict[str, Any], actions: Actions
 ) -> list[ft.Control]:
-    chosen = state.open_filter
+    chosen = state.trips.open_filter
     names = {d.code: d.name for d in state.districts}
     shown = filter_open_trips(
         state.personal.open_trips,

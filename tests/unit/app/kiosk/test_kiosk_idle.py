@@ -133,14 +133,14 @@ def test_the_countdown_is_said_when_it_starts_and_at_ten_seconds_only():
     actions, told, spoken = kiosk(state)
     for left in (30, 29, 28, 11, 10, 9):
         run_now(actions.show_countdown(left))
-    assert state.kiosk_seconds_left == 9
+    assert state.kiosk.seconds_left == 9
     assert told == [
         "您还在吗？30 秒后本次使用将结束，您输入的所有信息都会清除。如需继续，请按“继续使用”。",
         "还剩 10 秒。",
     ]
     assert spoken == [[t] for t in told]  # and in the app's own voice
     actions.keep_going()
-    assert state.kiosk_seconds_left is None and told[-1] == "继续使用，您的信息仍然保留。"
+    assert state.kiosk.seconds_left is None and told[-1] == "继续使用，您的信息仍然保留。"
 
 
 def test_every_screen_offers_finish_and_the_warning_offers_continue():
@@ -152,7 +152,7 @@ def test_every_screen_offers_finish_and_the_warning_offers_continue():
     route, _ = resolve("/settings")
     found = identifiers(settings_view("/settings", route, state, screen_actions))
     assert "kiosk-finish" in found and "kiosk-continue" not in found
-    state.kiosk_seconds_left = 12
+    state.kiosk.seconds_left = 12
     found = identifiers(settings_view("/settings", route, state, screen_actions))
     assert {"kiosk-finish", "kiosk-warning", "kiosk-countdown", "kiosk-continue"} <= found
 
@@ -163,16 +163,20 @@ def test_forgetting_the_session_keeps_only_the_public_state():
     state.personal = PersonalView(me={"id": 1, "name": "张阿姨"})
     state.drafts.phone = "13800000001"
     state.drafts.code = "246810"
-    state.door_query = "张"
+    state.events.door_query = "张"
     state.form_message = "张阿姨 已签到"
     state.preferences = Preferences(large_text=False, tts_enabled=False)
-    state.kiosk_seconds_left = 3
+    state.kiosk.seconds_left = 3
     drafts = state.drafts
     state.forget_session(KIOSK_DEFAULTS)
     assert state.ready and state.sync_status is SyncStatus.ONLINE and not state.catalog_empty
     assert not state.signed_in and state.personal == PersonalView()
     assert state.drafts is not drafts and state.drafts.phone == "" and state.drafts.code == ""
-    assert state.door_query == "" and state.form_message == "" and state.kiosk_seconds_left is None
+    assert (
+        state.events.door_query == ""
+        and state.form_message == ""
+        and state.kiosk.seconds_left is None
+    )
     assert state.preferences == KIOSK_DEFAULTS
 
 

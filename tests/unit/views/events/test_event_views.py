@@ -267,7 +267,7 @@ def test_the_door_lists_todays_attendees_with_check_in_and_undo(tmp_path):
 
 def test_the_door_search_narrows_the_list(tmp_path):
     state = signed_in(STAFF, door=[door_entry(STARTING_SOON)])
-    state.door_query = "chen"
+    state.events.door_query = "chen"
     found = build_door(state, tmp_path)
     assert "attendee-b" in found and "attendee-a" not in found
 

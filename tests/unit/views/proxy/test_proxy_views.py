@@ -89,7 +89,7 @@ def test_signed_out_is_sent_to_sign_in():
 def test_a_fresh_code_is_shown_until_used_or_expired():
     state = signed_in()
     grant = {"code": "684964", "expires_at": iso(now() + timedelta(minutes=10)), "lasts": "day"}
-    state.consent_code = {**grant, "consents_before": 0}
+    state.proxy.consent_code = {**grant, "consents_before": 0}
     view = build(consent_view, "/consent", state)
     assert {"consent-code", "consent-say-code", "consent-code-day", "consent-code-month"} <= (
         identifiers(view)
@@ -98,7 +98,7 @@ def test_a_fresh_code_is_shown_until_used_or_expired():
     state.personal = PersonalView(me=ME, consents=[consent()])  # used: a consent appeared
     assert "consent-code" not in identifiers(build(consent_view, "/consent", state))
     state.personal = PersonalView(me=ME)
-    state.consent_code = {**grant, "expires_at": iso(now() - timedelta(seconds=1))}
+    state.proxy.consent_code = {**grant, "expires_at": iso(now() - timedelta(seconds=1))}
     assert "consent-code" not in identifiers(build(consent_view, "/consent", state))
 
 

@@ -53,7 +53,7 @@ def catalog(store: LocalStore) -> Catalog:
 @pytest.mark.parametrize("not_eligible", [False, True])
 def test_matching_builds_signed_in(catalog: Catalog, editing: bool, not_eligible: bool) -> None:
     state = AppState(signed_in=True, personal=PersonalView(me={"facts": ZHANG}))
-    state.editing_facts, state.show_not_eligible = editing, not_eligible
+    state.matching.editing_facts, state.matching.show_not_eligible = editing, not_eligible
     state.districts = catalog.districts()
     route, _ = resolve("/matching")
 
@@ -89,7 +89,7 @@ def test_search_builds_for_any_result(catalog: Catalog, store: LocalStore, query
     found = identifiers(search_view("/search", route, state, MagicMock()))
 
     assert {"screen-search", "search-input", "search-count"} <= found
-    hits = state.search_result.hits if state.search_result else ()
+    hits = state.search.result.hits if state.search.result else ()
     assert {f"search-result-{hit.id}" for hit in hits} <= found
     if not hits:
         assert any(i.startswith("service-") for i in found)  # suggestions instead

@@ -199,7 +199,7 @@ def test_each_need_switch_says_whether_it_is_on() -> None:
 
 def test_request_form_while_changing_district_and_after_a_bad_time() -> None:
     state = signed_in()
-    state.changing_district = True
+    state.trips.changing_district = True
     actions, trips = make(state)
     trips.request_form().time_text = "25:99"
     state.tell("bad time", error=True)
@@ -245,7 +245,7 @@ def test_verified_volunteer_sees_open_trips_and_the_next_step_of_each_of_theirs(
     assert ("trip-complete-v1" in found) is (trip_state == "in_progress")
     assert ("trip-rate-v1-1" in found) is (trip_state == "completed")
 
-    state.open_filter = OpenTripFilter(my_districts_only=False, within_days=None)
+    state.trips.open_filter = OpenTripFilter(my_districts_only=False, within_days=None)
     state.confirming = "release:v1"
     found = build(volunteer_view, "/volunteer", state)
     assert "open-trip-far" in found

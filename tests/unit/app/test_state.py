@@ -1,0 +1,47 @@
+"""AppState is one observable made of each feature's small state: the shell follows only the
+whole, so a change in any part must reach the whole's listeners, also after a kiosk wipe."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import pytest
+
+from app.state import AppState
+from services.preferences import Preferences
+
+
+def changes_of(state: AppState) -> list[str | None]:
+    heard: list[str | None] = []
+
+    def listener(_sender: object, name: str | None) -> None:
+        heard.append(name)
+
+    state._test_listener = listener  # held, as a component holds its subscription
+    state.subscribe(listener)
+    return heard
+
+
+@pytest.mark.parametrize("part", AppState.PARTS)
+def test_a_change_in_any_part_is_a_change_of_the_state(part: str):
+    state = AppState()
+    heard = changes_of(state)
+    some_field = fields(getattr(state, part))[0].name
+    setattr(getattr(state, part), some_field, object())
+    assert heard == [part]
+
+
+def test_parts_are_still_followed_after_a_wipe():
+    state = AppState()
+    state.account.code_sent = True
+    state.forget_session(Preferences())
+    heard = changes_of(state)
+    assert state.account.code_sent is False
+    state.account.confirm_sign_out = True
+    state.kiosk.seconds_left = 9
+    assert heard == ["account", "kiosk"]
+
+
+def test_every_part_is_listed():
+    parts = {f.name for f in fields(AppState) if f.name in AppState.PARTS}
+    assert parts == set(AppState.PARTS)
