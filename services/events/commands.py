@@ -28,9 +28,8 @@ import io
 import math
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 import segno
 
@@ -47,7 +46,7 @@ from services.events.kinds import (
     EVENT_SIGNUP,
     signup_for,
 )
-from services.events.states import HOLDING
+from services.events.states import HOLDING, checkin_window, instant_of
 from services.personal import PersonalData, PersonalView
 from services.search.matcher import FUZZY, TypedQuery, match_text
 from services.search.normalize import normalize
@@ -64,7 +63,6 @@ from services.validation import (
 QR_PREFIX = "sunshine-checkin"
 QR_MIN_PIXELS = 200  # the PNG's side at least: readable by a phone camera held at arm's length
 QR_BORDER = 4  # the quiet zone the QR standard asks for, in modules
-CHECKIN_OPENS_BEFORE = timedelta(minutes=60)
 UNDO_AFTER_END = timedelta(hours=24)  # as long as the server takes late door check-ins
 
 
@@ -193,7 +191,7 @@ class EventCommands:
     def door_undo(self, event_id: str, signup_id: str) -> str:
         """Take back a check-in made by mistake (until a day after the event's end)."""
         entry = self._door(event_id)
-        if self.now() > _instant(entry["event"], "end_at") + UNDO_AFTER_END:
+        if self.now() > instant_of(entry["event"], "end_at") + UNDO_AFTER_END:
             raise InputError("event", "checkin_closed")
         _attendee(entry, signup_id)
         return self.personal.act(DOOR_UNDO, {"event_id": event_id, "signup_id": signup_id})
@@ -309,36 +307,6 @@ def attendee_for_code(entry: Mapping[str, Any], text: str) -> dict[str, Any]:
 
 
 # -- for the screens: pure functions over the view and the catalogue ----------------------------
-
-
-@dataclass(frozen=True)
-class CheckinWindow:
-    """When check-in is possible: from an hour before the start until the end; ``state`` says
-    where the moment asked about falls."""
-
-    opens_at: datetime
-    closes_at: datetime
-    state: Literal["not_open", "open", "closed"]
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == "open"
-
-
-def _instant(event: Mapping[str, Any] | Event, key: str) -> datetime:
-    value = getattr(event, key) if isinstance(event, Event) else event[key]
-    return value if isinstance(value, datetime) else parse_instant(value)
-
-
-def checkin_window(event: Mapping[str, Any] | Event, now: datetime) -> CheckinWindow:
-    """The check-in window of an event (a catalogue Event, or any dict with ``start_at`` and
-    ``end_at``: a sign-up, a door list's event) and where ``now`` falls in it."""
-    opens = _instant(event, "start_at") - CHECKIN_OPENS_BEFORE
-    closes = _instant(event, "end_at")
-    state: Literal["not_open", "open", "closed"] = (
-        "not_open" if now < opens else "closed" if now > closes else "open"
-    )
-    return CheckinWindow(opens, closes, state)
 
 
 def my_signup(view: PersonalView, event_id: str) -> dict[str, Any] | None:

@@ -31,8 +31,15 @@ from app.events.messages import (
 from app.i18n import _
 from app.state import AppState
 from services.catalog import Catalog, Event
-from services.events.commands import attendee_qr_png, checkin_window, my_signup, spoken_code
-from services.events.states import HOLDING, can_ask_for_guide, can_cancel, can_excuse, signup_open
+from services.events.commands import attendee_qr_png, my_signup, spoken_code
+from services.events.states import (
+    HOLDING,
+    can_ask_for_guide,
+    can_cancel,
+    can_check_in,
+    can_excuse,
+    signup_open,
+)
 from services.rows import find
 from views.chrome import card, wrap
 from views.controls import confirm_block
@@ -109,14 +116,6 @@ def signup_button(
             primary=True,
         )
     ]
-
-
-def can_check_in(event: Event, signup: dict[str, Any], now: datetime) -> bool:
-    return (
-        signup.get("state") == "confirmed"
-        and not signup.get("checked_in_at")
-        and checkin_window(event, now).is_open
-    )
 
 
 def my_signup_block(

@@ -78,3 +78,14 @@ def test_a_guide_is_offered_while_there_is_time_to_find_one():
     assert not events.can_ask_for_guide(EVENT, signed, last + timedelta(seconds=1))
     assert not events.can_ask_for_guide(EVENT, {**signed, "guide_trip_id": "t"}, last)
     assert not events.can_ask_for_guide(EVENT, {"state": "sending"}, last)
+
+
+def test_a_confirmed_place_checks_in_from_an_hour_before_the_start_until_the_end():
+    confirmed = {"state": "confirmed"}
+    opens = START - events.CHECKIN_OPENS_BEFORE
+    assert not events.can_check_in(EVENT, confirmed, opens - timedelta(seconds=1))
+    assert events.can_check_in(EVENT, confirmed, opens)
+    assert events.can_check_in(EVENT, confirmed, EVENT.end_at)
+    assert not events.can_check_in(EVENT, confirmed, EVENT.end_at + timedelta(seconds=1))
+    assert not events.can_check_in(EVENT, {**confirmed, "checked_in_at": "x"}, START)
+    assert not events.can_check_in(EVENT, {"state": "waitlisted"}, START)

@@ -17,7 +17,6 @@ from services.errors import InputError
 from services.events.commands import (
     attendee_for_code,
     attendee_qr_png,
-    checkin_window,
     door_event,
     find_attendees,
     my_signup,
@@ -26,6 +25,7 @@ from services.events.commands import (
     spoken_code,
     upcoming_signups,
 )
+from services.events.states import checkin_window
 from services.personal import PersonalView
 from services.validation import clean_appeal, clean_excuse, normalise_event_code
 
