@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from app.account.messages import failure_sentence, input_error_sentence
 from app.screen_actions import GuidingActions
@@ -30,7 +31,7 @@ from app.trips.messages import (
     trip_input_sentence,
 )
 from services.errors import InputError, SunshineError
-from services.trips.commands import TripCommands
+from services.trips.commands import TripCommands, filter_open_trips
 from services.trips.time import default_start, start_at
 
 
@@ -188,6 +189,17 @@ class TripActions(GuidingActions):
 
     def set_filter(self, new: OpenTripFilter) -> None:
         self.state.trips.open_filter = new
+
+    def open_trips_shown(self, volunteer: dict[str, Any]) -> list[dict[str, Any]]:
+        """The open trips the volunteer's chosen filter lets through, now."""
+        chosen = self.state.trips.open_filter
+        return filter_open_trips(
+            self.state.personal.open_trips,
+            districts=set(volunteer.get("districts") or []) if chosen.my_districts_only else None,
+            within_days=chosen.within_days,
+            skills=set(volunteer.get("skills") or []) if chosen.fits_my_skills else None,
+            now=self.clock(),
+        )
 
     # -- messages --------------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from app.trips.messages import (
     open_trip_sentence,
     volunteer_status_sentence,
 )
-from services.trips.commands import filter_open_trips, my_volunteering
+from services.trips.commands import my_volunteering
 from services.trips.states import can, is_active
 from views.chrome import card, screen_view
 from views.controls import toggles
@@ -156,13 +156,7 @@ def open_trips_section(
 ) -> list[ft.Control]:
     chosen = state.trips.open_filter
     names = {d.code: d.name for d in state.districts}
-    shown = filter_open_trips(
-        state.personal.open_trips,
-        districts=set(volunteer.get("districts") or []) if chosen.my_districts_only else None,
-        within_days=chosen.within_days,
-        skills=set(volunteer.get("skills") or []) if chosen.fits_my_skills else None,
-        now=actions.now(),
-    )
+    shown = actions.trips.open_trips_shown(volunteer)
     controls: list[ft.Control] = [
         heading(_("Open trips"), level=2),
         *filter_controls(chosen, actions),
