@@ -6,30 +6,18 @@ feature's route identifiers to the function that draws it.
 
 from __future__ import annotations
 
-from importlib import import_module
-
 import flet as ft
 
 from accessibility.semantics import action_button, body_text
 from app.actions import Actions
 from app.context import AppContext
-from app.features import FEATURES
 from app.i18n import _
 from app.routes import resolve
 from app.state import AppState
 from views.chrome import screen_view
 from views.home.screen import home_view
-from views.screens import Draw, Screen
+from views.screens import Screen, feature_screens
 from views.splash import splash_view
-
-
-def feature_screens() -> dict[str, Draw]:
-    """Every feature's screens, by route identifier."""
-    screens: dict[str, Draw] = {}
-    for feature in FEATURES:
-        screens.update(import_module(f"views.{feature.name}").SCREENS)
-    return screens
-
 
 SCREENS = feature_screens()
 

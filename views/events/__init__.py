@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import flet as ft
+
+from app.i18n import N_
 from views.events.attendance import attendance_view
 from views.events.detail import event_view
 from views.events.door import door_view
 from views.events.upcoming import events_view
-from views.screens import Draw
+from views.screens import Draw, HomeEntry
 
 SCREENS: dict[str, Draw] = {
     "screen-attendance": lambda s: attendance_view(s.path, s.route, s.state, s.actions),
@@ -16,3 +19,5 @@ SCREENS: dict[str, Draw] = {
     ),
     "screen-door": lambda s: door_view(s.path, s.route, s.state, s.actions),
 }
+
+HOME_ENTRIES = (HomeEntry("nav-events", N_("Events"), "/events", ft.Icons.EVENT, place=60),)

@@ -17,7 +17,7 @@ from app.account.messages import mask_phone, waiting_sentence
 from app.actions import Actions, Navigate
 from app.context import AppContext
 from app.home.messages import section_title
-from app.i18n import N_, _
+from app.i18n import _
 from app.inbox.messages import inbox_action_label, unread_count, unread_sentence
 from app.messages import sync_status_sentence
 from app.notifications.messages import messages_action_label, unread_messages_sentence
@@ -27,23 +27,9 @@ from services.trips.commands import unread_notifications
 from views.account.profile import record_sentences, visit_sentences
 from views.catalog.parts import link_buttons
 from views.chrome import card, notice, screen_view, wrap
+from views.screens import HomeEntry, home_entries
 
 SUMMARY_LINES = 3  # records and visits on the home: the newest few, then "see all"
-
-# (identifier, label msgid, route, icon)
-QUICK_ACTIONS: tuple[tuple[str, str, str, ft.IconData], ...] = (
-    ("nav-search", N_("Search services"), "/search", ft.Icons.SEARCH),
-    ("nav-matching", N_("What I can get"), "/matching", ft.Icons.FACT_CHECK),
-    ("nav-trip-new", N_("Ask for a travel guide"), "/trips/new", ft.Icons.ACCESSIBILITY_NEW),
-    ("nav-trips", N_("My trips"), "/trips", ft.Icons.DIRECTIONS_WALK),
-    ("nav-volunteer", N_("Volunteers"), "/volunteer", ft.Icons.VOLUNTEER_ACTIVISM),
-    ("nav-events", N_("Events"), "/events", ft.Icons.EVENT),
-    ("inbox", N_("Policies for you"), "/inbox", ft.Icons.MARK_EMAIL_UNREAD),
-    ("nav-notifications", N_("Messages"), "/notifications", ft.Icons.NOTIFICATIONS),
-    ("nav-profile", N_("My profile"), "/profile", ft.Icons.PERSON),
-    ("nav-login", N_("Sign in"), "/login", ft.Icons.LOGIN),
-    ("nav-settings", N_("Settings"), "/settings", ft.Icons.SETTINGS),
-)
 
 
 def home_view(state: AppState, ctx: AppContext, actions: Actions) -> ft.View:
@@ -117,18 +103,20 @@ def quick_section(state: AppState, actions: Actions) -> list[ft.Control]:
                 action_button(
                     quick_label(state, ident, label), ident, _go(actions.go, route), icon=icon
                 )
-                for ident, label, route, icon in quick_actions(state.signed_in)
+                for ident, label, route, icon, _place in quick_actions(state.signed_in)
             ]
         ),
     ]
 
 
-def quick_actions(signed_in: bool) -> list[tuple[str, str, str, ft.IconData]]:
-    """Signed out, 登录 comes first: it is what everything personal waits for, and a
-    keyboard or screen-reader user reaches it with the first Tab, instead of the eleventh."""
+def quick_actions(signed_in: bool) -> list[HomeEntry]:
+    """Every feature's home entries. Signed out, 登录 comes first: it is what everything
+    personal waits for, and a keyboard or screen-reader user reaches it with the first Tab,
+    instead of the eleventh."""
+    entries = home_entries()
     if signed_in:
-        return [action for action in QUICK_ACTIONS if action[0] != "nav-login"]
-    return sorted(QUICK_ACTIONS, key=lambda action: action[0] != "nav-login")
+        return [entry for entry in entries if entry.identifier != "nav-login"]
+    return sorted(entries, key=lambda entry: entry.identifier != "nav-login")
 
 
 def profile_section(state: AppState, actions: Actions) -> list[ft.Control]:

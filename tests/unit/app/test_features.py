@@ -17,6 +17,7 @@ from app.routes import HOME
 from services.sync.kinds import ActionKind, kinds_by_name
 from services.sync.outbox import Rejection
 from tests import paths
+from views.screens import home_entries
 
 REPO_ROOT = paths.REPO_ROOT
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
@@ -35,6 +36,21 @@ def test_each_route_is_drawn_by_its_own_features_views(feature):
     screens = import_module(f"views.{feature.name}").SCREENS
     own = {route.identifier for route in feature.routes}
     assert set(screens) == own - {HOME.identifier}
+
+
+@pytest.mark.parametrize("feature", FEATURES, ids=[f.name for f in FEATURES])
+def test_each_home_entry_leads_to_its_own_features_screen(feature):
+    entries = getattr(import_module(f"views.{feature.name}"), "HOME_ENTRIES", ())
+    own = [route for route in feature.routes]
+    for entry in entries:
+        assert any(route.match(entry.route) is not None for route in own), entry
+
+
+def test_the_home_lists_every_features_entries_once_in_their_places():
+    entries = home_entries()
+    assert len({e.identifier for e in entries}) == len({e.place for e in entries}) == len(entries)
+    assert [e.place for e in entries] == sorted(e.place for e in entries)
+    assert "nav-login" in {e.identifier for e in entries}
 
 
 def test_feature_names_are_unique_and_each_has_an_app_package():
