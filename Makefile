@@ -22,9 +22,9 @@ MO_FILES := $(LOCALES)/zh_CN/LC_MESSAGES/sunshine.mo $(LOCALES)/en/LC_MESSAGES/s
 run: install system-deps i18n-compile
 	$(PY) main.py $(ARGS)
 
-# The suite on every core (pytest-xdist; a browser module, or one display mode of the
-# accessibility audit, stays on one worker with its app), then the screen-reader tests alone:
-# Orca hears a busy machine late. Prints how long it took, pass or fail.
+# The suite on every core (pytest-xdist): the browser tests one after another on one worker,
+# the rest on the others; then the screen-reader tests alone, since Orca hears a busy machine
+# late. Prints how long it took, pass or fail.
 test: install system-deps i18n-compile
 	@start=$$(date +%s); \
 	$(PY) -m pytest -n auto --dist loadgroup -m "not screen_reader" $(PYTEST_ARGS); first=$$?; \
