@@ -34,9 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    # No WebGL: CanvasKit then draws with Skia's CPU rasteriser instead of through SwiftShader's
-    # software GL, the same pixels for about a fifth less CPU on a machine with no GPU.
-    "--disable-3d-apis",
 ]
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 # Flutter writes announcements into aria-live elements and clears them soon after; record
@@ -156,26 +153,32 @@ class Tabs:
     ``main.dart.js`` and CanvasKit's wasm come from V8's code cache after the first loads (a
     page load costs about 5 s of CPU without it and under 3 s with it; an incognito context
     has no code cache). Nothing of the app is kept in the browser's storage, so tabs sharing
-    the profile share nothing that matters. A tab in another time zone gets its own context."""
+    the profile share nothing that matters.
+
+    The profile is one window: a tab opened while another of its tabs is still open (two
+    people in one test), or in another time zone, gets a window of its own instead, as each
+    tab had before, so each keeps its own keyboard focus."""
 
     def __init__(self, playwright: Playwright, profile: Path) -> None:
         self._playwright = playwright
         self.context: BrowserContext = playwright.chromium.launch_persistent_context(
             str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
-        self._zoned: Browser | None = None
+        self._others: Browser | None = None
         self.opened: list[Page] = []
 
     def new_page(self, *, viewport: dict[str, int], timezone_id: str | None = None) -> Page:
-        if timezone_id is None:
+        in_profile = {id(p) for p in self.context.pages}
+        busy = any(id(p) in in_profile and not p.is_closed() for p in self.opened)
+        if timezone_id is None and not busy:
             page = self.context.new_page()
             page.set_viewport_size(viewport)
         else:
-            if self._zoned is None:
-                self._zoned = self._playwright.chromium.launch(
+            if self._others is None:
+                self._others = self._playwright.chromium.launch(
                     executable_path=CHROMIUM, args=CHROMIUM_ARGS
                 )
-            page = self._zoned.new_page(viewport=viewport, timezone_id=timezone_id)
+            page = self._others.new_page(viewport=viewport, timezone_id=timezone_id)
         self.opened.append(page)
         return page
 
@@ -188,8 +191,8 @@ class Tabs:
 
     def close(self) -> None:
         self.context.close()
-        if self._zoned is not None:
-            self._zoned.close()
+        if self._others is not None:
+            self._others.close()
 
 
 class FletPage:
