@@ -22,13 +22,14 @@ MO_FILES := $(LOCALES)/zh_CN/LC_MESSAGES/sunshine.mo $(LOCALES)/en/LC_MESSAGES/s
 run: install system-deps i18n-compile
 	$(PY) main.py $(ARGS)
 
-# The suite on every core (pytest-xdist): the browser tests one after another on one worker,
-# the rest on the others; then the screen-reader tests alone, since Orca hears a busy machine
-# late. Prints how long it took, pass or fail.
+# Two runs: everything that needs no browser on every core (pytest-xdist), then the browser
+# and screen-reader tests one at a time with the machine to themselves (two web builds drawing
+# at once on two cores starve each other, and Orca hears a busy machine late). Prints how long
+# it took, pass or fail.
 test: install system-deps i18n-compile
 	@start=$$(date +%s); \
-	$(PY) -m pytest -n auto --dist loadgroup -m "not screen_reader" $(PYTEST_ARGS); first=$$?; \
-	$(PY) -m pytest -m screen_reader $(PYTEST_ARGS); second=$$?; \
+	$(PY) -m pytest -n auto -m "not browser" $(PYTEST_ARGS); first=$$?; \
+	$(PY) -m pytest -m browser $(PYTEST_ARGS); second=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s"; \
 	[ $$first -eq 0 ] && [ $$second -eq 0 ]
 

@@ -15,18 +15,6 @@ from backend.embedded import free_port
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under ``pytest -n N --dist loadgroup`` (``make test``) the browser tests run one after
-    another on one worker, while the others share the rest of the tests. Two web builds
-    drawing at once on two cores starve each other (and their apps) of CPU until waits that
-    pass on a quiet machine time out; one at a time, they finish in the time the rest take."""
-    here = Path(__file__).parent
-    for item in items:
-        if item.path.parent == here:
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tabs]:
     if not Path(CHROMIUM).exists():
