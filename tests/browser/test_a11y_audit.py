@@ -2,8 +2,9 @@
 and 长辈版 at 200 % (the largest text, where long labels first run out of room).
 
 One app per mode, started with its ``preferences.json`` already in the data dir, and one browser
-tab per mode that visits every route by URL. New routes in app.routes.ROUTES are covered without
-touching this file. Screenshots land in test-artifacts/a11y/<mode>-<route>.png; ``make
+tab per mode that goes to every route inside the app, as a person does (where focus lands on
+arriving is part of the audit); that every route also loads by URL is the walking skeleton's
+test. New routes in app.routes.ROUTES are covered without touching this file. Screenshots land in test-artifacts/a11y/<mode>-<route>.png; ``make
 a11y-report`` (tools/a11y_report.py) prints the same measurements as a table.
 """
 
