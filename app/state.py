@@ -98,19 +98,18 @@ class AppState:
         {"ready", "sync_status", "districts", "common_services", "catalog_empty"}
     )
 
-    PARTS = (
-        "account",
-        "matching",
-        "search",
-        "trips",
-        "events",
-        "proxy",
-        "notifications",
-        "kiosk",
-    )
+    @classmethod
+    def parts(cls) -> tuple[str, ...]:
+        """The fields holding a feature's own state: each an observable of its own, found from
+        the fields so a new part cannot be left unfollowed."""
+        return tuple(
+            f.name
+            for f in fields(cls)
+            if isinstance(f.default_factory, type) and issubclass(f.default_factory, ft.Observable)
+        )
 
     def __post_init__(self) -> None:
-        for name in self.PARTS:
+        for name in self.parts():
             self._follow(name)
 
     def _follow(self, name: str) -> None:
@@ -134,7 +133,7 @@ class AppState:
                 setattr(self, f.name, f.default_factory())
             else:
                 setattr(self, f.name, f.default)
-        for name in self.PARTS:
+        for name in self.parts():
             self._follow(name)
         self.preferences = preferences
 

@@ -168,8 +168,7 @@ class Tabs:
         self.opened: list[Page] = []
 
     def new_page(self, *, viewport: dict[str, int], timezone_id: str | None = None) -> Page:
-        in_profile = {id(p) for p in self.context.pages}
-        busy = any(id(p) in in_profile and not p.is_closed() for p in self.opened)
+        busy = any(p.context is self.context and not p.is_closed() for p in self.opened)
         if timezone_id is None and not busy:
             page = self.context.new_page()
             page.set_viewport_size(viewport)

@@ -101,9 +101,12 @@ def quick_section(state: AppState, actions: Actions) -> list[ft.Control]:
         wrap(
             [
                 action_button(
-                    quick_label(state, ident, label), ident, _go(actions.go, route), icon=icon
+                    quick_label(state, entry.identifier, entry.label),
+                    entry.identifier,
+                    _go(actions.go, entry.route),
+                    icon=entry.icon,
                 )
-                for ident, label, route, icon, _place in quick_actions(state.signed_in)
+                for entry in quick_actions(state.signed_in)
             ]
         ),
     ]
