@@ -465,8 +465,24 @@ ACTIVE_JS = """
 
 SHORT_NAME = 40  # characters: a name said in one breath, not a whole screen's text
 
-SEMANTICS_HTML_JS = """
-() => { const h = document.querySelector('flt-semantics-host'); return h ? h.outerHTML : ''; }
+# Resolves once nothing in the semantics host (nodes, text, attributes) has changed for
+# ``quiet`` ms, or after ``limit`` ms, then after two frames.
+SETTLE_JS = """
+([quiet, limit]) => new Promise(resolve => {
+  const host = document.querySelector('flt-semantics-host') || document.body;
+  const started = performance.now();
+  let timer;
+  const done = () => {
+    observer.disconnect();
+    requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
+  };
+  const observer = new MutationObserver(() => {
+    clearTimeout(timer);
+    timer = setTimeout(done, Math.max(0, Math.min(quiet, limit - (performance.now() - started))));
+  });
+  observer.observe(host, {subtree: true, childList: true, characterData: true, attributes: true});
+  timer = setTimeout(done, quiet);
+})
 """
 
 
@@ -479,24 +495,10 @@ def describe(node: dict[str, Any], name: str | None = None) -> str:
 
 
 def settle(page: FletPage, timeout_s: float = 15, quiet_ms: int = 400) -> None:
-    """Wait until the semantics tree stops changing (transitions, data arriving), then two frames."""
-    last = None
-    waited = 0
-    stable_for = 0
-    while waited < timeout_s * 1000:
-        html = page.page.evaluate(SEMANTICS_HTML_JS)
-        if html == last:
-            stable_for += 200
-            if stable_for >= quiet_ms:
-                break
-        else:
-            stable_for = 0
-            last = html
-        page.page.wait_for_timeout(200)
-        waited += 200
-    page.page.evaluate(
-        "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-    )
+    """Wait until the semantics tree stops changing (transitions, data arriving) for
+    ``quiet_ms``, then two frames. Watched inside the page (SETTLE_JS): one round trip, and
+    the quiet is measured from the last change itself, not from the next poll."""
+    page.page.evaluate(SETTLE_JS, [quiet_ms, timeout_s * 1000])
 
 
 # Headless Chromium draws nothing below about 8,192 px: a taller viewport would show blank

@@ -28,7 +28,7 @@ from backend.core.config import Settings as BackendSettings
 from backend.demo_users import RESIDENT_PHONE
 from backend.embedded import EmbeddedBackend, free_port
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.screen_reader]
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # 10:00 on Wednesday 2 December in Shanghai
 MOST_PRESSES = 15  # the goal for each task
