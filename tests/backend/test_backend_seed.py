@@ -116,16 +116,16 @@ def _kinds(app: FastAPI) -> dict[str, int]:
     return counts
 
 
-def test_rules_are_seeded_with_the_rest(
-    make_app: Callable[..., FastAPI],
-    make_seed_dir: MakeSeedDir,
-    seed_items: dict[str, Any],
-    db_url: str,
-    tmp_path: Path,
-):
-    seed_dir = make_seed_dir(tmp_path / "with-rules", {**seed_items, "rules.json": RULES})
+@pytest.fixture
+def with_rules(make_seed_dir: MakeSeedDir, seed_items: dict[str, Any], tmp_path: Path) -> Path:
+    """A seed directory with the rules file as well as the catalogue's."""
+    return make_seed_dir(tmp_path / "with-rules", {**seed_items, "rules.json": RULES})
 
-    app = make_app(Settings(db_url=db_url, seed_dir=seed_dir))
+
+def test_rules_are_seeded_with_the_rest(
+    make_app: Callable[..., FastAPI], with_rules: Path, db_url: str
+):
+    app = make_app(Settings(db_url=db_url, seed_dir=with_rules))
 
     assert _kinds(app) == {"district": 2, "service": 2, "policy": 1, "institution": 1, "rule": 1}
     with app.state.session_factory() as session:
@@ -134,14 +134,9 @@ def test_rules_are_seeded_with_the_rest(
 
 
 def test_a_database_seeded_before_rules_existed_gets_them_and_keeps_everything_else(
-    make_app: Callable[..., FastAPI],
-    make_seed_dir: MakeSeedDir,
-    seed_items: dict[str, Any],
-    settings: Settings,
-    tmp_path: Path,
+    make_app: Callable[..., FastAPI], with_rules: Path, settings: Settings
 ):
     _, _, before = _snapshot(make_app(settings))  # the seed dir has no rules.json yet
-    with_rules = make_seed_dir(tmp_path / "newer", {**seed_items, "rules.json": RULES})
 
     _, last_seq, after = _snapshot(make_app(settings.model_copy(update={"seed_dir": with_rules})))
 
@@ -155,16 +150,9 @@ def test_a_database_seeded_before_rules_existed_gets_them_and_keeps_everything_e
 
 
 def test_a_kind_whose_items_were_all_deleted_and_purged_is_not_seeded_again(
-    make_app: Callable[..., FastAPI],
-    make_seed_dir: MakeSeedDir,
-    seed_items: dict[str, Any],
-    db_url: str,
-    tmp_path: Path,
+    make_app: Callable[..., FastAPI], with_rules: Path, db_url: str
 ):
-    settings = Settings(
-        db_url=db_url,
-        seed_dir=make_seed_dir(tmp_path / "s", {**seed_items, "rules.json": RULES}),
-    )
+    settings = Settings(db_url=db_url, seed_dir=with_rules)
     app = make_app(settings)
     with app.state.session_factory() as session:
         crud.delete_item(session, "rule", "rule-rehab")
@@ -194,16 +182,9 @@ def test_a_database_from_before_seed_marks_is_not_seeded_twice(
 
 
 def test_concurrent_starts_seed_once(
-    make_app: Callable[..., FastAPI],
-    make_seed_dir: MakeSeedDir,
-    seed_items: dict[str, Any],
-    db_url: str,
-    tmp_path: Path,
+    make_app: Callable[..., FastAPI], with_rules: Path, db_url: str
 ):
-    settings = Settings(
-        db_url=db_url,
-        seed_dir=make_seed_dir(tmp_path / "s", {**seed_items, "rules.json": RULES}),
-    )
+    settings = Settings(db_url=db_url, seed_dir=with_rules)
     # Tables and feed first: concurrent create_all on a brand-new SQLite file is another matter.
     make_app(settings.model_copy(update={"seed_dir": None}))
     errors: list[BaseException] = []

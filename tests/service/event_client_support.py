@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select
-from sync_support import DEV_CODE, BackendServer
+from sync_support import DEV_CODE, BackendServer, send_and_refresh
 
 from backend.core.clock import FakeClock
 from backend.demo_users import RESIDENT_PHONE, STAFF_PHONE, VOLUNTEER_PHONE
@@ -26,7 +26,6 @@ from backend.events.models import EventSignup
 from services.client import PersonalServices
 from services.clock import SHANGHAI
 from services.sync.catalog import CatalogSync
-from services.sync.sender import DrainStop
 from services.trips.commands import VolunteerForm
 
 MakeClient = Callable[..., PersonalServices]
@@ -70,12 +69,9 @@ def pull(client: PersonalServices) -> None:
 
 
 def sync(client: PersonalServices, sent: int | None = None) -> None:
-    """Send everything waiting (all accepted), then fetch what the server now holds."""
-    result = client.sender.drain()
-    assert (result.rejected, result.stopped, result.waiting) == (0, DrainStop.EMPTY, 0), result
-    if sent is not None:
-        assert result.sent == sent
-    client.personal.refresh()
+    """Send everything waiting (all accepted), then fetch what the server now holds, the
+    catalogue's event counts too."""
+    send_and_refresh(client, sent)
     pull(client)
 
 

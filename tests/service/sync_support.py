@@ -23,6 +23,8 @@ from backend.core.db import create_db_engine, create_session_factory
 from backend.embedded import free_port
 from backend.main import create_app
 from backend.models import CatalogItem
+from services.client import PersonalServices
+from services.sync.sender import DrainStop
 from services.sync.store import LocalStore
 
 HOST = "127.0.0.1"
@@ -201,3 +203,12 @@ def store_snapshot(store: LocalStore) -> Snapshot:
             assert version is not None
             snapshot[(kind, data["id"])] = (version, data)
     return snapshot
+
+
+def send_and_refresh(client: PersonalServices, sent: int | None = None) -> None:
+    """Send everything waiting (all accepted), then fetch what the server now holds."""
+    result = client.sender.drain()
+    assert (result.rejected, result.stopped, result.waiting) == (0, DrainStop.EMPTY, 0), result
+    if sent is not None:
+        assert result.sent == sent
+    client.personal.refresh()

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from sync_support import DEV_CODE, BackendServer, FlakyTransport
+from sync_support import send_and_refresh as sync
 
 from backend.demo_users import RESIDENT_PHONE
 from backend.trips.models import Trip
@@ -82,15 +83,6 @@ def wang(make_client: MakeClient, backend: BackendServer) -> PersonalServices:
 @pytest.fixture
 def zhao(make_client: MakeClient, backend: BackendServer) -> PersonalServices:
     return volunteer(make_client, backend, "zhao")
-
-
-def sync(client: PersonalServices, sent: int | None = None) -> None:
-    """Send everything waiting (all accepted), then fetch what the server now holds."""
-    result = client.sender.drain()
-    assert (result.rejected, result.stopped, result.waiting) == (0, DrainStop.EMPTY, 0), result
-    if sent is not None:
-        assert result.sent == sent
-    client.personal.refresh()
 
 
 def draft(days_ahead: int = 2, **changes: Any) -> TripDraft:

@@ -90,25 +90,10 @@ def test_every_input_event_counts_but_the_sessions_own_do_not():
     session = SimpleNamespace(dispatch_event=dispatch)
     inputs: list[int] = []
     watch_input(SimpleNamespace(session=session), lambda: inputs.append(1))
-    for name in (
-        "click",
-        "change",
-        "connect",
-        "disconnect",
-        "close",
-        "route_change",
-        "keyboard_event",
-    ):
+    names = ["click", "change", "connect", "disconnect", "close", "route_change", "keyboard_event"]
+    for name in names:
         run_now(session.dispatch_event(1, name, None))
-    assert delivered == [
-        "click",
-        "change",
-        "connect",
-        "disconnect",
-        "close",
-        "route_change",
-        "keyboard_event",
-    ]
+    assert delivered == names
     assert len(inputs) == 3
 
 

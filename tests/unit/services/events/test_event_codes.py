@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from server_rows import attendee_row
 
 from services.catalog import Event
 from services.errors import InputError
@@ -137,27 +138,11 @@ def test_escort_failed_is_never_an_excuse_a_person_gives():
 # -- finding a person at the door ----------------------------------------------------------------
 
 
-def attendee(signup_id: str, name: str, phone_tail: str, code: str, **fields: Any) -> dict:
-    return {
-        "signup_id": signup_id,
-        "name": name,
-        "phone_tail": phone_tail,
-        "personal_code": code,
-        "state": "confirmed",
-        "waitlist_position": None,
-        "checked_in_at": None,
-        "attendance": None,
-        "excuse_reason": None,
-        "version": 1,
-        **fields,
-    }
-
-
 ATTENDEES = [
-    attendee("s1", "张阿姨", "0001", "482913"),
-    attendee("s2", "李志强", "5678", "119204"),
-    attendee("s3", "吕小红", "0001", "730551"),
-    attendee("s4", "王建国", "4321", "482001", state="waitlisted", waitlist_position=1),
+    attendee_row("s1", "张阿姨", "0001", "482913"),
+    attendee_row("s2", "李志强", "5678", "119204"),
+    attendee_row("s3", "吕小红", "0001", "730551"),
+    attendee_row("s4", "王建国", "4321", "482001", state="waitlisted", waitlist_position=1),
 ]
 
 
@@ -199,7 +184,10 @@ def test_find_attendees(query: str, found: list[str]):
 
 
 def test_exact_readings_come_before_fuzzy_sounds():
-    rows = [attendee("a", "臧明", "1111", "111111"), attendee("b", "张明", "2222", "222222")]
+    rows = [
+        attendee_row("a", "臧明", "1111", "111111"),
+        attendee_row("b", "张明", "2222", "222222"),
+    ]
     assert [a["name"] for a in find_attendees(rows, "zangming")] == ["臧明", "张明"]
     assert [a["name"] for a in find_attendees(rows, "zhangming")] == ["张明", "臧明"]
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from personal_support import OWNER, overlay, save, settle, signed_in_personal, stored
+from server_rows import attendee_row, signup_row
 
 from app.features import OUTBOX_KINDS
 from services.api import CatalogChange
@@ -27,44 +28,23 @@ from services.sync.store import LocalStore
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 ACTED = "2026-11-20T02:05:00+00:00"
+CREATED = "2026-11-18T00:00:00Z"
 
 
 def signup(event_id: str, state: str = "confirmed", **fields: Any) -> dict[str, Any]:
-    return {
-        "id": f"su-{event_id}",
-        "event_id": event_id,
-        "event_title": "茶话会",
-        "start_at": "2026-11-20T02:00:00Z",
-        "end_at": "2026-11-20T04:00:00Z",
-        "state": state,
-        "waitlist_position": 2 if state == "waitlisted" else None,
-        "personal_code": "482913",
-        "checked_in_at": None,
-        "attendance": None,
-        "excuse": None,
-        "appeal": None,
-        "guide_trip_id": None,
-        "created_at": "2026-11-18T00:00:00Z",
-        "updated_at": "2026-11-18T00:00:00Z",
-        "version": 1,
-        **fields,
-    }
+    row = signup_row(
+        event_id,
+        state,
+        title="茶话会",
+        start_at="2026-11-20T02:00:00Z",
+        end_at="2026-11-20T04:00:00Z",
+        queue_place=2,
+    )
+    return {**row, "created_at": CREATED, "updated_at": CREATED, **fields}
 
 
 def attendee(signup_id: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "signup_id": signup_id,
-        "name": "张阿姨",
-        "phone_tail": "0001",
-        "personal_code": f"{signup_id[-1] * 6}",
-        "state": "confirmed",
-        "waitlist_position": None,
-        "checked_in_at": None,
-        "attendance": None,
-        "excuse_reason": None,
-        "version": 1,
-        **fields,
-    }
+    return attendee_row(signup_id, "张阿姨", "0001", f"{signup_id[-1] * 6}", **fields)
 
 
 def door_entry(event_id: str, attendees: list[dict], checked_in: int = 0) -> dict[str, Any]:

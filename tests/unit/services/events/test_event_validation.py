@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from personal_support import signed_in_personal
+from server_rows import signup_row
 
 from services.api import CatalogChange
 from services.catalog import Catalog
@@ -73,23 +74,15 @@ EVENTS = [
 
 def signup(event_id: str, state: str, **fields: Any) -> dict[str, Any]:
     shown = next(e for e in EVENTS if e["id"] == event_id)
-    return {
-        "id": f"su-{event_id}",
-        "event_id": event_id,
-        "event_title": shown["title"],
-        "start_at": shown["start_at"],
-        "end_at": shown["end_at"],
-        "state": state,
-        "waitlist_position": 1 if state == "waitlisted" else None,
-        "personal_code": "482913",
-        "checked_in_at": None,
-        "attendance": None,
-        "excuse": None,
-        "appeal": None,
-        "guide_trip_id": None,
-        "version": 1,
+    return signup_row(
+        event_id,
+        state,
+        title=shown["title"],
+        start_at=shown["start_at"],
+        end_at=shown["end_at"],
+        queue_place=1,
         **fields,
-    }
+    )
 
 
 SIGNUPS = [

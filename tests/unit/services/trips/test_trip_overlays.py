@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from personal_support import OWNER, overlay, save, settle, signed_in_personal, stored
+from server_rows import trip_row
 
 from app.features import OUTBOX_KINDS
 from services.personal import PersonalData
@@ -36,25 +37,13 @@ ME = {"id": 7, "name": "李志愿", "phone": "13800000002", "version": 3}
 
 
 def trip(trip_id: str, state: str = "open", my_role: str | None = None, **fields: Any) -> dict:
-    return {
-        "id": trip_id,
-        "state": state,
-        "my_role": my_role,
-        "from_place": "家",
-        "to_place": "医院",
-        "start_at": "2026-11-23T06:00:00+00:00",
-        "district": "310101",
-        "needs": ["sighted_guide"],
-        "notes": None,
-        "resident_name": None,
-        "contact_phone": None,
-        "volunteer": None,
-        "code_word": None,
-        "my_rating": None,
-        "rating_of_me": None,
-        "version": 1,
-        **fields,
-    }
+    unset = ("notes", "resident_name", "contact_phone", "volunteer", "code_word")
+    return trip_row(
+        trip_id,
+        state,
+        my_role,
+        **{**dict.fromkeys(unset), "my_rating": None, "rating_of_me": None, "version": 1, **fields},
+    )
 
 
 def snapshots(**values: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from personal_support import signed_in_personal
+from server_rows import trip_row
 
 from services.errors import InputError
 from services.sync.store import LocalStore, save_snapshot
@@ -282,18 +283,7 @@ ME = {"id": 7, "name": "张阿姨", "phone": "13800000001", "version": 1}
 
 
 def trip(trip_id: str, state: str, my_role: str | None, **fields: Any) -> dict[str, Any]:
-    return {
-        "id": trip_id,
-        "state": state,
-        "my_role": my_role,
-        "from_place": "家",
-        "to_place": "医院",
-        "start_at": "2026-11-23T06:00:00+00:00",
-        "district": "310101",
-        "needs": ["sighted_guide"],
-        "my_rating": None,
-        **fields,
-    }
+    return trip_row(trip_id, state, my_role, **{"my_rating": None, **fields})
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from control_tree import identifiers, screen_actions
+from server_rows import signup_row
 
 from app.events.actions import EventActions
 from app.routes import resolve
@@ -78,19 +79,15 @@ def catalog_with(store: LocalStore, *events: dict[str, Any]) -> Catalog:
 
 def signup(state: str, start: datetime, **changes: Any) -> dict[str, Any]:
     return {
+        **signup_row(
+            EVENT_ID,
+            state,
+            title="视障朋友读书会",
+            start_at=iso(start),
+            end_at=iso(start + timedelta(hours=2)),
+            queue_place=4,
+        ),
         "id": "s-1",
-        "event_id": EVENT_ID,
-        "event_title": "视障朋友读书会",
-        "start_at": iso(start),
-        "end_at": iso(start + timedelta(hours=2)),
-        "state": state,
-        "waitlist_position": 4 if state == "waitlisted" else None,
-        "personal_code": "482913",
-        "checked_in_at": None,
-        "attendance": None,
-        "excuse": None,
-        "appeal": None,
-        "guide_trip_id": None,
         **changes,
     }
 
