@@ -389,8 +389,7 @@ SNAPSHOT_JS = """
 
 # Where keyboard focus is: the index of the control holding DOM focus (or of its nearest control
 # ancestor), else a short description of the element. Flutter moves DOM focus when it sends the
-# semantics update for the key, usually before the key press returns; if focus still looks
-# unchanged, give it up to three frames.
+# semantics update for the key, usually before the key press returns.
 FOCUS_JS = """
 async (last) => {
   const controls = window.__a11yControls || [];
@@ -402,11 +401,23 @@ async (last) => {
     const a = document.activeElement;
     return a ? a.tagName.toLowerCase() + (a.id ? '#' + a.id : '') : 'none';
   };
+  // Focus that has not moved yet may still be on its way: Flutter moves it in a frame after
+  // the key. Frames, not milliseconds, so a busy machine waits longer: the answer is "stayed
+  // put" only after three frames in which the semantics tree did not change either (up to
+  // 60 frames); a late move seen as "stayed put" would let the next Tab skip the control.
   let now = where();
-  for (let frame = 0; frame < 3 && now === last; frame++) {
+  let changed = false;
+  const host = document.querySelector('flt-semantics-host') || document.body;
+  const observer = new MutationObserver(() => { changed = true; });
+  observer.observe(host, {subtree: true, childList: true, characterData: true, attributes: true});
+  let quiet = 0;
+  for (let frame = 0; frame < 60 && now === last && quiet < 3; frame++) {
+    changed = false;
     await new Promise(r => requestAnimationFrame(r));
     now = where();
+    quiet = changed ? 0 : quiet + 1;
   }
+  observer.disconnect();
   return now;
 }
 """
