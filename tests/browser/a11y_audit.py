@@ -387,11 +387,26 @@ SNAPSHOT_JS = """
 }
 """
 
+# Both waits below watch the same thing: any change in the semantics tree (nodes, text,
+# attributes); ``watchSemantics(onChange)`` starts a MutationObserver on it and returns it.
+WATCH_SEMANTICS_JS = """
+const watchSemantics = onChange => {
+  const observer = new MutationObserver(onChange);
+  observer.observe(document.querySelector('flt-semantics-host') || document.body,
+                   {subtree: true, childList: true, characterData: true, attributes: true});
+  return observer;
+};
+"""
+
 # Where keyboard focus is: the index of the control holding DOM focus (or of its nearest control
 # ancestor), else a short description of the element. Flutter moves DOM focus when it sends the
 # semantics update for the key, usually before the key press returns.
-FOCUS_JS = """
+FOCUS_JS = (
+    """
 async (last) => {
+"""
+    + WATCH_SEMANTICS_JS
+    + """
   const controls = window.__a11yControls || [];
   const where = () => {
     for (let e = document.activeElement; e; e = e.parentElement) {
@@ -407,9 +422,7 @@ async (last) => {
   // 60 frames); a late move seen as "stayed put" would let the next Tab skip the control.
   let now = where();
   let changed = false;
-  const host = document.querySelector('flt-semantics-host') || document.body;
-  const observer = new MutationObserver(() => { changed = true; });
-  observer.observe(host, {subtree: true, childList: true, characterData: true, attributes: true});
+  const observer = watchSemantics(() => { changed = true; });
   let quiet = 0;
   for (let frame = 0; frame < 60 && now === last && quiet < 3; frame++) {
     changed = false;
@@ -421,6 +434,7 @@ async (last) => {
   return now;
 }
 """
+)
 
 # Scrollable semantics containers that still hide content: how much taller the page must be.
 OVERFLOW_JS = """
@@ -476,25 +490,28 @@ ACTIVE_JS = """
 
 SHORT_NAME = 40  # characters: a name said in one breath, not a whole screen's text
 
-# Resolves once nothing in the semantics host (nodes, text, attributes) has changed for
-# ``quiet`` ms, or after ``limit`` ms, then after two frames.
-SETTLE_JS = """
+# Resolves once nothing in the semantics tree has changed for ``quiet`` ms, or after ``limit``
+# ms, then after two frames.
+SETTLE_JS = (
+    """
 ([quiet, limit]) => new Promise(resolve => {
-  const host = document.querySelector('flt-semantics-host') || document.body;
+"""
+    + WATCH_SEMANTICS_JS
+    + """
   const started = performance.now();
   let timer;
   const done = () => {
     observer.disconnect();
     requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
   };
-  const observer = new MutationObserver(() => {
+  const observer = watchSemantics(() => {
     clearTimeout(timer);
     timer = setTimeout(done, Math.max(0, Math.min(quiet, limit - (performance.now() - started))));
   });
-  observer.observe(host, {subtree: true, childList: true, characterData: true, attributes: true});
   timer = setTimeout(done, quiet);
 })
 """
+)
 
 
 def describe(node: dict[str, Any], name: str | None = None) -> str:
