@@ -288,11 +288,33 @@ def text_input(
 HINT_LINES = 4
 
 
-def status_region(control: ft.Control, identifier: str | None = None) -> ft.Control:
+def status_region(
+    control: ft.Control, identifier: str | None = None, *, focus_key: str | None = None
+) -> ft.Control:
     """A status on screen, one container for a screen reader. Never a live region: Orca in
     Chromium does not read a Flutter live region's new text (heard through Orca), so whoever
-    changes a status announces it, once."""
-    return ft.Semantics(identifier=identifier, container=True, content=control)
+    changes a status announces it, once.
+
+    ``focus_key``: the status takes the focus when it appears (as a screen's h1 does), and
+    again whenever the key changes; the same key keeps the node, and the focus, as it is."""
+    if focus_key is None:
+        return ft.Semantics(identifier=identifier, container=True, content=control)
+    return TakesFocus(
+        FocusedSemantics(
+            identifier=identifier, container=True, focusable=True, focused=True, content=control
+        ),
+        key=focus_key,
+    )
+
+
+@ft.component
+def TakesFocus(content: ft.Control) -> ft.Control:
+    """``content`` takes the keyboard focus once, when it appears (the screen reader's
+    follows from its semantics flag). Autofocus would not do: it acts only when nothing on
+    the screen had the focus, and the button just pressed had it."""
+    listener = ft.KeyboardListener(content, include_semantics=False)
+    ft.on_mounted(listener.focus)
+    return listener
 
 
 def screen(

@@ -40,8 +40,11 @@ class ScreenActions:
     ) -> None:
         """Say an action's outcome: shown in the screen's status, announced once.
         ``queued``: it confirms an action still to be sent (see ``AppState.form_queued``);
-        ``route``: the screen it is shown on, when the action moves to another one."""
-        self.state.tell(message, error=error, queued=queued, route=route)
+        ``route``: the screen it is shown on, when the action moves to another one (its
+        heading takes the focus). Else a success takes the focus: the control pressed may be
+        gone; a refusal leaves it where it was, on what is to be corrected."""
+        focus = route is None and not error
+        self.state.tell(message, error=error, queued=queued, route=route, focus=focus)
         self._announce(message)
 
 

@@ -235,7 +235,8 @@ async def everything_sent(state: AppState, ctx: AppContext, announcer: Announcer
     waited through a lost connection hears that they have gone."""
     sentence = waiting_sentence(0)
     if state.form_queued and not state.form_error:
-        state.tell(sentence, route=state.form_route)  # on the screen the confirmation was for
+        # On the screen the confirmation was for, in its place (the focus stays on it).
+        state.tell(sentence, route=state.form_route, focus=None)
     if state.waited_offline:
         state.waited_offline = False
         await announcer.say(sentence)

@@ -74,6 +74,11 @@ class AppState:
     # replaced by "all sent", so the screen never keeps saying "not sent yet".
     form_queued: bool = False
     form_route: str = ""  # the screen the message is for (it goes when another one opens)
+    # Bumped when an action's outcome should take the focus: the button pressed is often
+    # gone (a sign-up becomes "my sign-up"), and focus that falls out of the app is lost to
+    # a screen reader. The message with a new number is a new node, focused once.
+    form_focus: int = 0
+    form_focused: bool = False  # the message now shown is one that took the focus
     # Actions waited while the server could not be reached: the person is told when they
     # have all gone. (Online, an action's own confirmation is all that is said.)
     waited_offline: bool = False
@@ -151,11 +156,23 @@ class AppState:
         self.confirming = None
 
     def tell(
-        self, message: str, *, error: bool = False, queued: bool = False, route: str | None = None
+        self,
+        message: str,
+        *,
+        error: bool = False,
+        queued: bool = False,
+        route: str | None = None,
+        focus: bool | None = False,
     ) -> None:
-        """``route``: the screen the message is for, if not the one open now."""
+        """``route``: the screen the message is for, if not the one open now; ``focus``: the
+        message takes the keyboard and screen-reader focus; None: it replaces the message
+        shown and stays the node that one was (holding the focus if that one took it)."""
         self.form_message, self.form_error, self.form_queued = message, error, queued
         self.form_route = _path(self.route if route is None else route)
+        if focus:
+            self.form_focus += 1
+        if focus is not None:
+            self.form_focused = focus
 
     def show_search(self, result: SearchResult | None) -> None:
         self.search.result = result

@@ -179,10 +179,16 @@ def missing_record_view(
 
 
 def notice(
-    text: str, identifier: str, *, warning: bool, icon: ft.IconData | None = None
+    text: str,
+    identifier: str,
+    *,
+    warning: bool,
+    icon: ft.IconData | None = None,
+    focus_key: str | None = None,
 ) -> ft.Control:
     """A coloured sentence. Not a live region: what it says is announced once, by whoever
-    changed it (an action's outcome, the connection's state), never twice."""
+    changed it (an action's outcome, the connection's state), never twice. ``focus_key``:
+    it takes the focus (``status_region``)."""
     look = current_look()
     scale, palette = look.scale, look.palette
     foreground = palette.offline_fg if warning else palette.online_fg
@@ -199,6 +205,7 @@ def notice(
             border=ft.Border.all(palette.border_width, foreground) if look.high_contrast else None,
         ),
         identifier=identifier,
+        focus_key=focus_key,
     )
 
 

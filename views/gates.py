@@ -50,10 +50,17 @@ def status_notices(state: AppState, identifier: str, actions: Actions) -> list[f
             ),
             action_button(_("Sign in"), "nav-login", lambda _e: actions.go("/login")),
         ]
+    controls += form_notice(state, identifier)
     if state.personal.waiting:
         controls.append(
             notice(waiting_sentence(state.personal.waiting), "outbox-waiting", warning=True)
         )
-    if state.form_message:
-        controls.append(notice(state.form_message, identifier, warning=state.form_error))
     return controls
+
+
+def form_notice(state: AppState, identifier: str) -> list[ft.Control]:
+    """The last action's result, if any; one that took the focus holds it (``AppState.tell``)."""
+    if not state.form_message:
+        return []
+    focus_key = f"{identifier}-{state.form_focus}" if state.form_focused else None
+    return [notice(state.form_message, identifier, warning=state.form_error, focus_key=focus_key)]

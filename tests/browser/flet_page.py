@@ -301,3 +301,29 @@ FOCUSED_NODE = """() => {
 def focused(page: FletPage) -> dict | None:
     """The semantics node holding keyboard focus: its role, name and identifier hook."""
     return page.page.evaluate(FOCUSED_NODE)
+
+
+FOCUS_KEY = (
+    f"() => {{ const n = ({FOCUSED_NODE})(); return n ? n.identifier + '|' + n.name : ''; }}"
+)
+
+
+def tab_to(page: FletPage, identifier: str, *, limit: int = 40) -> None:
+    """Press Tab until the node ``identifier`` holds the focus; each press waits until the
+    focus has moved (fails after ``limit`` presses)."""
+    for _ in range(limit):
+        before = page.page.evaluate(FOCUS_KEY)
+        page.page.keyboard.press("Tab")
+        page.page.wait_for_function(f"(before) => ({FOCUS_KEY})() !== before", arg=before)
+        if (focused(page) or {}).get("identifier") == identifier:
+            return
+    raise AssertionError(f"{identifier!r} not reached in {limit} Tabs; at {focused(page)!r}")
+
+
+def wait_for_focus(page: FletPage, identifier: str, timeout_ms: float = 30_000) -> None:
+    """Until the node ``identifier`` holds the keyboard focus."""
+    page.page.wait_for_function(
+        f"(id) => {{ const n = ({FOCUSED_NODE})(); return n && n.identifier === id; }}",
+        arg=identifier,
+        timeout=timeout_ms,
+    )

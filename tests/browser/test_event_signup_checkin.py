@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from a11y_audit import STANDARD, audit_route
-from flet_page import FletPage
+from flet_page import FletPage, focused, tab_to, wait_for_focus
 from test_sign_in_profile import DEV_CODE, FAST, server_auth, server_get, sign_in, type_into
 
 from backend.core.config import Settings as BackendSettings
@@ -78,10 +78,16 @@ def test_sign_up_then_checked_in_at_the_door(browser, launcher, tmp_path, artifa
         go_home_then(resident, "nav-events", "screen-events")
         card = resident.wait_for_text(f"event-{event_id}", TITLE, timeout_s=60)
         assert "剩余 3 个名额" in card
-        resident.activate(f"signup-{event_id}")
+        tab_to(resident, f"signup-{event_id}")
+        resident.page.keyboard.press("Enter")
         resident.wait_for_announcement("报名已保存")
+        # The button is gone (she holds a place now): the focus moves to what happened,
+        # not out of the app, so a screen reader says it and Tab goes on from there.
+        wait_for_focus(resident, "events-status")
         resident.wait_until_sent()
         resident.wait_for_text(f"event-{event_id}", "您有名额", timeout_s=60)
+        assert focused(resident)["identifier"] == "events-status"  # kept through "all sent"
+        tab_to(resident, f"my-signup-{event_id}", limit=1)  # the next thing below it
         (signup,) = server_get(backend.url, "/me/signups")["items"]
         assert signup["state"] == "confirmed"
         code = signup["personal_code"]

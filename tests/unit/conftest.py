@@ -1,4 +1,5 @@
-"""Fixtures shared by the unit tests: a real SQLite store in the test's own directory."""
+"""Fixtures shared by the unit tests: a real SQLite store in the test's own directory, and the
+language sentences are said in (Chinese again after each test)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.i18n import set_language
 from services.sync.store import LocalStore
 
 
@@ -20,3 +22,17 @@ def store(path: Path) -> Iterator[LocalStore]:
     store = LocalStore(path)
     yield store
     store.close()
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    set_language("en")
+    yield
+    set_language("zh_CN")
+
+
+@pytest.fixture
+def chinese() -> Iterator[None]:
+    set_language("zh_CN")
+    yield
+    set_language("zh_CN")

@@ -13,6 +13,7 @@ from app.i18n import _
 from app.registry import Route
 from app.state import AppState
 from views.chrome import notice, screen_view
+from views.gates import form_notice
 
 
 def login_view(
@@ -100,8 +101,7 @@ def login_view(
                 spacing=look.scale.gap,
             )
         )
-    if state.form_message:
-        controls.append(notice(state.form_message, "login-status", warning=state.form_error))
+    controls += form_notice(state, "login-status")
     if not ctx.personal.account.tokens.persistent and not ctx.kiosk:
         controls.append(
             body_text(

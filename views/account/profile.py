@@ -22,7 +22,7 @@ from app.state import AppState
 from services.personal import PersonalView
 from services.validation import CONTACT_LIMITS
 from views.chrome import notice, screen_view
-from views.gates import sign_in_first
+from views.gates import form_notice, sign_in_first
 from views.long_text import long_text_input
 
 VISIT_KIND = {
@@ -57,8 +57,7 @@ def profile_view(path: str, route: Route, state: AppState, actions: Actions) -> 
         controls.append(
             notice(waiting_sentence(state.personal.waiting), "outbox-waiting", warning=True)
         )
-    if state.form_message:
-        controls.append(notice(state.form_message, "profile-status", warning=state.form_error))
+    controls += form_notice(state, "profile-status")
     controls += personal_information(me)
     controls += contact_section(state, me, actions)
     controls += records_sections(state)

@@ -20,7 +20,7 @@ from app.registry import Route
 from app.state import AppState
 from services.catalog import Catalog
 from views.chrome import card, notice, screen_view
-from views.gates import sign_in_first
+from views.gates import form_notice, sign_in_first
 
 
 def inbox_view(
@@ -47,8 +47,7 @@ def inbox_view(
         ]
     if personal.waiting:
         controls.append(notice(waiting_sentence(personal.waiting), "outbox-waiting", warning=True))
-    if state.form_message:
-        controls.append(notice(state.form_message, "inbox-status", warning=state.form_error))
+    controls += form_notice(state, "inbox-status")
     if not personal.inbox:
         controls.append(body_text(_("No policies have been sent to you yet.")))
     controls += [inbox_item(item, catalog, actions) for item in personal.inbox]

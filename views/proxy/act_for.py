@@ -12,8 +12,8 @@ from app.proxy.messages import consent_sentence
 from app.registry import Route
 from app.state import AppState
 from services.proxy.states import is_active
-from views.chrome import card, notice, screen_view
-from views.gates import sign_in_first
+from views.chrome import card, screen_view
+from views.gates import form_notice, sign_in_first
 
 
 def act_for_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.View:
@@ -24,8 +24,7 @@ def act_for_view(path: str, route: Route, state: AppState, actions: Actions) -> 
     proxy = actions.proxy
     acting = state.personal.acting_for
     controls: list[ft.Control] = []
-    if state.form_message:
-        controls.append(notice(state.form_message, "act-for-status", warning=state.form_error))
+    controls += form_notice(state, "act-for-status")
     if acting is not None:  # the banner above says for whom, with the way to stop
         return screen_view(path, route.identifier, title, controls, actions)
     controls += [

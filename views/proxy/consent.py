@@ -22,8 +22,8 @@ from app.registry import Route
 from app.state import AppState
 from app.time_words import parse_time
 from services.proxy.states import is_active
-from views.chrome import card, notice, screen_view, wrap
-from views.gates import sign_in_first
+from views.chrome import card, screen_view, wrap
+from views.gates import form_notice, sign_in_first
 
 
 def code_still_useful(grant: dict, consents: int, now: datetime) -> bool:
@@ -47,8 +47,7 @@ def consent_view(path: str, route: Route, state: AppState, actions: Actions) -> 
             )
         ),
     ]
-    if state.form_message:
-        controls.append(notice(state.form_message, "consent-status", warning=state.form_error))
+    controls += form_notice(state, "consent-status")
     grant = state.proxy.consent_code
     if grant is not None and code_still_useful(grant, len(state.personal.consents), now):
         look = current_look()

@@ -5,14 +5,12 @@ come from the feature that owns the action or message."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import import_module
 
 import pytest
 
 from app.features import FEATURES, OUTBOX_KINDS, notification_sentence, refusal_sentence
-from app.i18n import set_language
 from app.routes import HOME
 from services.sync.kinds import ActionKind, kinds_by_name
 from services.sync.outbox import Rejection
@@ -24,11 +22,7 @@ NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 GENERIC_REFUSAL = "One of your actions was not accepted and has been undone."
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.mark.parametrize("feature", FEATURES, ids=[f.name for f in FEATURES])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from types import SimpleNamespace
 
 import flet as ft
@@ -16,12 +15,7 @@ from services.errors import InputError
 from services.validation import NOTES_LIMIT, clean_trip_details
 from views.long_text import long_text_input
 
-
-@pytest.fixture(autouse=True)
-def chinese() -> Iterator[None]:
-    set_language("zh_CN")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("chinese")
 
 
 def test_a_note_too_long_says_which_field_and_how_long_it_was() -> None:

@@ -48,3 +48,25 @@ def test_the_parts_are_each_features_own_state():
     assert len(parts) == 8
     for name in parts:
         assert type(getattr(state, name)).__module__ == f"app.{name}.state"
+
+
+def test_a_message_that_takes_the_focus_is_a_new_node_each_time():
+    """An action's outcome takes the focus (the button pressed may be gone); the same words
+    told again take it again, so they carry a new number."""
+    state = AppState(route="/events")
+    state.tell("报名已保存。", queued=True, focus=True)
+    first = state.form_focus
+    state.tell("报名已保存。", queued=True, focus=True)
+    assert state.form_focused and state.form_focus == first + 1
+
+
+def test_all_sent_replaces_the_message_in_place_and_a_refusal_takes_no_focus():
+    state = AppState(route="/events")
+    state.tell("报名已保存。", queued=True, focus=True)
+    number = state.form_focus
+    state.tell("您的操作已全部发送。", route="/events", focus=None)  # the same node, new words
+    assert (state.form_focused, state.form_focus) == (True, number)
+    state.tell("活动已满。", error=True)
+    assert not state.form_focused
+    state.tell("您的操作已全部发送。", route="/events", focus=None)
+    assert not state.form_focused

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -40,11 +39,7 @@ SEED = paths.REPO_ROOT / "assets" / "seed"
 DISTRICTS = {"310101": "黄浦区", "310104": "徐汇区"}
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def when(condition: dict[str, Any], facts: Facts) -> Match:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -36,11 +35,7 @@ NOW = datetime(2026, 11, 22, 10, 15, tzinfo=SHANGHAI).astimezone(UTC)
 ME = {"phone": "13800000001", "name": "张阿姨", "facts": {"district": "310101"}}
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_form_defaults_come_from_the_profile_and_the_clock() -> None:

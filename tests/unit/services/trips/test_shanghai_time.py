@@ -47,11 +47,7 @@ def device_zone(request: pytest.FixtureRequest) -> Iterator[str]:
     time.tzset()
 
 
-@pytest.fixture(autouse=True)
-def chinese() -> Iterator[None]:
-    set_language("zh_CN")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("chinese")
 
 
 def test_the_device_zone_really_is_another_day() -> None:

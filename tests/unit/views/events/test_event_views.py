@@ -8,13 +8,12 @@ each attendance and appeal; the door for staff, non-staff, no events, a search.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from control_tree import identifiers, screen_actions
+from control_tree import identifiers, screen_actions, walk
 from server_rows import signup_row
 
 from app.events.actions import EventActions
@@ -284,14 +283,6 @@ def test_my_sign_up_for_an_event_not_synced_yet_is_named_from_the_sign_up(tmp_pa
     assert f"my-signup-{EVENT_ID}" in identifiers(view)
     labels = [c.content.content.value for c in walk(view) if is_my_signup(c)]
     assert labels and labels[0].startswith("视障朋友读书会")
-
-
-def walk(control: Any) -> Iterator[Any]:
-    yield control
-    for name in ("controls", "content"):
-        child = getattr(control, name, None)
-        for item in child if isinstance(child, list) else [child] if child is not None else []:
-            yield from walk(item)
 
 
 def is_my_signup(control: Any) -> bool:

@@ -16,7 +16,6 @@ import pytest
 from control_tree import identifiers, screen_actions, texts, walk
 
 from app.home.actions import HomeActions
-from app.i18n import set_language
 from app.routes import resolve
 from app.state import AppState
 from services.api import CatalogChange
@@ -65,11 +64,7 @@ VISIT = {
 }
 
 
-@pytest.fixture(autouse=True)
-def chinese():
-    set_language("zh_CN")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("chinese")
 
 
 def iso(moment: datetime) -> str:
