@@ -1,10 +1,12 @@
 """Typed dependencies shared by the routes."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -13,7 +15,13 @@ from backend.core.clock import Clock
 from backend.core.config import Settings
 from backend.core.db import WRITE_TRANSACTION
 from backend.core.problems import ProblemError
-from backend.idempotency import AFTER_EFFECT, IdempotencyContext, request_fingerprint
+from backend.idempotency import (
+    AFTER_EFFECT,
+    IdempotencyContext,
+    request_fingerprint,
+    run_idempotent,
+    user_scope,
+)
 from backend.models import Role, User
 from backend.proxy import acting
 
@@ -142,3 +150,34 @@ def get_staff_user(user: CurrentUserDep) -> User:
 
 
 StaffUserDep = Annotated[User, Depends(get_staff_user)]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A signed-in person's change: who makes it, in which session, at what time, under which
+    idempotency key. ``run`` makes it at most once per key, in the person's own key scope."""
+
+    user: User
+    session: Session
+    now: datetime
+    idem: IdempotencyContext
+
+    def run(self, effect: Callable[[], Response]) -> Response:
+        return run_idempotent(self.session, self.idem, user_scope(self.user.id), self.now, effect)
+
+
+def get_change(
+    user: CurrentUserDep, session: SessionDep, clock: ClockDep, idem: IdempotencyDep
+) -> Change:
+    return Change(user, session, clock(), idem)
+
+
+def get_staff_change(
+    user: StaffUserDep, session: SessionDep, clock: ClockDep, idem: IdempotencyDep
+) -> Change:
+    """A change only staff may make: 403 before the key or the body is looked at."""
+    return Change(user, session, clock(), idem)
+
+
+ChangeDep = Annotated[Change, Depends(get_change)]
+StaffChangeDep = Annotated[Change, Depends(get_staff_change)]

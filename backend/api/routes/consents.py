@@ -9,10 +9,9 @@ from fastapi import APIRouter, Body, Path, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDep
+from backend.api.deps import ChangeDep, ClockDep, CurrentUserDep, SessionDep
 from backend.api.housekeeping import HOUSEKEEPING
 from backend.core.problems import ProblemError, problem_responses
-from backend.idempotency import run_idempotent, user_scope
 from backend.models import User
 from backend.proxy import crud, errors
 from backend.proxy.models import Consent, ConsentState
@@ -51,13 +50,10 @@ def _consent_json(
     ),
 )
 def create_consent_code(
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
+    change: ChangeDep,
     body: Annotated[ConsentCodeRequest | None, Body()] = None,
 ) -> Response:
-    now = clock()
+    user, session, now, idem = change.user, change.session, change.now, change.idem
     lasts = (body or ConsentCodeRequest()).lasts
 
     def effect() -> Response:
@@ -65,7 +61,7 @@ def create_consent_code(
         shown = ConsentCodePublic(code=code, expires_at=row.expires_at, lasts=lasts)
         return JSONResponse(shown.model_dump(mode="json"), status_code=201)
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)
 
 
 @router.post(
@@ -81,14 +77,8 @@ def create_consent_code(
         "`X-Act-For: <id>` to act for them."
     ),
 )
-def redeem_consent(
-    body: RedeemRequest,
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
-) -> Response:
-    now = clock()
+def redeem_consent(body: RedeemRequest, change: ChangeDep) -> Response:
+    user, session, now = change.user, change.session, change.now
 
     def effect() -> Response:
         try:
@@ -100,7 +90,7 @@ def redeem_consent(
             raise
         return _consent_json(session, consent, now, with_actions=False, status=201)
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)
 
 
 @router.get(
@@ -134,14 +124,8 @@ def _own(session: Session, consent_id: str, user: User, side: str) -> Consent:
         "`404 consent_not_found`."
     ),
 )
-def end_consent(
-    consent_id: ConsentId,
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
-) -> Response:
-    now = clock()
+def end_consent(consent_id: ConsentId, change: ChangeDep) -> Response:
+    user, session, now = change.user, change.session, change.now
 
     def effect() -> Response:
         consent = crud.end(
@@ -149,7 +133,7 @@ def end_consent(
         )
         return _consent_json(session, consent, now, with_actions=False)
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)
 
 
 @router.get(
@@ -175,18 +159,12 @@ def read_my_consents(user: CurrentUserDep, session: SessionDep, clock: ClockDep)
         "consent_not_found`."
     ),
 )
-def withdraw_consent(
-    consent_id: ConsentId,
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
-) -> Response:
-    now = clock()
+def withdraw_consent(consent_id: ConsentId, change: ChangeDep) -> Response:
+    user, session, now = change.user, change.session, change.now
 
     def effect() -> Response:
         consent = _own(session, consent_id, user, "resident")
         crud.end(session, consent, ConsentState.WITHDRAWN, now)
         return _consent_json(session, consent, now, with_actions=True)
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)

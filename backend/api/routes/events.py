@@ -13,7 +13,7 @@ from fastapi import APIRouter, Body, Path, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDep, StaffUserDep
+from backend.api.deps import ChangeDep, SessionDep, StaffChangeDep
 from backend.api.housekeeping import HOUSEKEEPING
 from backend.core.problems import problem_responses
 from backend.events import appeals, checkin, crud, errors, signups
@@ -33,7 +33,6 @@ from backend.events.wire import (
     SignupRequest,
     StaffEventPublic,
 )
-from backend.idempotency import run_idempotent, user_scope
 
 router = APIRouter(prefix="/events", tags=["events"], dependencies=HOUSEKEEPING)
 
@@ -96,20 +95,17 @@ def read_event(event_id: EventId, session: SessionDep) -> EventPublic:
 )
 def sign_up(
     event_id: EventId,
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
+    change: ChangeDep,
     body: Annotated[SignupRequest | None, Body()] = None,
 ) -> Response:
-    now = clock()
+    user, session, now, idem = change.user, change.session, change.now, change.idem
     signup_id = str((body.id if body is not None else None) or uuid.uuid4())
 
     def effect() -> Response:
         signup, event, new = signups.sign_up(session, user, event_id, signup_id, now, idem.key)
         return _signup_json(session, signup, event, status=201 if new else 200)
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)
 
 
 @router.delete(
@@ -125,20 +121,14 @@ def sign_up(
         "signed up: `404 not_signed_up`."
     ),
 )
-def cancel_signup(
-    event_id: EventId,
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
-) -> Response:
-    now = clock()
+def cancel_signup(event_id: EventId, change: ChangeDep) -> Response:
+    user, session, now, idem = change.user, change.session, change.now, change.idem
 
     def effect() -> Response:
         signup, event = signups.cancel(session, user, event_id, now, idem.key)
         return _signup_json(session, signup, event)
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)
 
 
 @router.post(
@@ -153,21 +143,14 @@ def cancel_signup(
         "never signed up: `404 not_signed_up`."
     ),
 )
-def record_excuse(
-    event_id: EventId,
-    body: ExcuseRequest,
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
-) -> Response:
-    now = clock()
+def record_excuse(event_id: EventId, body: ExcuseRequest, change: ChangeDep) -> Response:
+    user, session, now, idem = change.user, change.session, change.now, change.idem
 
     def effect() -> Response:
         signup, event = signups.excuse(session, user, event_id, body, now, idem.key)
         return _signup_json(session, signup, event)
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)
 
 
 @router.post(
@@ -186,22 +169,15 @@ def record_excuse(
         "`409 signup_waitlisted`, `409 signup_cancelled`, `404 not_signed_up`."
     ),
 )
-def check_in(
-    event_id: EventId,
-    body: CheckinRequest,
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
-) -> Response:
-    now = clock()
+def check_in(event_id: EventId, body: CheckinRequest, change: ChangeDep) -> Response:
+    user, session, now, idem = change.user, change.session, change.now, change.idem
 
     def effect() -> Response:
         return _checkin_json(
             session, checkin.check_in_by_code(session, user, event_id, body, now, idem.key)
         )
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)
 
 
 # --- staff -------------------------------------------------------------------------------------
@@ -219,21 +195,15 @@ def check_in(
         "start, capacity below 1, or no such institution. An `id` in use: `409 event_exists`."
     ),
 )
-def create(
-    body: EventCreate,
-    user: StaffUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
-) -> Response:
-    now = clock()
+def create(body: EventCreate, change: StaffChangeDep) -> Response:
+    user, session, now = change.user, change.session, change.now
 
     def effect() -> Response:
         event = create_event(session, body, created_by=user.id, now=now)
         shown = StaffEventPublic(**public(session, event).model_dump(), event_code=event.event_code)
         return JSONResponse(shown.model_dump(mode="json"), status_code=201)
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)
 
 
 @router.post(
@@ -250,13 +220,10 @@ def create(
 def check_in_attendee(
     event_id: EventId,
     signup_id: SignupId,
-    user: StaffUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
+    change: StaffChangeDep,
     body: Annotated[AttendeeCheckinRequest | None, Body()] = None,
 ) -> Response:
-    now = clock()
+    user, session, now, idem = change.user, change.session, change.now, change.idem
     at = body.at if body is not None else None
 
     def effect() -> Response:
@@ -265,7 +232,7 @@ def check_in_attendee(
         )
         return _checkin_json(session, checked)
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)
 
 
 @router.delete(
@@ -279,22 +246,15 @@ def check_in_attendee(
         "is. Accepted until 24 hours after the end (`409 checkin_closed`)."
     ),
 )
-def undo_check_in(
-    event_id: EventId,
-    signup_id: SignupId,
-    user: StaffUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
-) -> Response:
-    now = clock()
+def undo_check_in(event_id: EventId, signup_id: SignupId, change: StaffChangeDep) -> Response:
+    user, session, now, idem = change.user, change.session, change.now, change.idem
 
     def effect() -> Response:
         return _checkin_json(
             session, checkin.undo(session, user, event_id, str(signup_id), now, idem.key)
         )
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)
 
 
 @router.post(
@@ -311,15 +271,12 @@ def decide_appeal(
     event_id: EventId,
     signup_id: SignupId,
     body: AppealDecision,
-    user: StaffUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
+    change: StaffChangeDep,
 ) -> Response:
-    now = clock()
+    user, session, now, idem = change.user, change.session, change.now, change.idem
 
     def effect() -> Response:
         signup, event = appeals.decide(session, user, event_id, str(signup_id), body, now, idem.key)
         return _signup_json(session, signup, event)
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)

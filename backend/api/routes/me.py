@@ -11,9 +11,8 @@ from fastapi import APIRouter, Header, Path, Response
 from fastapi.responses import JSONResponse
 
 from backend import crud
-from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDep
+from backend.api.deps import ChangeDep, CurrentUserDep, SessionDep
 from backend.core.problems import ProblemError, problem_responses
-from backend.idempotency import run_idempotent, user_scope
 from backend.models import (
     ActivityList,
     ActivityPublic,
@@ -72,12 +71,11 @@ def read_me(user: CurrentUserDep) -> Response:
 )
 def patch_me(
     body: MePatch,
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
+    change: ChangeDep,
     if_match: Annotated[str | None, Header(description='"<version>" from the ETag')] = None,
 ) -> Response:
+    user, session, now, idem = change.user, change.session, change.now, change.idem
+
     def effect() -> Response:
         if if_match is None:
             raise ProblemError(
@@ -112,12 +110,12 @@ def patch_me(
             "profile_changed",
             target=",".join(sorted(body.model_fields_set)),
             request_key=idem.key,
-            now=clock(),
+            now=now,
         )
         session.flush()
         return _me_response(user)
 
-    return run_idempotent(session, idem, user_scope(user.id), clock(), effect)
+    return change.run(effect)
 
 
 @router.get(
@@ -186,12 +184,9 @@ def read_activity(user: CurrentUserDep, session: SessionDep) -> ActivityList:
 def reply_inbox(
     item_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
     body: InboxReply,
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
+    change: ChangeDep,
 ) -> Response:
-    now = clock()
+    user, session, now, idem = change.user, change.session, change.now, change.idem
 
     def effect() -> Response:
         item = crud.get_own_inbox_item(session, user.id, item_id)
@@ -206,4 +201,4 @@ def reply_inbox(
         session.flush()
         return JSONResponse(InboxItemPublic.model_validate(item).model_dump(mode="json"))
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)

@@ -6,13 +6,12 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Response
 from fastapi.responses import JSONResponse
 
-from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDep
+from backend.api.deps import ChangeDep, CurrentUserDep, SessionDep
 from backend.api.housekeeping import HOUSEKEEPING
 from backend.core.problems import problem_responses
 from backend.events import appeals, crud
 from backend.events.present import present, present_all
 from backend.events.wire import AppealRequest, AttendancePublic, SignupList, SignupPublic
-from backend.idempotency import run_idempotent, user_scope
 
 router = APIRouter(prefix="/me", tags=["me"], dependencies=HOUSEKEEPING)
 
@@ -55,15 +54,12 @@ def read_my_attendance(user: CurrentUserDep, session: SessionDep) -> AttendanceP
 def appeal(
     signup_id: Annotated[UUID, Path(description="The sign-up's UUID.")],
     body: AppealRequest,
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
+    change: ChangeDep,
 ) -> Response:
-    now = clock()
+    user, session, now, idem = change.user, change.session, change.now, change.idem
 
     def effect() -> Response:
         signup, event = appeals.appeal(session, user, str(signup_id), body, now, idem.key)
         return JSONResponse(present(session, signup, event).model_dump(mode="json"))
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)

@@ -3,10 +3,9 @@
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDep
+from backend.api.deps import ChangeDep, CurrentUserDep, SessionDep
 from backend.api.housekeeping import HOUSEKEEPING
 from backend.core.problems import problem_responses
-from backend.idempotency import run_idempotent, user_scope
 from backend.notify import notifications
 from backend.notify.models import (
     NotificationList,
@@ -37,17 +36,11 @@ def read_notifications(user: CurrentUserDep, session: SessionDep) -> Notificatio
     summary="Mark my notifications read up to an id",
     description="Marks mine with id <= `up_to_id` read; answers how many stay unread.",
 )
-def mark_notifications_read(
-    body: NotificationsRead,
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
-) -> Response:
-    now = clock()
+def mark_notifications_read(body: NotificationsRead, change: ChangeDep) -> Response:
+    user, session, now = change.user, change.session, change.now
 
     def effect() -> Response:
         unread = notifications.mark_read(session, user.id, body.up_to_id, now)
         return JSONResponse(UnreadPublic(unread=unread).model_dump(mode="json"))
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)

@@ -12,10 +12,9 @@ from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from backend.api.deps import ClockDep, CurrentUserDep, IdempotencyDep, SessionDep
+from backend.api.deps import ChangeDep, ClockDep, CurrentUserDep, SessionDep
 from backend.api.housekeeping import HOUSEKEEPING
 from backend.core.problems import ProblemError, problem_responses
-from backend.idempotency import run_idempotent, user_scope
 from backend.models import DISTRICT_CODE_PATTERN, User
 from backend.trips import actions, crud
 from backend.trips.models import Trip
@@ -50,21 +49,15 @@ def _trip_json(
         "`409 trip_exists` (a retry with the same Idempotency-Key is replayed instead)."
     ),
 )
-def request_trip(
-    body: TripRequest,
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
-) -> Response:
-    now = clock()
+def request_trip(body: TripRequest, change: ChangeDep) -> Response:
+    user, session, now, idem = change.user, change.session, change.now, change.idem
     trip_id = str(body.id or uuid.uuid4())
 
     def effect() -> Response:
         trip, role = actions.request_trip(session, user, body, trip_id, now, idem.key)
         return _trip_json(session, trip, user, role, status=201)
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)
 
 
 @router.get(
@@ -146,39 +139,27 @@ def read_trip(trip_id: TripId, user: CurrentUserDep, session: SessionDep) -> Tri
         "`trip_expired`, `own_trip`, `skills_missing`."
     ),
 )
-def claim_trip(
-    trip_id: TripId,
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
-) -> Response:
-    now = clock()
+def claim_trip(trip_id: TripId, change: ChangeDep) -> Response:
+    user, session, now, idem = change.user, change.session, change.now, change.idem
 
     def effect() -> Response:
         trip, role = actions.claim(session, user, str(trip_id), now, idem.key)
         return _trip_json(session, trip, user, role)
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)
 
 
 def _transition_route(action: TripAction, summary: str, description: str) -> None:
     """POST /trips/{trip_id}/<action>: the same route for cancel, start, complete, release."""
 
-    def route(
-        trip_id: TripId,
-        user: CurrentUserDep,
-        session: SessionDep,
-        clock: ClockDep,
-        idem: IdempotencyDep,
-    ) -> Response:
-        now = clock()
+    def route(trip_id: TripId, change: ChangeDep) -> Response:
+        user, session, now, idem = change.user, change.session, change.now, change.idem
 
         def effect() -> Response:
             trip, role = actions.act(session, user, str(trip_id), action, now, idem.key)
             return _trip_json(session, trip, user, role)
 
-        return run_idempotent(session, idem, user_scope(user.id), now, effect)
+        return change.run(effect)
 
     route.__name__ = f"{action.value}_trip"
     router.add_api_route(
@@ -227,18 +208,11 @@ _transition_route(
         "only (`409 illegal_transition`), once each (`409 already_rated`)."
     ),
 )
-def rate_trip(
-    trip_id: TripId,
-    body: RatingRequest,
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
-) -> Response:
-    now = clock()
+def rate_trip(trip_id: TripId, body: RatingRequest, change: ChangeDep) -> Response:
+    user, session, now, idem = change.user, change.session, change.now, change.idem
 
     def effect() -> Response:
         trip, role = actions.rate(session, user, str(trip_id), body, now, idem.key)
         return _trip_json(session, trip, user, role)
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)

@@ -7,16 +7,14 @@ from fastapi import APIRouter, Path, Response
 from fastapi.responses import JSONResponse
 
 from backend.api.deps import (
-    ClockDep,
+    ChangeDep,
     CurrentUserDep,
-    IdempotencyDep,
     SessionDep,
     SettingsDep,
-    StaffUserDep,
+    StaffChangeDep,
 )
 from backend.api.housekeeping import HOUSEKEEPING
 from backend.core.problems import ProblemError, problem_responses
-from backend.idempotency import run_idempotent, user_scope
 from backend.models import User
 from backend.trips import volunteers
 from backend.trips.models import Volunteer
@@ -44,13 +42,10 @@ def _json(volunteer: Volunteer, status: int = 200) -> JSONResponse:
 )
 def register_volunteer(
     body: VolunteerRegistration,
-    user: CurrentUserDep,
-    session: SessionDep,
-    clock: ClockDep,
+    change: ChangeDep,
     settings: SettingsDep,
-    idem: IdempotencyDep,
 ) -> Response:
-    now = clock()
+    user, session, now, idem = change.user, change.session, change.now, change.idem
 
     def effect() -> Response:
         volunteer = volunteers.register(
@@ -63,7 +58,7 @@ def register_volunteer(
         )
         return _json(volunteer, status=201)
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)
 
 
 @router.get(
@@ -94,12 +89,9 @@ def read_my_registration(user: CurrentUserDep, session: SessionDep) -> Volunteer
 )
 def verify_volunteer(
     user_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
-    user: StaffUserDep,
-    session: SessionDep,
-    clock: ClockDep,
-    idem: IdempotencyDep,
+    change: StaffChangeDep,
 ) -> Response:
-    now = clock()
+    user, session, now, idem = change.user, change.session, change.now, change.idem
 
     def effect() -> Response:
         volunteer = volunteers.get_volunteer(session, user_id)
@@ -110,4 +102,4 @@ def verify_volunteer(
         session.flush()
         return _json(volunteer)
 
-    return run_idempotent(session, idem, user_scope(user.id), now, effect)
+    return change.run(effect)
