@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.account.messages import failure_sentence, input_error_sentence
 from app.context import AppContext
 from app.state import AppState
 from services.clock import Clock
+from services.errors import InputError, SunshineError
 
 Announce = Callable[[str], None]
 Speak = Callable[[list[str]], None]
@@ -46,6 +48,29 @@ class ScreenActions:
         focus = route is None and not error
         self.state.tell(message, error=error, queued=queued, route=route, focus=focus)
         self._announce(message)
+
+    def _queue(self, action: Callable[[], object], sentence: str) -> bool:
+        """Queue ``action`` in the outbox; say ``sentence`` if it was accepted, else why not."""
+        self.state.confirming = None
+        try:
+            action()
+        except SunshineError as exc:
+            self._refused(exc)
+            return False
+        self._queued()
+        self._tell(sentence, queued=True)
+        return True
+
+    def _refused(self, exc: SunshineError) -> None:
+        """Say why an action was not taken: bad input in the feature's own words if it has
+        them (``_input_sentence``), anything else in the general ones."""
+        if isinstance(exc, InputError):
+            self._tell(self._input_sentence(exc), error=True)
+        else:
+            self._tell(failure_sentence(exc), error=True)
+
+    def _input_sentence(self, exc: InputError) -> str:
+        return input_error_sentence(exc)
 
 
 class GuidingActions(ScreenActions):

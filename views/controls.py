@@ -1,4 +1,5 @@
-"""Controls several features' screens share: a question with its two answers, a row of switches."""
+"""Controls several features' screens share: a question with its two answers, a row of switches,
+a code typed and sent."""
 
 from __future__ import annotations
 
@@ -6,9 +7,34 @@ from collections.abc import Callable, Iterable
 
 import flet as ft
 
-from accessibility.semantics import Handler, action_button, toggle
+from accessibility.semantics import Handler, action_button, text_input, toggle
 from app.messages import switch_state
 from views.chrome import notice, wrap
+
+
+def sent_field(
+    label: str,
+    identifier: str,
+    value: str,
+    on_type: Callable[[str], None],
+    send: Callable[[], None],
+    button: tuple[str, str],
+    *,
+    icon: ft.IconData | None = None,
+) -> list[ft.Control]:
+    """A number field sent with Enter or with the button under it, ``button`` (label,
+    identifier): a sign-in code, a consent code, a code at the door."""
+    return [
+        text_input(
+            label,
+            identifier,
+            value=value,
+            on_change=lambda e: on_type(e.control.value or ""),
+            on_submit=lambda _e: send(),
+            keyboard_type=ft.KeyboardType.NUMBER,
+        ),
+        action_button(button[0], button[1], lambda _e: send(), icon=icon, primary=True),
+    ]
 
 
 def toggles(

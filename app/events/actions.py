@@ -8,10 +8,9 @@ back as a spoken sentence (``app.shell``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from app.account.messages import failure_sentence, input_error_sentence
+from app.account.messages import input_error_sentence
 from app.events.messages import (
     door_checked_in_sentence,
     door_undone_sentence,
@@ -34,7 +33,7 @@ class EventActions(GuidingActions):
     # -- a resident's sign-up -------------------------------------------------------------------
 
     def sign_up(self, event_id: str) -> None:
-        self._act(lambda: self._events.sign_up(event_id), event_done_sentence("signup"))
+        self._queue(lambda: self._events.sign_up(event_id), event_done_sentence("signup"))
 
     def ask_to_confirm(self, what: str, record_id: str) -> None:
         """``what`` is cancel-signup, excuse or appeal: a second step before anything is sent."""
@@ -44,10 +43,10 @@ class EventActions(GuidingActions):
         self.state.confirming = None
 
     def cancel(self, event_id: str) -> None:
-        self._act(lambda: self._events.cancel(event_id), event_done_sentence("cancel"))
+        self._queue(lambda: self._events.cancel(event_id), event_done_sentence("cancel"))
 
     def excuse(self, event_id: str, reason: str) -> None:
-        self._act(
+        self._queue(
             lambda: self._events.excuse(event_id, reason, None), event_done_sentence("excuse")
         )
 
@@ -56,7 +55,9 @@ class EventActions(GuidingActions):
 
     def check_in(self, event_id: str) -> None:
         code = self.state.drafts.event_codes.get(event_id, "")
-        if self._act(lambda: self._events.check_in(event_id, code), event_done_sentence("checkin")):
+        if self._queue(
+            lambda: self._events.check_in(event_id, code), event_done_sentence("checkin")
+        ):
             self.state.drafts.event_codes.pop(event_id, None)
 
     def say_code(self, code: str) -> None:
@@ -77,7 +78,7 @@ class EventActions(GuidingActions):
 
     def appeal(self, signup_id: str, reason: str) -> None:
         text = self.state.drafts.appeal_text
-        if self._act(
+        if self._queue(
             lambda: self._events.appeal(signup_id, reason, text), event_done_sentence("appeal")
         ):
             self.state.drafts.appeal_text = ""
@@ -117,33 +118,18 @@ class EventActions(GuidingActions):
         self._tell(door_checked_in_sentence(attendee), queued=True)
 
     def door_check_in_person(self, event_id: str, attendee: dict[str, Any]) -> None:
-        self._act(
+        self._queue(
             lambda: self._events.door_check_in_person(event_id, attendee["signup_id"]),
             door_checked_in_sentence(attendee),
         )
 
     def door_undo(self, event_id: str, attendee: dict[str, Any]) -> None:
-        self._act(
+        self._queue(
             lambda: self._events.door_undo(event_id, attendee["signup_id"]),
             door_undone_sentence(attendee),
         )
 
     # -- shared ---------------------------------------------------------------------------------
 
-    def _act(self, action: Callable[[], Any], sentence: str) -> bool:
-        """Queue ``action``; say ``sentence`` if it was accepted, else why not."""
-        self.state.confirming = None
-        try:
-            action()
-        except SunshineError as exc:
-            self._refused(exc)
-            return False
-        self._queued()
-        self._tell(sentence, queued=True)
-        return True
-
-    def _refused(self, exc: SunshineError) -> None:
-        if isinstance(exc, InputError):
-            self._tell(event_input_sentence(exc) or input_error_sentence(exc), error=True)
-        else:
-            self._tell(failure_sentence(exc), error=True)
+    def _input_sentence(self, exc: InputError) -> str:
+        return event_input_sentence(exc) or input_error_sentence(exc)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from app.account.messages import failure_sentence, input_error_sentence
+from app.account.messages import input_error_sentence
 from app.screen_actions import GuidingActions
 from app.trips.forms import (
     TIME_STEP,
@@ -214,23 +214,9 @@ class TripActions(GuidingActions):
     # -- shared ----------------------------------------------------------------------------------
 
     def _act(self, what: str, action: Callable[[str], str], trip_id: str) -> None:
-        self.state.confirming = None
-        try:
-            action(trip_id)
-        except SunshineError as exc:
-            self._refused(exc)
-            return
-        self._queued()
-        self._tell(action_done_sentence(what), queued=True)
+        self._queue(lambda: action(trip_id), action_done_sentence(what))
 
-    def _refused(self, exc: SunshineError) -> None:
-        if isinstance(exc, InputError):
-            self._tell(self._input_sentence(exc), error=True)
-        else:
-            self._tell(failure_sentence(exc), error=True)
-
-    @staticmethod
-    def _input_sentence(exc: InputError) -> str:
+    def _input_sentence(self, exc: InputError) -> str:
         return trip_input_sentence(exc) or input_error_sentence(exc)
 
     def _redraw(self) -> None:

@@ -3,6 +3,7 @@
 import json
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -72,16 +73,14 @@ def settings(db_url: str, seed_dir: Path) -> Settings:
 @pytest.fixture
 def make_app() -> Iterator[Callable[..., FastAPI]]:
     """Build apps with ``create_app`` and dispose their engines afterwards."""
-    apps: list[FastAPI] = []
+    with ExitStack() as made:
 
-    def make(settings: Settings | None = None, **kwargs: Any) -> FastAPI:
-        app = create_app(settings, **kwargs)
-        apps.append(app)
-        return app
+        def make(settings: Settings | None = None, **kwargs: Any) -> FastAPI:
+            app = create_app(settings, **kwargs)
+            made.callback(app.state.engine.dispose)
+            return app
 
-    yield make
-    for app in apps:
-        app.state.engine.dispose()
+        yield make
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ identifiers and catalogue data are.
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 import sys
@@ -16,11 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
-from flet_page import REPO_ROOT, FletPage
+from flet_page import FletPage
 from test_sign_in_profile import DEV_CODE, server_get, sign_in
 
 from backend.core.config import Settings as BackendSettings
 from backend.embedded import EmbeddedBackend, free_port
+from tests.seed_catalogue import seed_file
 
 pytestmark = pytest.mark.browser
 
@@ -66,8 +66,7 @@ def unread_number(text: str) -> int:
 
 
 def seed(name: str) -> dict[str, dict]:
-    records = json.loads((REPO_ROOT / "assets" / "seed" / name).read_text(encoding="utf-8"))
-    return {r["id"]: r for r in records}
+    return {r["id"]: r for r in seed_file(name)}
 
 
 def test_details_read_aloud_and_answering_a_pushed_policy(browser, launcher, tmp_path, artifacts):

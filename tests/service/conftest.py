@@ -15,6 +15,7 @@ The helpers live in ``sync_support.py`` (a unique module name: tests/ has no pac
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing
 from pathlib import Path
 
 import httpx
@@ -43,17 +44,16 @@ def small_seed_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def make_backend(tmp_path: Path) -> Iterator[Callable[..., BackendServer]]:
     """Start backends on fresh databases; every one is stopped at teardown."""
-    servers: list[BackendServer] = []
+    with ExitStack() as made:
 
-    def make(seed_dir: Path | None, name: str = "backend") -> BackendServer:
-        server = BackendServer(tmp_path / f"{name}.sqlite3", seed_dir, tmp_path / f"{name}-data")
-        servers.append(server)
-        server.start()
-        return server
+        def make(seed_dir: Path | None, name: str = "backend") -> BackendServer:
+            server = BackendServer(
+                tmp_path / f"{name}.sqlite3", seed_dir, tmp_path / f"{name}-data"
+            )
+            made.enter_context(closing(server)).start()
+            return server
 
-    yield make
-    for server in servers:
-        server.close()
+        yield make
 
 
 @pytest.fixture
@@ -71,16 +71,12 @@ def real_seed_backend(make_backend: Callable[..., BackendServer]) -> BackendServ
 @pytest.fixture
 def make_api() -> Iterator[Callable[..., ApiClient]]:
     """ApiClients on a backend URL (optionally over a given transport); closed at teardown."""
-    clients: list[ApiClient] = []
+    with ExitStack() as made:
 
-    def make(url: str, transport: httpx.BaseTransport | None = None) -> ApiClient:
-        client = ApiClient(url, timeout=5.0, transport=transport)
-        clients.append(client)
-        return client
+        def make(url: str, transport: httpx.BaseTransport | None = None) -> ApiClient:
+            return made.enter_context(closing(ApiClient(url, timeout=5.0, transport=transport)))
 
-    yield make
-    for client in clients:
-        client.close()
+        yield make
 
 
 @pytest.fixture
@@ -90,16 +86,12 @@ def api(make_api: Callable[..., ApiClient], backend: BackendServer) -> ApiClient
 
 @pytest.fixture
 def make_store(tmp_path: Path) -> Iterator[Callable[[str], LocalStore]]:
-    stores: list[LocalStore] = []
+    with ExitStack() as made:
 
-    def make(name: str = "client") -> LocalStore:
-        store = LocalStore(tmp_path / name / "store.sqlite3")
-        stores.append(store)
-        return store
+        def make(name: str = "client") -> LocalStore:
+            return made.enter_context(closing(LocalStore(tmp_path / name / "store.sqlite3")))
 
-    yield make
-    for store in stores:
-        store.close()
+        yield make
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from app.i18n import _
 from app.registry import Route
 from app.state import AppState
 from views.chrome import notice, screen_view
+from views.controls import sent_field
 from views.gates import form_notice
 
 
@@ -37,8 +38,8 @@ def login_view(
     def set_phone(e: ft.Event[ft.TextField]) -> None:
         drafts.phone = e.control.value or ""
 
-    def set_code(e: ft.Event[ft.TextField]) -> None:
-        drafts.code = e.control.value or ""
+    def set_code(text: str) -> None:
+        drafts.code = text
 
     controls = [
         body_text(
@@ -75,20 +76,14 @@ def login_view(
             lambda _e: account.request_code(),
             icon=ft.Icons.SMS,
         ),
-        text_input(
+        *sent_field(
             _("6-digit code"),
             "login-code",
-            value=drafts.code,
-            on_change=set_code,
-            on_submit=lambda _e: account.sign_in(),
-            keyboard_type=ft.KeyboardType.NUMBER,
-        ),
-        action_button(
-            _("Sign in"),
-            "login-submit",
-            lambda _e: account.sign_in(),
+            drafts.code,
+            set_code,
+            account.sign_in,
+            (_("Sign in"), "login-submit"),
             icon=ft.Icons.LOGIN,
-            primary=True,
         ),
     ]
     if state.busy:

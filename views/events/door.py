@@ -21,6 +21,7 @@ from app.registry import Route
 from app.state import AppState
 from services.events.commands import find_attendees
 from views.chrome import card, notice, screen_view, wrap
+from views.controls import sent_field
 from views.events.upcoming import STAFF
 from views.gates import account_gate, status_notices
 
@@ -76,24 +77,16 @@ def door_view(path: str, route: Route, state: AppState, actions: Actions) -> ft.
 
 def code_entry(event_id: str, state: AppState, actions: Actions) -> list[ft.Control]:
     events = actions.events
-    return [
-        text_input(
-            # A barcode scanner (a keyboard to the app) types the whole QR code here; there is
-            # no camera scanning, so the label promises none.
-            _("Attendee's code (6 digits; a barcode scanner can scan the QR code into this box)"),
-            "door-code",
-            value=state.drafts.door_code,
-            on_change=lambda e: events.type_door("door_code", e.control.value or ""),
-            on_submit=lambda _e: events.door_check_in_code(event_id),
-            keyboard_type=ft.KeyboardType.NUMBER,
-        ),
-        action_button(
-            _("Check in this code"),
-            "door-checkin",
-            lambda _e: events.door_check_in_code(event_id),
-            primary=True,
-        ),
-    ]
+    return sent_field(
+        # A barcode scanner (a keyboard to the app) types the whole QR code here; there is no
+        # camera scanning, so the label promises none.
+        _("Attendee's code (6 digits; a barcode scanner can scan the QR code into this box)"),
+        "door-code",
+        state.drafts.door_code,
+        lambda text: events.type_door("door_code", text),
+        lambda: events.door_check_in_code(event_id),
+        (_("Check in this code"), "door-checkin"),
+    )
 
 
 def name_search(state: AppState, actions: Actions) -> list[ft.Control]:

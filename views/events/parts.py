@@ -11,7 +11,7 @@ from typing import Any
 
 import flet as ft
 
-from accessibility.semantics import action_button, body_text, heading, text_input
+from accessibility.semantics import action_button, body_text, heading
 from accessibility.theme import current_look
 from app.actions import Actions
 from app.events.messages import (
@@ -42,7 +42,7 @@ from services.events.states import (
 )
 from services.rows import find
 from views.chrome import card, wrap
-from views.controls import confirm_block
+from views.controls import confirm_block, sent_field
 
 
 def record(event: Event) -> dict[str, Any]:
@@ -177,16 +177,13 @@ def checkin_block(event: Event, state: AppState, actions: Actions) -> list[ft.Co
     events = actions.events
     return [
         heading(_("Check in"), level=2),
-        text_input(
+        *sent_field(
             _("Event code (4 digits, shown at the door)"),
             f"checkin-code-{event.id}",
-            value=state.drafts.event_codes.get(event.id, ""),
-            on_change=lambda e: events.type_code(event.id, e.control.value or ""),
-            on_submit=lambda _e: events.check_in(event.id),
-            keyboard_type=ft.KeyboardType.NUMBER,
-        ),
-        action_button(
-            _("Check in"), f"checkin-{event.id}", lambda _e: events.check_in(event.id), primary=True
+            state.drafts.event_codes.get(event.id, ""),
+            lambda text: events.type_code(event.id, text),
+            lambda: events.check_in(event.id),
+            (_("Check in"), f"checkin-{event.id}"),
         ),
     ]
 

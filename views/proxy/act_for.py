@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from accessibility.semantics import action_button, body_text, heading, text_input
+from accessibility.semantics import action_button, body_text, heading
 from app.actions import Actions
 from app.i18n import _
 from app.proxy.messages import consent_sentence
@@ -13,6 +13,7 @@ from app.registry import Route
 from app.state import AppState
 from services.proxy.states import is_active
 from views.chrome import card, screen_view
+from views.controls import sent_field
 from views.gates import form_notice, sign_in_first
 
 
@@ -34,20 +35,14 @@ def act_for_view(path: str, route: Route, state: AppState, actions: Actions) -> 
                 "it here. Everything you do for them is recorded and shown to them."
             )
         ),
-        text_input(
+        *sent_field(
             _("Consent code (6 digits)"),
             "act-for-code",
-            value=state.drafts.consent_code,
-            on_change=lambda e: proxy.type_code(e.control.value or ""),
-            on_submit=lambda _e: proxy.redeem(),
-            keyboard_type=ft.KeyboardType.NUMBER,
-        ),
-        action_button(
-            _("Act for this person"),
-            "act-for-submit",
-            lambda _e: proxy.redeem(),
+            state.drafts.consent_code,
+            proxy.type_code,
+            proxy.redeem,
+            (_("Act for this person"), "act-for-submit"),
             icon=ft.Icons.HANDSHAKE,
-            primary=True,
         ),
         heading(_("People I can act for"), level=2),
     ]

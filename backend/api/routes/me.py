@@ -11,7 +11,8 @@ from fastapi import APIRouter, Header, Path, Response
 from fastapi.responses import JSONResponse
 
 from backend import crud
-from backend.api.deps import ChangeDep, CurrentUserDep, SessionDep
+from backend.api.deps import ChangeDep, CurrentUserDep
+from backend.api.own_lists import add_own_list_route
 from backend.core.problems import ProblemError, problem_responses
 from backend.models import (
     ActivityList,
@@ -118,60 +119,52 @@ def patch_me(
     return change.run(effect)
 
 
-@router.get(
+add_own_list_route(
+    router,
     "/service-records",
-    response_model=ServiceRecordList,
-    responses=problem_responses(401, 500),
-    summary="My service applications",
+    "read_service_records",
+    ServiceRecordList,
+    crud.list_service_records,
+    ServiceRecordPublic.model_validate,
+    "My service applications",
 )
-def read_service_records(user: CurrentUserDep, session: SessionDep) -> ServiceRecordList:
-    rows = crud.list_service_records(session, user.id)
-    return ServiceRecordList(items=[ServiceRecordPublic.model_validate(r) for r in rows])
-
-
-@router.get(
+add_own_list_route(
+    router,
     "/visits",
-    response_model=VisitList,
-    responses=problem_responses(401, 500),
-    summary="Visits and follow-ups (访客记录)",
+    "read_visits",
+    VisitList,
+    crud.list_visits,
+    VisitPublic.model_validate,
+    "Visits and follow-ups (访客记录)",
 )
-def read_visits(user: CurrentUserDep, session: SessionDep) -> VisitList:
-    rows = crud.list_visits(session, user.id)
-    return VisitList(items=[VisitPublic.model_validate(r) for r in rows])
-
-
-@router.get(
+add_own_list_route(
+    router,
     "/benefits",
-    response_model=BenefitList,
-    responses=problem_responses(401, 500),
-    summary="Benefits granted without applying (免申即享)",
+    "read_benefits",
+    BenefitList,
+    crud.list_benefits,
+    BenefitPublic.model_validate,
+    "Benefits granted without applying (免申即享)",
 )
-def read_benefits(user: CurrentUserDep, session: SessionDep) -> BenefitList:
-    rows = crud.list_benefits(session, user.id)
-    return BenefitList(items=[BenefitPublic.model_validate(r) for r in rows])
-
-
-@router.get(
+add_own_list_route(
+    router,
     "/inbox",
-    response_model=InboxList,
-    responses=problem_responses(401, 500),
-    summary="Policies pushed to me (政策找人)",
+    "read_inbox",
+    InboxList,
+    crud.list_inbox,
+    InboxItemPublic.model_validate,
+    "Policies pushed to me (政策找人)",
 )
-def read_inbox(user: CurrentUserDep, session: SessionDep) -> InboxList:
-    rows = crud.list_inbox(session, user.id)
-    return InboxList(items=[InboxItemPublic.model_validate(r) for r in rows])
-
-
-@router.get(
+add_own_list_route(
+    router,
     "/activity",
-    response_model=ActivityList,
-    responses=problem_responses(401, 500),
-    summary="What my account did, newest first",
-    description="Every change made through this account, written with the change itself.",
+    "read_activity",
+    ActivityList,
+    crud.list_activity,
+    ActivityPublic.of,
+    "What my account did, newest first",
+    "Every change made through this account, written with the change itself.",
 )
-def read_activity(user: CurrentUserDep, session: SessionDep) -> ActivityList:
-    rows = crud.list_activity(session, user.id)
-    return ActivityList(items=[ActivityPublic.of(r) for r in rows])
 
 
 @router.post(

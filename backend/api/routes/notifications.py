@@ -3,8 +3,9 @@
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from backend.api.deps import ChangeDep, CurrentUserDep, SessionDep
+from backend.api.deps import ChangeDep
 from backend.api.housekeeping import HOUSEKEEPING
+from backend.api.own_lists import add_own_list_route
 from backend.core.problems import problem_responses
 from backend.notify import notifications
 from backend.notify.models import (
@@ -17,16 +18,16 @@ from backend.notify.models import (
 router = APIRouter(prefix="/me", tags=["me"], dependencies=HOUSEKEEPING)
 
 
-@router.get(
+add_own_list_route(
+    router,
     "/notifications",
-    response_model=NotificationList,
-    responses=problem_responses(401, 500),
-    summary="My notifications, newest first",
-    description="At most 100.",
+    "read_notifications",
+    NotificationList,
+    notifications.list_for,
+    NotificationPublic.model_validate,
+    "My notifications, newest first",
+    "At most 100.",
 )
-def read_notifications(user: CurrentUserDep, session: SessionDep) -> NotificationList:
-    rows = notifications.list_for(session, user.id)
-    return NotificationList(items=[NotificationPublic.model_validate(r) for r in rows])
 
 
 @router.post(

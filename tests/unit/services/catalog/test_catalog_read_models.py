@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,31 +9,14 @@ import pytest
 from services.api import CatalogChange
 from services.catalog import Catalog, Institution, Policy, ServiceItem
 from services.sync.store import LocalStore
-from tests import paths
+from tests.seed_catalogue import seed_records, seeded_catalog
 
-SEED_DIR = paths.REPO_ROOT / "assets" / "seed"
-SEED_FILES = {
-    "district": "districts.json",
-    "service": "services.json",
-    "policy": "policies.json",
-    "institution": "institutions.json",
-}
 CARD = "svc-disability-card-apply"
-
-
-def seed_records(kind: str) -> list[dict]:
-    return json.loads((SEED_DIR / SEED_FILES[kind]).read_text(encoding="utf-8"))
 
 
 @pytest.fixture
 def catalog(store: LocalStore) -> Catalog:
-    changes = [
-        CatalogChange(kind=kind, id=record["id"], version=1, deleted=False, data=record)
-        for kind in SEED_FILES
-        for record in seed_records(kind)
-    ]
-    store.apply_page(changes, "seeded", last=True)
-    return Catalog(store)
+    return seeded_catalog(store, ("district", "service", "policy", "institution"))
 
 
 def test_every_seed_record_reads_as_its_model(catalog: Catalog) -> None:

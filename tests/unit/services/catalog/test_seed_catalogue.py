@@ -12,9 +12,7 @@ from functools import cache
 
 import pytest
 
-from tests import paths
-
-SEED = paths.REPO_ROOT / "assets" / "seed"
+from tests.seed_catalogue import SEED_DIR
 
 DISTRICT_NAMES = {
     "310101": "黄浦区",
@@ -115,7 +113,7 @@ KINDS = ["districts", "services", "policies", "institutions", "rules"]
 
 @cache
 def load(kind: str) -> list[dict]:
-    data = json.loads((SEED / f"{kind}.json").read_text(encoding="utf-8"))
+    data = json.loads((SEED_DIR / f"{kind}.json").read_text(encoding="utf-8"))
     assert isinstance(data, list), f"{kind}.json must be a JSON array"
     assert all(isinstance(r, dict) for r in data), f"{kind}.json must hold objects"
     return data

@@ -9,7 +9,6 @@ over the rule's facts the engine agrees with plain two-valued logic. Then real-l
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 from datetime import date
 from functools import cache
@@ -32,15 +31,12 @@ from services.matching import (
     parse_rule,
 )
 from services.matching.rules import leaves
-from tests import paths
+from tests.seed_catalogue import seed_file
 
-SEED = paths.REPO_ROOT / "assets" / "seed"
 Condition = AllOf | AnyOf | Leaf
 
 
-@cache
-def seed(name: str) -> list[dict[str, Any]]:
-    return json.loads((SEED / name).read_text(encoding="utf-8"))
+seed = cache(seed_file)
 
 
 @cache

@@ -9,7 +9,6 @@ same hits in the same order, same matched field and span.
 from __future__ import annotations
 
 import copy
-import json
 from functools import cache
 from typing import Any
 
@@ -19,14 +18,8 @@ from hypothesis import strategies as st
 
 from services.search import SearchIndex
 from services.search.index import load_synonyms
-from tests import paths
+from tests.seed_catalogue import SEARCHED_KINDS, seed_records
 
-SEED = paths.REPO_ROOT / "assets" / "seed"
-SOURCES = (
-    ("service", "services.json"),
-    ("policy", "policies.json"),
-    ("institution", "institutions.json"),
-)
 # One query per way of matching: Hanzi (exact, prefix, substring, several words), pinyin,
 # initials, mixed, polyphones, fuzzy sounds, a typo, a synonym, one letter, digits.
 QUERIES = (
@@ -55,9 +48,8 @@ Item = tuple[str, dict[str, Any]]
 @cache
 def seed_items() -> tuple[Item, ...]:
     items: list[Item] = []
-    for kind, name in SOURCES:
-        data = json.loads((SEED / name).read_text(encoding="utf-8"))
-        items.extend((kind, item) for item in data)
+    for kind in SEARCHED_KINDS:
+        items.extend((kind, item) for item in seed_records(kind))
     return tuple(items)
 
 

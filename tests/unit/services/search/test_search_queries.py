@@ -25,7 +25,6 @@ pypinyin's heteronyms), so the fuzzy spelling is not secretly a correct reading 
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from functools import cache
 from typing import NamedTuple
@@ -33,14 +32,8 @@ from typing import NamedTuple
 import pytest
 
 from services.search import MatchKind, SearchIndex
-from tests import paths
+from tests.seed_catalogue import SEARCHED_KINDS, seed_records
 
-SEED = paths.REPO_ROOT / "assets" / "seed"
-SOURCES = (
-    ("service", "services.json"),
-    ("policy", "policies.json"),
-    ("institution", "institutions.json"),
-)
 KIND_BY_PREFIX = {"svc-": "service", "pol-": "policy", "inst-": "institution"}
 
 # Ids used in more than one row or test.
@@ -307,17 +300,15 @@ CASES: tuple[Case, ...] = (
 )
 
 
-@cache
-def _seed(file: str) -> list[dict]:
-    return json.loads((SEED / file).read_text(encoding="utf-8"))
+_seed = cache(seed_records)
 
 
 @pytest.fixture(scope="module")
 def index() -> SearchIndex:
     """The whole seed catalogue — services, policies and institutions — in one index."""
     index = SearchIndex()
-    for kind, file in SOURCES:
-        for item in _seed(file):
+    for kind in SEARCHED_KINDS:
+        for item in _seed(kind):
             index.upsert(kind, item)
     return index
 
@@ -367,7 +358,7 @@ def test_table_covers_every_kind_of_query() -> None:
 def test_table_is_well_formed() -> None:
     queries = [case.query for case in CASES]
     assert len(queries) == len(set(queries)), "each query once, so the test ids stay unique"
-    known = {item["id"] for _, file in SOURCES for item in _seed(file)}
+    known = {item["id"] for kind in SEARCHED_KINDS for item in _seed(kind)}
     for case in CASES:
         assert 1 <= len(case.expected) <= 3, case
         assert len(set(case.expected)) == len(case.expected), case

@@ -6,7 +6,6 @@ each state is built here, from the real seed catalogue and the demo resident's f
 
 from __future__ import annotations
 
-import json
 from types import SimpleNamespace
 from unittest.mock import MagicMock
 
@@ -17,36 +16,21 @@ from app.matching.actions import MatchingActions
 from app.routes import resolve
 from app.state import AppState
 from backend.demo_users import RESIDENT_BIRTH_DATE, RESIDENT_FACTS
-from services.api import CatalogChange
 from services.catalog import Catalog
 from services.clock import utc_now
 from services.personal import PersonalView
 from services.search import CatalogSearch
 from services.sync.store import LocalStore
-from tests import paths
+from tests.seed_catalogue import seeded_catalog
 from views.matching.screen import matching_view
 from views.search.screen import search_view
 
-SEED_DIR = paths.REPO_ROOT / "assets" / "seed"
-KINDS = {
-    "district": "districts.json",
-    "service": "services.json",
-    "policy": "policies.json",
-    "institution": "institutions.json",
-    "rule": "rules.json",
-}
 ZHANG = {**RESIDENT_FACTS, "birth_date": RESIDENT_BIRTH_DATE}  # low income not known
 
 
 @pytest.fixture
 def catalog(store: LocalStore) -> Catalog:
-    changes = [
-        CatalogChange(kind=kind, id=item["id"], version=1, deleted=False, data=item)
-        for kind, name in KINDS.items()
-        for item in json.loads((SEED_DIR / name).read_text(encoding="utf-8"))
-    ]
-    store.apply_page(changes, "seeded", last=True)
-    return Catalog(store)
+    return seeded_catalog(store)
 
 
 @pytest.mark.parametrize("editing", [False, True])
