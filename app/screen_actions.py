@@ -1,8 +1,9 @@
 """What an action on a signed-in person's data shares: the state, the services, saying how it went.
 
 An action queues its change in the outbox, re-reads the person's view (the change shows at once,
-through the overlay), wakes the sender, and says the result in ``state.form_message`` (a live
-region) and through the announcer, so a screen-reader user hears it without hunting for it.
+through the overlay), wakes the sender, and says the result in ``state.form_message`` (shown in
+the screen's status, which takes the focus when the control pressed may be gone) and through
+the announcer, so a screen-reader user hears it without hunting for it.
 """
 
 from __future__ import annotations

@@ -39,7 +39,9 @@ def account_gate(
 
 
 def status_notices(state: AppState, identifier: str, actions: Actions) -> list[ft.Control]:
-    """Sign-in expired, actions waiting to send, and the last action's result (live regions)."""
+    """Sign-in expired, the last action's result, and the actions waiting to send. The result
+    comes before the waiting ones: a node above the one holding the focus that goes away moves
+    it in the page, and a moved node loses the focus (Flutter's web engine)."""
     controls: list[ft.Control] = []
     if state.session_expired:
         controls += [
