@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from a11y_audit import STANDARD, audit_route
-from flet_page import FletPage, tab_to, wait_for_focus
+from flet_page import FletPage
 from test_sign_in_profile import DEV_CODE, FAST, server_get, sign_in, type_into
 
 from backend.core.config import Settings as BackendSettings
@@ -64,10 +64,8 @@ def test_request_claim_start_complete_and_rate(browser, launcher, tmp_path, arti
         go_home_then(volunteer, "nav-volunteer", "screen-volunteer")
         volunteer.wait_for(f"claim-{trip_id}", timeout_ms=60_000)
         assert DESTINATION in volunteer.text_of(f"open-trip-{trip_id}")
-        tab_to(volunteer, f"claim-{trip_id}", limit=60)
-        volunteer.page.keyboard.press("Enter")
+        volunteer.activate(f"claim-{trip_id}")
         volunteer.wait_for_announcement("您已接下这次出行")
-        wait_for_focus(volunteer, "volunteer-status")  # the claim button is gone
         card = volunteer.wait_for_text(f"trip-{trip_id}", "暗号：", timeout_s=60)
         volunteer.screenshot(artifacts / "trip-volunteer-claimed.png")
         word = server_get(backend.url, f"/trips/{trip_id}")["code_word"]

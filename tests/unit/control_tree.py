@@ -7,18 +7,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import flet as ft
-from flet.components.component import Component
 
 from services.clock import utc_now
 
 
 def walk(control: object) -> Iterator[object]:
-    """Every node under ``control``, in reading order (depth first); a component's nodes are
-    the controls it was given."""
+    """Every node under ``control``, in reading order (depth first)."""
     yield control
-    if isinstance(control, Component):
-        for each in control.args:
-            yield from walk(each)
     for name in ("content", "controls"):
         child = getattr(control, name, None)
         for each in child if isinstance(child, list) else [child]:

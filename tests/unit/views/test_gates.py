@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import flet as ft
 from control_tree import find, screen_actions, walk
-from flet.components.component import Renderer
 
-from accessibility.semantics import TakesFocus
 from app.state import AppState
 from services.personal import PersonalView
 from views.gates import status_notices
 
 
 def notices(state: AppState) -> list:
-    return Renderer().render(status_notices, state, "events-status", screen_actions())
+    return status_notices(state, "events-status", screen_actions())
 
 
 def first_identifier(control: object) -> str:
@@ -23,9 +21,7 @@ def first_identifier(control: object) -> str:
 
 
 def focus_takers(controls: list) -> list:
-    return [
-        n for c in controls for n in walk(c) if getattr(n, "fn", None) is TakesFocus.__wrapped__
-    ]
+    return [n for c in controls for n in walk(c) if getattr(n, "focused", None) is True]
 
 
 def test_an_outcome_takes_the_focus_above_the_actions_still_waiting():
@@ -34,7 +30,7 @@ def test_an_outcome_takes_the_focus_above_the_actions_still_waiting():
     shown = notices(state)
     (taker,) = focus_takers(shown)
     assert taker.key == f"events-status-{state.form_focus}"
-    assert find(taker, "events-status").focused is True
+    assert taker.identifier == "events-status"
     assert [first_identifier(c) for c in shown] == ["events-status", "outbox-waiting"]
 
 
