@@ -24,9 +24,14 @@ def results(page: FletPage) -> list[str]:
 
 
 def search_for(page: FletPage, query: str, timeout_s: float = 20) -> list[str]:
-    """Type ``query``, wait for the count to be announced for it, return the hits in order."""
+    """Put ``query`` in the field in one go (as an input method commits it), wait for the
+    count to be announced, return the hits in order. Typed key by key, a busy machine could
+    announce the count for a prefix ("lun") first, and the hits read would be its hits."""
     heard = len(page.announcements())
-    retype(page, query)
+    page.node("search-input").first.click()
+    page.page.wait_for_timeout(300)  # Flutter puts its <input> in place after the tap
+    page.page.keyboard.press("Control+A")
+    page.page.keyboard.insert_text(query)
     waited = 0.0
     while waited < timeout_s:
         new = page.announcements()[heard:]
