@@ -72,9 +72,10 @@ def real_seed_backend(make_backend: Callable[..., BackendServer]) -> BackendServ
 def make_api() -> Iterator[Callable[..., ApiClient]]:
     """ApiClients on a backend URL (optionally over a given transport); closed at teardown."""
     with ExitStack() as made:
-
+        # Generous: faults are injected by the transport, never waited for, and on a loaded
+        # machine (two suites side by side) a sign-in once took over 5 s.
         def make(url: str, transport: httpx.BaseTransport | None = None) -> ApiClient:
-            return made.enter_context(closing(ApiClient(url, timeout=5.0, transport=transport)))
+            return made.enter_context(closing(ApiClient(url, timeout=30.0, transport=transport)))
 
         yield make
 
