@@ -8,11 +8,15 @@ from flet_page import FletPage
 pytestmark = pytest.mark.browser
 
 
-def retype(page: FletPage, text: str) -> None:
+def retype(page: FletPage, text: str, *, at_once: bool = False) -> None:
+    """Replace the query: typed key by key, or ``at_once`` as an input method commits it."""
     page.node("search-input").first.click()
     page.page.wait_for_timeout(300)  # Flutter puts its <input> in place after the tap
     page.page.keyboard.press("Control+A")
-    page.page.keyboard.type(text, delay=40)
+    if at_once:
+        page.page.keyboard.insert_text(text)
+    else:
+        page.page.keyboard.type(text, delay=40)
 
 
 def results(page: FletPage) -> list[str]:
@@ -28,10 +32,7 @@ def search_for(page: FletPage, query: str, timeout_s: float = 20) -> list[str]:
     count to be announced, return the hits in order. Typed key by key, a busy machine could
     announce the count for a prefix ("lun") first, and the hits read would be its hits."""
     heard = len(page.announcements())
-    page.node("search-input").first.click()
-    page.page.wait_for_timeout(300)  # Flutter puts its <input> in place after the tap
-    page.page.keyboard.press("Control+A")
-    page.page.keyboard.insert_text(query)
+    retype(page, query, at_once=True)
     waited = 0.0
     while waited < timeout_s:
         new = page.announcements()[heard:]
