@@ -22,11 +22,12 @@ MO_FILES := $(LOCALES)/zh_CN/LC_MESSAGES/sunshine.mo $(LOCALES)/en/LC_MESSAGES/s
 run: install system-deps i18n-compile
 	$(PY) main.py $(ARGS)
 
-# Three runs. The browser tests, one at a time (two web builds drawing at once on two cores
-# starve each other); beside them, at the lowest CPU priority, everything that needs no
-# browser, on every core (pytest-xdist), using what the browser tests leave idle (its output
-# is shown when it ends); last, alone, the screen-reader tests (under load Chromium hands Orca
-# a Flutter announcement after Flutter has already cleared it, and it is never heard).
+# Three runs. The browser tests, two files at a time (pytest-xdist; a file's tests share
+# its apps): one browser test alone leaves a third of the machine idle while it waits for
+# frames and the app; beside them, at the lowest CPU priority, everything that needs no
+# browser, on every core, using what the browser tests leave idle (its output is shown when
+# it ends); last, alone, the screen-reader tests (under load Chromium hands Orca a Flutter
+# announcement after Flutter has already cleared it, and it is never heard).
 # Prints how long it took, pass or fail. With PYTEST_ARGS naming a part of the suite, a run
 # that finds none of its tests there (pytest's exit 5) is not a failure.
 NO_BROWSER_LOG := test-artifacts/no-browser-tests.log
@@ -35,7 +36,7 @@ test: install system-deps i18n-compile
 	@start=$$(date +%s); mkdir -p $(dir $(NO_BROWSER_LOG)); \
 	nice -n 19 $(PY) -m pytest -n auto -m "not browser" $(PYTEST_ARGS) >$(NO_BROWSER_LOG) 2>&1 & \
 	background=$$!; \
-	$(PY) -m pytest -m "browser and not screen_reader" $(PYTEST_ARGS); browser=$$?; \
+	$(PY) -m pytest -n 2 --dist loadfile -m "browser and not screen_reader" $(PYTEST_ARGS); browser=$$?; \
 	wait $$background; first=$$?; \
 	echo "--- the tests without a browser (run beside the browser tests) ---"; \
 	cat $(NO_BROWSER_LOG); \

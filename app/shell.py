@@ -68,6 +68,7 @@ def App(ctx: AppContext, render_screens: ScreenRenderer) -> list[ft.View]:
     def go(route: str) -> None:
         if kiosk_ref.current is not None:
             kiosk_ref.current.going_to(route)
+        announcer.current.arrived()  # what is announced next waits for the new screen's name
         page.navigate(route)
 
     def announce(message: str) -> None:

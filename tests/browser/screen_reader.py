@@ -10,12 +10,14 @@ keyboard. Each process is started in order and stopped by PID in reverse order.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -170,6 +172,10 @@ class Desk:
 # elsewhere nice says it cannot and runs the desk at normal priority: it then needs the
 # machine to itself.
 DESK_PRIORITY = -10
+# One desk at a time on a machine: two desks at the same raised priority (two test runs side by
+# side reach their Orca tests together) starve each other's Chromium and lose announcements as
+# above. A second desk waits here for the first to close.
+DESK_LOCK = Path(tempfile.gettempdir()) / "sunshine-orca-desk.lock"
 
 
 def wait_until(condition: Callable[[], object], timeout_s: float, what: str) -> object:
@@ -192,19 +198,27 @@ class OrcaDesk:
         self.root = root
         self.desk = Desk(root)
         self.heard = Heard(root / "speech.log")
+        self._lock: int | None = None
 
     # --- start and stop -----------------------------------------------------------------
 
     def __enter__(self) -> OrcaDesk:
+        self._lock = os.open(DESK_LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+        fcntl.flock(self._lock, fcntl.LOCK_EX)  # released by the kernel if this run dies
         try:
             self._start()
         except BaseException:
-            self.desk.stop()
+            self.__exit__()
             raise
         return self
 
     def __exit__(self, *exc) -> None:
-        self.desk.stop()
+        try:
+            self.desk.stop()
+        finally:
+            if self._lock is not None:
+                os.close(self._lock)  # closing the descriptor releases the lock
+                self._lock = None
 
     def _start(self) -> None:
         home = self.root / "home"
@@ -423,27 +437,27 @@ class ScreenReaderUser:
         )
         return bool(found.stdout.strip())
 
-    def press(self, key: str, *, hear: str | None = None, times: int = 1) -> str:
-        """Press ``key`` (``times`` times, counted); with ``hear``, wait until Orca says it
-        after the last press and return the utterance."""
-        said = ""
-        for _ in range(times):
-            start = self.desk.heard.mark()
-            self.desk.press(key)
-            self.presses += 1
-        if hear is not None:
-            said = self.desk.wait_to_hear(hear, start=start)
-        return said
+    def press(self, key: str, *, hear: str | None = None) -> str:
+        """Press ``key`` (counted); with ``hear``, wait until Orca says it after the press and
+        return the utterance."""
+        start = self.desk.heard.mark()
+        self.desk.press(key)
+        self.presses += 1
+        return self.desk.wait_to_hear(hear, start=start) if hear is not None else ""
 
-    def tab_to(self, name: str, *, limit: int = 15) -> str:
-        """Tab until Orca names ``name`` (each Tab counted); fail after ``limit`` Tabs."""
+    def tab_to(self, name: str, *, limit: int = 15, key: str = "Tab") -> str:
+        """Press ``key`` (Tab, or one of Orca's jumps such as ``2`` for the next level-2
+        heading) until Orca names ``name``, each press counted and heard before the next, so
+        Orca is never pressed ahead of what it says; fail after ``limit`` presses."""
         for _ in range(limit):
             start = self.mark()
-            self.press("Tab")
+            self.press(key)
             said = self._next_utterance(start)
             if name in said:
                 return said
-        raise AssertionError(f"{name!r} not reached in {limit} Tabs: {self.desk.heard.since()}")
+        raise AssertionError(
+            f"{name!r} not reached in {limit} presses of {key}: {self.desk.heard.since()}"
+        )
 
     def type_text(self, text: str) -> None:
         self.desk.type_text(text)
