@@ -49,12 +49,11 @@ def test_initials_find_the_card_first_and_the_count_is_announced(browser, launch
     page.open()
     page.wait_for("screen-search")
 
-    retype(page, "cjrz")
-    count = page.wait_for_text("search-count", "找到")
-    page.wait_for_announcement(count)
-    assert results(page)[0] == "svc-disability-card-apply"
-    reason = page.text_of("search-result-svc-disability-card-apply")
-    assert "残疾人证申领" in reason and "拼音" in reason  # says which part matched, and how
+    assert search_for(page, "cjrz")[0] == "svc-disability-card-apply"  # the count announced
+    # Read once the row shows its own item: a busy browser can show a row's new identifier a
+    # frame before its new text.
+    reason = page.wait_for_text("search-result-svc-disability-card-apply", "残疾人证申领")
+    assert "拼音" in reason  # says which part matched, and how
 
     retype(page, "qqqzzzxx")
     page.wait_for_text("search-count", "没有找到")
