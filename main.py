@@ -75,7 +75,15 @@ def main(argv: list[str] | None = None) -> int:
         from backend.core.config import Settings as BackendSettings
         from backend.embedded import EmbeddedBackend
 
-        backend = EmbeddedBackend(BackendSettings(data_dir=settings.data_dir)).start()
+        if settings.env == "production":
+            print(
+                "SUNSHINE_API_URL must name the backend in production; the embedded backend "
+                "is the demo (SUNSHINE_ENV=dev).",
+                file=sys.stderr,
+            )
+            return 2
+        # The embedded backend is the demo: dev mode, demo data, codes in the console.
+        backend = EmbeddedBackend(BackendSettings(env="dev", data_dir=settings.data_dir)).start()
         api_url = backend.url
     ctx = build_context(settings, api_url, kiosk=args.kiosk)
     if settings.memory_probe_dir is not None:  # tests only; refused in production

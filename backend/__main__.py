@@ -1,38 +1,92 @@
-"""``python -m backend [--host H] [--port N] [--db URL]``: run the reference backend alone."""
+"""``python -m backend [--dev] [--host H] [--port N] [--db URL]``: run the reference backend.
+
+Production unless ``--dev`` (or ``SUNSHINE_ENV=dev``) asks for the demo; production refuses to
+start, saying why, until its database, key file and SMS gateway are set.
+``python -m backend new-key-file PATH`` writes a key file for a deployment.
+"""
 
 import argparse
+import contextlib
 import logging
+import sys
+from pathlib import Path
 
 import uvicorn
+from pydantic import ValidationError
 
 from backend.core.config import Settings
+from backend.core.keys import KeyFileError, KeyRing
 from backend.main import create_app
+
+COMMANDS = ("serve", "new-key-file")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+        argv.insert(0, "serve")  # the command may be left out: serving is what one usually wants
     parser = argparse.ArgumentParser(prog="python -m backend", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1", help="interface (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=8000, help="TCP port (default: %(default)s)")
-    parser.add_argument(
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the server (the default command)")
+    serve.add_argument("--host", default="127.0.0.1", help="interface (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port (default: %(default)s)")
+    serve.add_argument(
         "--db",
         metavar="URL",
         default=None,
-        help="SQLAlchemy database URL (default: $SUNSHINE_BACKEND_DB, else SQLite in the data dir)",
+        help="SQLAlchemy database URL (default: $SUNSHINE_BACKEND_DB; in dev, SQLite in the "
+        "data dir)",
     )
+    serve.add_argument(
+        "--dev",
+        action="store_true",
+        help="dev mode: demo data, sign-in codes in the log, the dev sign-in code",
+    )
+    new_key = commands.add_parser("new-key-file", help="write a new key file (never overwrites)")
+    new_key.add_argument("path", type=Path)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.command == "new-key-file":
+        return _new_key_file(args.path)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    overrides: dict[str, object] = {"env": "dev"} if args.dev else {}
+    if args.db is not None:
+        overrides["db_url"] = args.db
     try:
-        app = create_app(Settings(), db_url=args.db)
+        app = create_app(Settings(**overrides))
+    except (ValidationError, KeyFileError) as error:
+        print(f"The backend did not start: {_sentences(error)}", file=sys.stderr)
+        return 2
+    # Ctrl-C is how one stops this server: uvicorn has already shut down gracefully and merely
+    # re-raises the signal it captured; an interrupted start-up left no partial seed.
+    with contextlib.suppress(KeyboardInterrupt):
         uvicorn.run(app, host=args.host, port=args.port)
-    except KeyboardInterrupt:
-        # Ctrl-C is how one stops this server: uvicorn has already shut down gracefully and
-        # merely re-raises the signal it captured; an interrupted start-up left no partial seed.
-        pass
     return 0
+
+
+def _new_key_file(path: Path) -> int:
+    try:
+        KeyRing.create(path)
+    except FileExistsError:
+        print(f"{path} exists already; a key file is never overwritten.", file=sys.stderr)
+        return 1
+    print(f"Wrote a new key file to {path} (readable by its owner only). Keep a copy safe:")
+    print("without it nothing encrypted with it can be read.")
+    return 0
+
+
+def _sentences(error: ValidationError | KeyFileError) -> str:
+    if isinstance(error, KeyFileError):
+        return str(error)
+    return "\n".join(
+        str(detail["msg"]).removeprefix("Value error, ")
+        if not detail["loc"]
+        else f"SUNSHINE_{str(detail['loc'][0]).upper()}: {detail['msg']}"
+        for detail in error.errors()
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from backend.api.main import api_router
 from backend.core.clock import Clock, settings_clock
 from backend.core.config import Settings
 from backend.core.db import create_db_engine, create_session_factory
+from backend.core.keys import KeyRing
 from backend.core.problems import install_problems, problem_responses
 from backend.demo_users import seed_demo_users
 from backend.events import models as _events_models  # noqa: F401  (registers its tables)
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
     if db_url is not None:
         settings = settings.model_copy(update={"db_url": db_url})
 
+    keys = load_keys(settings)  # first: a production server without its keys never starts
     engine = create_db_engine(settings.db_url)
     session_factory = create_session_factory(engine)
     clock = settings_clock(settings.test_now)
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.keys = keys
     app.state.engine = engine
     app.state.session_factory = session_factory
     app.state.clock = clock  # tests swap in a backend.core.clock.FakeClock
@@ -125,12 +128,19 @@ def _drop_null_alternative(schema: dict[str, Any]) -> None:
 def _prepare_database(
     engine: Engine, session_factory: sessionmaker[Session], settings: Settings, clock: Clock
 ) -> None:
-    """Tables, the feed's meta row, and the demo catalogue, users and events on first start
-    (events relative to now: the door demo is on today)."""
+    """Tables, the feed's meta row, and in dev mode the demo catalogue, users and events on
+    first start (events relative to now: the door demo is on today)."""
     Base.metadata.create_all(engine)
     with session_factory() as session:
         crud.ensure_meta(session)
-        if settings.seed_dir is not None:
-            seed_catalog(session, settings.seed_dir)
+        if (demo := settings.demo_seed_dir) is not None:
+            seed_catalog(session, demo)
             seed_demo_users(session)
-            seed_events(session, settings.seed_dir, clock())
+            seed_events(session, demo, clock())
+
+
+def load_keys(settings: Settings) -> KeyRing:
+    """Production reads the named key file; dev mode makes its own on first start."""
+    if settings.env == "production":
+        return KeyRing.load(settings.key_path)
+    return KeyRing.load_or_create(settings.key_path)

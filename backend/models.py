@@ -579,7 +579,6 @@ class ActivityPublic(_Row):
         "volunteer_verified",
     ]
     target: str | None
-    request_key: str | None = Field(description="The Idempotency-Key the action was sent with.")
     acted_for_me_by: int | None = Field(description="Another user who acted for me, if any.")
     at: datetime
 
@@ -589,7 +588,6 @@ class ActivityPublic(_Row):
             id=entry.id,
             action=entry.action,  # type: ignore[arg-type]  # only the literals are written
             target=entry.target,
-            request_key=entry.request_key,
             acted_for_me_by=None if entry.actor_user_id == entry.user_id else entry.actor_user_id,
             at=entry.at,
         )

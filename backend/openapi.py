@@ -7,6 +7,7 @@ code and the copy drift apart.
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,14 @@ OPENAPI_PATH = Path(__file__).with_name("openapi.json")
 
 
 def build_document() -> dict[str, Any]:
-    """The app's generated document; an in-memory, unseeded database is enough to build it."""
-    app = create_app(Settings(db_url="sqlite://", seed_dir=None))
-    try:
-        return app.openapi()
-    finally:
-        app.state.engine.dispose()
+    """The app's generated document; an in-memory, unseeded database is enough to build it
+    (in dev mode, whose key file goes to a throw-away folder)."""
+    with tempfile.TemporaryDirectory(prefix="sunshine-openapi-") as tmp:
+        app = create_app(Settings(env="dev", data_dir=Path(tmp), db_url="sqlite://", seed_dir=None))
+        try:
+            return app.openapi()
+        finally:
+            app.state.engine.dispose()
 
 
 def render(document: dict[str, Any]) -> str:

@@ -66,7 +66,7 @@ def contended_round(people: list[httpx.Client], event_id: str) -> list[SignupRes
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sunshine-bench-events-") as tmp:
-        settings = Settings(data_dir=Path(tmp), dev_login_code=DEV_CODE)
+        settings = Settings(env="dev", data_dir=Path(tmp), dev_login_code=DEV_CODE)
         with EmbeddedBackend(settings) as backend:
             staff = signed_in(backend.url, STAFF_PHONE, code=DEV_CODE, timeout=TIMEOUT)
             people = signed_in_people(backend.url, PEOPLE, code=DEV_CODE, timeout=TIMEOUT)

@@ -55,7 +55,7 @@ def time_to_home(
 
 
 def synthetic_backend(work: Path) -> Settings:
-    settings = Settings(data_dir=work / "server", seed_dir=None)
+    settings = Settings(env="dev", data_dir=work / "server", seed_dir=None)
     create_app(settings)  # tables and feed meta
     engine = create_db_engine(settings.db_url)
     with create_session_factory(engine)() as session:

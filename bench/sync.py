@@ -135,7 +135,9 @@ def drain_run(backend_url: str, sessions, work: Path, run: int, rate: float) -> 
 
 
 def drain_figures(work: Path) -> None:
-    settings = Settings(data_dir=work / "drain-server", seed_dir=None, dev_login_code=DEV_CODE)
+    settings = Settings(
+        env="dev", data_dir=work / "drain-server", seed_dir=None, dev_login_code=DEV_CODE
+    )
     modes = {"no faults": 0.0, f"{FAULT_RATE:.0%} faults": FAULT_RATE}
     runs: dict[str, list[DrainRun]] = {label: [] for label in modes}
     with EmbeddedBackend(settings) as backend:

@@ -75,7 +75,7 @@ def line(label: str, seconds: list[float]) -> str:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sunshine-bench-trips-") as tmp:
         settings = Settings(
-            data_dir=Path(tmp), dev_login_code=DEV_CODE, auto_verify_volunteers=True
+            env="dev", data_dir=Path(tmp), dev_login_code=DEV_CODE, auto_verify_volunteers=True
         )
         with EmbeddedBackend(settings) as backend:
             resident = signed_in(backend.url, RESIDENT_PHONE, code=DEV_CODE, timeout=TIMEOUT)

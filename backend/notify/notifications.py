@@ -10,9 +10,10 @@ that consent given by mistake or under pressure is seen and can be withdrawn.
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from backend.core.on_behalf import on_behalf
 from backend.core.security import mask_phone
 from backend.events.models import Event
 from backend.models import User
@@ -168,16 +169,21 @@ def _add(
     return row
 
 
+# What a volunteer is told as a volunteer: a helper acting for them never sees these.
+_VOLUNTEER_KINDS = (NotificationKind.VOLUNTEER_VERIFIED.value,)
+
+
 def list_for(session: Session, user_id: int) -> list[Notification]:
-    """My notifications, newest first."""
-    return list(
-        session.scalars(
-            select(Notification)
-            .where(Notification.user_id == user_id)
-            .order_by(Notification.id.desc())
-            .limit(LIST_LIMIT)
+    """My notifications, newest first. For a helper acting for me, only those about me as a
+    resident: none about trips I guide (the resident's name, phone, code word, route)."""
+    query = select(Notification).where(Notification.user_id == user_id)
+    if on_behalf(session):
+        mine = select(Trip.id).where(Trip.requester_id == user_id)
+        query = query.where(
+            or_(Notification.trip_id.is_(None), Notification.trip_id.in_(mine)),
+            Notification.kind.not_in(_VOLUNTEER_KINDS),
         )
-    )
+    return list(session.scalars(query.order_by(Notification.id.desc()).limit(LIST_LIMIT)))
 
 
 def mark_read(session: Session, user_id: int, up_to_id: int, now: datetime) -> int:

@@ -11,6 +11,7 @@ import logging
 from datetime import datetime
 from typing import Protocol
 
+import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,22 +34,33 @@ class SmsProvider(Protocol):
 
 
 class LoggingSmsProvider:
-    """Writes each text to the log instead of sending it: the provider until a real gateway is
-    configured (in production that is worth a warning, once)."""
-
-    def __init__(self, *, production: bool = False) -> None:
-        if production:
-            logger.warning("no SMS gateway is configured: text messages are only logged")
+    """Writes each text to the log instead of sending it: dev mode only (production settings
+    refuse it), so a developer sees the sign-in code."""
 
     def send(self, phone: str, text: str) -> None:
         logger.info("SMS to %s: %s", mask_phone(phone), text)
 
 
+class HttpSmsProvider:
+    """Posts each text as JSON ``{"phone", "text"}`` to the gateway with a bearer token; any
+    answer but 2xx is a failure (the text is retried later). The adapter for a particular
+    operator's API sits behind this URL."""
+
+    def __init__(self, url: str, token: str, timeout: float = 10.0) -> None:
+        self._url = url
+        self._client = httpx.Client(
+            timeout=timeout, headers={"Authorization": f"Bearer {token}"}, follow_redirects=False
+        )
+
+    def send(self, phone: str, text: str) -> None:
+        self._client.post(self._url, json={"phone": phone, "text": text}).raise_for_status()
+
+
 def build_sms_provider(settings: Settings) -> SmsProvider:
     """The provider ``settings.sms_provider`` names."""
-    if settings.sms_provider == "logging":
-        return LoggingSmsProvider(production=settings.env == "production")
-    raise ValueError(f"unknown SMS provider {settings.sms_provider!r}")  # pragma: no cover
+    if settings.sms_provider == "http":
+        return HttpSmsProvider(settings.sms_gateway_url, settings.sms_gateway_token)
+    return LoggingSmsProvider()
 
 
 def _pending(session: Session, limit: int) -> list[int]:

@@ -19,6 +19,7 @@ from fastapi import Request, Response
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from backend.core.on_behalf import mark_on_behalf
 from backend.models import ActivityEntry, User
 from backend.proxy import crud, errors
 from backend.proxy.models import ConsentState, ProxyKind
@@ -41,15 +42,23 @@ ALLOWED_CHANGES: dict[tuple[str, str], ProxyKind] = {
     ("POST", "/events/{event_id}/signups/me/excuse"): ProxyKind.EVENT_EXCUSE,
     ("POST", "/me/attendance/{signup_id}/appeal"): ProxyKind.EVENT_APPEAL,
 }
-# Reads a helper may not make for the resident: the consents themselves, and what belongs to
-# the person in a role of their own (volunteering, the door), not to the resident as such.
-REFUSED_READS = frozenset(
+# Reads a helper may make for the resident, by route template: what the resident has as a
+# resident. Anything else (the consents themselves, volunteering, the door, and any route
+# added later until it is listed here) is refused. The trips and notifications among these
+# show only the resident's own requests (backend.core.on_behalf).
+ALLOWED_READS = frozenset(
     {
-        "/me/consents",
-        "/proxy/consents",
-        "/volunteers/me",
-        "/trips/open",
-        "/door/today",
+        "/me",
+        "/me/activity",
+        "/me/attendance",
+        "/me/benefits",
+        "/me/inbox",
+        "/me/notifications",
+        "/me/service-records",
+        "/me/signups",
+        "/me/visits",
+        "/trips/mine",
+        "/trips/{trip_id}",
     }
 )
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -91,8 +100,9 @@ def resolve(
     if state is not ConsentState.ACTIVE:
         raise errors.consent_stopped(state.value)
     template = route_template(request)
+    mark_on_behalf(session)
     if request.method in READS:
-        if template in REFUSED_READS:
+        if template not in ALLOWED_READS:
             raise errors.not_on_behalf()
     else:
         kind = ALLOWED_CHANGES.get((request.method, template))

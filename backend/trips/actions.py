@@ -21,7 +21,7 @@ from backend.trips import crud
 from backend.trips.code_words import new_code_word
 from backend.trips.expiry import notify_expired
 from backend.trips.models import Trip, TripRating, Volunteer
-from backend.trips.present import role_on
+from backend.trips.present import viewer_role
 from backend.trips.states import (
     ACTORS,
     HELD,
@@ -185,11 +185,8 @@ def _refused_claim(trip: Trip, user: User, now: datetime) -> TripRole:
 def _locked_for(session: Session, user: User, trip_id: str) -> Acted:
     """The trip, row-locked, and the caller's role on it; 404 if they may not see it."""
     trip = crud.get_trip(session, trip_id, for_update=True)
-    if trip is None:
-        raise _not_found()
-    volunteer = get_volunteer(session, user.id)
-    role = role_on(trip, user.id, verified_volunteer=volunteer is not None and volunteer.verified)
-    if role is None:
+    role = viewer_role(session, trip, user.id) if trip is not None else None
+    if trip is None or role is None:
         raise _not_found()
     return trip, role
 

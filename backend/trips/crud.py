@@ -71,14 +71,15 @@ def new_trip(
     )
 
 
-def list_mine(session: Session, user_id: int) -> list[Trip]:
-    """Trips I asked for or am the volunteer of, newest start first."""
+def list_mine(session: Session, user_id: int, *, requested_only: bool = False) -> list[Trip]:
+    """Trips I asked for or am the volunteer of (only the first with ``requested_only``),
+    newest start first."""
+    mine = Trip.requester_id == user_id
+    if not requested_only:
+        mine = or_(mine, Trip.volunteer_id == user_id)
     return list(
         session.scalars(
-            select(Trip)
-            .where(or_(Trip.requester_id == user_id, Trip.volunteer_id == user_id))
-            .order_by(Trip.start_at.desc(), Trip.id)
-            .limit(LIST_LIMIT)
+            select(Trip).where(mine).order_by(Trip.start_at.desc(), Trip.id).limit(LIST_LIMIT)
         )
     )
 

@@ -10,22 +10,41 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.core.on_behalf import on_behalf
 from backend.models import User
 from backend.trips import crud
 from backend.trips.models import Trip, TripRating, Volunteer
 from backend.trips.states import TripRole, TripState
+from backend.trips.volunteers import get_volunteer
 from backend.trips.wire import RatingPublic, TripPublic, VolunteerContact
 
 
-def role_on(trip: Trip, user_id: int, *, verified_volunteer: bool) -> TripRole | None:
-    """How ``user_id`` stands to ``trip``, or None if they may not see it."""
+def role_on(
+    trip: Trip, user_id: int, *, verified_volunteer: bool, on_behalf: bool = False
+) -> TripRole | None:
+    """How ``user_id`` stands to ``trip``, or None if they may not see it. A helper acting
+    for ``user_id`` (``on_behalf``) sees only the trips they asked for."""
     if trip.requester_id == user_id:
         return TripRole.RESIDENT
+    if on_behalf:
+        return None
     if trip.volunteer_id == user_id:
         return TripRole.VOLUNTEER
     if trip.state == TripState.OPEN and verified_volunteer:
         return TripRole.BYSTANDER
     return None
+
+
+def viewer_role(session: Session, trip: Trip, user_id: int) -> TripRole | None:
+    """``role_on`` for this request's viewer: their volunteer standing, and whether a helper
+    acts for them."""
+    volunteer = get_volunteer(session, user_id)
+    return role_on(
+        trip,
+        user_id,
+        verified_volunteer=volunteer is not None and volunteer.verified,
+        on_behalf=on_behalf(session),
+    )
 
 
 def present(session: Session, trip: Trip, viewer_id: int, role: TripRole) -> TripPublic:

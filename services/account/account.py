@@ -8,8 +8,10 @@ sign-out and ``LocalStore.wipe_personal`` forget it), and every ``call`` then se
 its header whatever the person does meanwhile (``services.sync.sender``).
 
 Refresh tokens work once (the server rotates them and treats a reused one as theft). A refresh
-whose answer was lost must therefore be retried with the *same* Idempotency-Key, so the server
-replays it instead of seeing a reuse; the key is kept until a refresh succeeds.
+that got no answer is retried with the *same* Idempotency-Key, kept until a refresh succeeds:
+if the first never reached the server, the retry is the refresh; if it did, the server never
+answers one request with tokens twice (a copy of it must not yield a working pair), so the
+person is signed out and signs in again, their waiting actions kept.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from backend.core.clock import FakeClock
 from backend.core.config import Settings
+from backend.core.keys import KeyRing
 from backend.main import create_app
 
 with warnings.catch_warnings():
@@ -68,6 +69,29 @@ def db_url(tmp_path: Path) -> str:
 @pytest.fixture
 def settings(db_url: str, seed_dir: Path) -> Settings:
     return Settings(db_url=db_url, seed_dir=seed_dir)
+
+
+@pytest.fixture
+def production_settings(tmp_path: Path, db_url: str) -> Callable[..., Settings]:
+    """Settings a production server starts with (a key file, a database, an SMS gateway),
+    with ``overrides`` on top."""
+
+    def make(**overrides: Any) -> Settings:
+        key_file = tmp_path / "production-keys.json"
+        if not key_file.exists():
+            KeyRing.create(key_file)
+        values: dict[str, Any] = {
+            "env": "production",
+            "data_dir": tmp_path / "production-data",
+            "db_url": db_url,
+            "key_file": key_file,
+            "sms_provider": "http",
+            "sms_gateway_url": "https://sms.gateway.invalid/send",
+            "sms_gateway_token": "gateway-token",
+        }
+        return Settings(**(values | overrides))
+
+    return make
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.core.clock import FakeClock
+from backend.models import ActivityEntry
 from backend.notify.models import Notification
 
 API = "/api/v1"
@@ -30,6 +31,18 @@ def auth(client: TestClient, phone: str) -> dict[str, str]:
 def problem_code(response: Any) -> str:
     assert response.headers["content-type"] == "application/problem+json", response.text
     return response.json()["code"]
+
+
+def activity_keys(session: Session, user_id: int) -> list[tuple[str, str | None, str | None]]:
+    """(action, target, Idempotency-Key) of each activity entry of ``user_id``, newest first,
+    as stored: the key is not shown on the wire (GET /me/activity)."""
+    session.expire_all()
+    entries = session.scalars(
+        select(ActivityEntry)
+        .where(ActivityEntry.user_id == user_id)
+        .order_by(ActivityEntry.id.desc())
+    )
+    return [(e.action, e.target, e.request_key) for e in entries]
 
 
 @dataclass(frozen=True)
@@ -129,6 +142,20 @@ class Person:
         response = self.get(f"{API}/me")
         assert response.status_code == 200, response.text
         return response.json()
+
+
+def trip_body(clock: FakeClock, **changes: Any) -> dict[str, Any]:
+    """A valid POST /trips body starting in two hours."""
+    return {
+        "from_place": "人民广场地铁站 1 号口",
+        "to_place": "瑞金医院门诊楼",
+        "start_at": (clock() + timedelta(hours=2)).isoformat(),
+        "district": "310101",
+        "needs": ["sighted_guide"],
+        "contact_phone": "13800000001",
+        "notes": None,
+        **changes,
+    }
 
 
 def event_body(clock: FakeClock, **changes: Any) -> dict[str, Any]:

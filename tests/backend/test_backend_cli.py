@@ -35,11 +35,13 @@ def test_backend_serves_health_and_stops_on_sigint(tmp_path: Path, seed_dir: Pat
     port = _free_port()
     env = os.environ | {"SUNSHINE_SEED_DIR": str(seed_dir), "SUNSHINE_DATA_DIR": str(tmp_path)}
     env.pop("SUNSHINE_BACKEND_DB", None)
+    env.pop("SUNSHINE_ENV", None)  # --dev asks for dev mode
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "backend",
+            "--dev",
             "--port",
             str(port),
             "--db",

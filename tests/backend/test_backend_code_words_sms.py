@@ -1,12 +1,10 @@
-"""Code words people can say to each other, and the SMS stand-in that only logs."""
+"""Code words people can say to each other, and the SMS stand-in that only logs (dev mode)."""
 
 import logging
 
 import pytest
 from pypinyin import lazy_pinyin
 
-from backend.core.config import Settings
-from backend.main import create_app
 from backend.notify.sms import LoggingSmsProvider
 from backend.trips.code_words import WORDS, new_code_word
 
@@ -31,16 +29,3 @@ def test_the_logging_provider_logs_the_text_with_a_masked_phone(caplog: pytest.L
         LoggingSmsProvider().send("13800000001", "【阳光申办】测试")
 
     assert caplog.messages == ["SMS to 138****0001: 【阳光申办】测试"]
-
-
-@pytest.mark.parametrize(("env", "warned"), [("production", True), ("dev", False)])
-def test_production_warns_once_that_no_sms_gateway_is_configured(
-    caplog: pytest.LogCaptureFixture, env: str, warned: bool
-):
-    with caplog.at_level(logging.WARNING, logger="backend.notify.sms"):
-        app = create_app(Settings(env=env, db_url="sqlite://", seed_dir=None))
-    app.state.engine.dispose()
-
-    warnings = [r.message for r in caplog.records if "no SMS gateway" in r.message]
-    assert len(warnings) == (1 if warned else 0)
-    assert isinstance(app.state.sms, LoggingSmsProvider)

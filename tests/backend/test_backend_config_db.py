@@ -27,6 +27,7 @@ def test_default_database_is_a_sqlite_file_in_the_data_dir(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
     monkeypatch.setenv("SUNSHINE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SUNSHINE_ENV", "dev")
 
     settings = Settings()
 
@@ -39,14 +40,20 @@ def test_backend_db_variable_and_arguments_override_the_default(
     monkeypatch: pytest.MonkeyPatch,
 ):
     monkeypatch.setenv("SUNSHINE_BACKEND_DB", "postgresql://db/sunshine")
+    monkeypatch.setenv("SUNSHINE_ENV", "dev")
 
     assert Settings().db_url == "postgresql://db/sunshine"
     assert Settings(db_url="sqlite://").db_url == "sqlite://"
 
 
-def test_env_accepts_production_and_rejects_anything_else(monkeypatch: pytest.MonkeyPatch):
+def test_env_accepts_dev_and_production_and_rejects_anything_else(
+    monkeypatch: pytest.MonkeyPatch, production_settings
+):
+    monkeypatch.setenv("SUNSHINE_ENV", "dev")
+    assert Settings().env == "dev"
     monkeypatch.setenv("SUNSHINE_ENV", "production")
-    assert Settings().env == "production"
+    complete = production_settings().model_dump(exclude={"env", "seed_dir"})
+    assert Settings(**complete).env == "production"  # from the variable
 
     monkeypatch.setenv("SUNSHINE_ENV", "staging")
     with pytest.raises(ValidationError):

@@ -4,7 +4,7 @@ Every logger -- the root, httpx, httpcore, stamina, services.*, backend.*, uvico
 sqlalchemy.* -- is turned up to DEBUG and captured, including those that do not propagate to
 the root (uvicorn's access log). Then one session goes through everything that handles tokens:
 a code request, sign-in, loading the personal data, two forced token refreshes (one whose answer
-is lost and replayed under the same Idempotency-Key), edits drained through a flaky network
+is lost: resent under the same Idempotency-Key it is refused, and the person signs in again), edits drained through a flaky network
 (a lost answer, then no network at all), an action the server refuses, and sign-out.
 
 Every token pair the client ever held is recorded by wrapping its token store's ``save``. None
@@ -28,6 +28,7 @@ from backend.demo_users import RESIDENT_PHONE
 from backend.models import AuthToken
 from services.api import TokenPair
 from services.client import PersonalServices
+from services.errors import SignedOutError
 from services.sync.sender import DrainStop
 
 MakeClient = Callable[..., PersonalServices]
@@ -108,12 +109,16 @@ def test_tokens_never_reach_logs_or_files(
     revoke_access_tokens(backend)
     client.personal.refresh()
 
-    # Again, and this time the refresh's answer is lost: it is resent with the same key and
-    # the server replays it with a fresh pair.
+    # Again, and this time the refresh's answer is lost: it is resent with the same key, and
+    # the server, which never answers one request with tokens twice, ends the sign-in. The
+    # person signs in again.
     revoke_access_tokens(backend)
     transport.drop_response_of = transport.requests + 2  # 1: GET /me -> 401, 2: the refresh
-    client.personal.refresh()
+    with pytest.raises(SignedOutError):
+        client.personal.refresh()
     assert transport.requests >= transport.drop_response_of, "the refresh answer was dropped"
+    assert client.account.tokens.load() is None
+    client.account.sign_in(RESIDENT_PHONE, DEV_CODE)  # the dev code: no second text needed
 
     # An edit whose answer is lost, then one sent while the network is gone, then back.
     client.personal.edit_contact({"address": ADDRESS})
@@ -128,7 +133,7 @@ def test_tokens_never_reach_logs_or_files(
     assert waiting.last_error, "the failure is recorded in the client's database"
 
     # While signed in, with an error row in the outbox: nothing on disk holds a token.
-    assert len(held) == 3, "sign-in and two refreshes"
+    assert len(held) == 3, "sign-in, a refresh, sign-in again"
     secrets = {token for pair in held for token in (pair.access_token, pair.refresh_token)}
     assert len(secrets) == 6, "every pair is new"
     client.account.store.read("PRAGMA wal_checkpoint(TRUNCATE)")  # as a long session would

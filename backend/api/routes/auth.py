@@ -6,6 +6,7 @@ Never logged: tokens, and codes outside dev mode. Phones in logs are masked.
 import json
 import logging
 import math
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
@@ -110,13 +111,18 @@ def _token_response(access: str, refresh: str) -> JSONResponse:
 
 
 class _TokenGrant:
-    """Token responses are not stored verbatim (no plain tokens at rest): the idempotency
-    record keeps the token family, and a replay re-issues a fresh pair in that family,
-    revoking the pair minted the first time (the client evidently never got it)."""
+    """Token responses are never stored (no plain tokens at rest) and never replayed: the
+    idempotency record keeps only the token family. The same request arriving twice comes
+    from a client whose answer was lost or from someone holding a copy of it, and a second
+    working pair would let a copy of a used refresh token (or of a sign-in) past the reuse
+    check. So a replay ends the family and is refused: the person signs in again."""
 
-    def __init__(self, session: SessionDep, now_fn: ClockDep) -> None:
+    def __init__(
+        self, session: SessionDep, now_fn: ClockDep, refusal: Callable[[], ProblemError]
+    ) -> None:
         self.session = session
         self.now_fn = now_fn
+        self.refusal = refusal
         self.family: str | None = None
         self.user_id: int | None = None
 
@@ -129,13 +135,19 @@ class _TokenGrant:
         return json.dumps({"user_id": self.user_id, "family": self.family}).encode()
 
     def replay(self, stored: StoredResponse) -> Response:
-        grant = json.loads(stored.body)
-        if not crud.family_is_live(self.session, grant["family"]):
-            raise _invalid_token()
-        crud.revoke_unused(self.session, grant["family"])
-        response = self.issue(grant["user_id"], grant["family"])
+        crud.revoke_family(self.session, json.loads(stored.body)["family"])
         self.session.commit()
-        return response
+        logger.warning("token request replayed; token family revoked")
+        raise self.refusal()
+
+
+def _code_used() -> ProblemError:
+    return ProblemError(
+        401,
+        "invalid_code",
+        "Code already used",
+        "This code has been used already; ask for a new code.",
+    )
 
 
 @router.post(
@@ -147,7 +159,9 @@ class _TokenGrant:
         "Creates the user (role resident) on first sign-in. `401 invalid_code`: wrong or "
         "expired code, with `tries_left` (wrong codes left before the lock) and `lockout_minutes`. "
         "After 5 wrong codes within 15 min the phone is locked for 15 min: "
-        "`429 locked_out` with Retry-After, even for the right code."
+        "`429 locked_out` with Retry-After, even for the right code. The same request again "
+        "(same Idempotency-Key) is `401 invalid_code` and signs that sign-in out: a sign-in "
+        "is never answered with tokens twice."
     ),
 )
 def create_token(
@@ -158,7 +172,7 @@ def create_token(
     idem: IdempotencyDep,
 ) -> Response:
     now = clock()
-    grant = _TokenGrant(session, clock)
+    grant = _TokenGrant(session, clock, _code_used)
 
     def effect() -> Response:
         remaining = crud.lockout_remaining(session, body.phone, now)
@@ -197,14 +211,15 @@ def create_token(
     summary="Rotate a refresh token into a new token pair",
     description=(
         "Each refresh token works once. `401 invalid_token` for an unknown, expired or used "
-        "one; presenting a used one again also revokes every token descended from it."
+        "one; presenting a used one again, also as a replay under the same Idempotency-Key, "
+        "revokes every token descended from it."
     ),
 )
 def refresh_token(
     body: RefreshRequest, session: SessionDep, clock: ClockDep, idem: IdempotencyDep
 ) -> Response:
     now = clock()
-    grant = _TokenGrant(session, clock)
+    grant = _TokenGrant(session, clock, _invalid_token)
 
     def effect() -> Response:
         row = crud.find_token(session, body.refresh_token, "refresh")

@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session
 
 from backend.api.deps import ChangeDep, ClockDep, CurrentUserDep, SessionDep
 from backend.api.housekeeping import HOUSEKEEPING
+from backend.core.on_behalf import on_behalf
 from backend.core.problems import ProblemError, problem_responses
 from backend.models import DISTRICT_CODE_PATTERN, User
 from backend.trips import actions, crud
 from backend.trips.models import Trip
-from backend.trips.present import present, present_all, role_on
+from backend.trips.present import present, present_all, viewer_role
 from backend.trips.states import TripAction, TripRole
-from backend.trips.volunteers import get_volunteer, verified_volunteer
+from backend.trips.volunteers import verified_volunteer
 from backend.trips.wire import RatingRequest, TripList, TripPublic, TripRequest, UtcDatetime
 
 router = APIRouter(prefix="/trips", tags=["trips"], dependencies=HOUSEKEEPING)
@@ -65,10 +66,11 @@ def request_trip(body: TripRequest, change: ChangeDep) -> Response:
     response_model=TripList,
     responses=problem_responses(401, 500),
     summary="Trips I asked for or go on as the volunteer",
-    description="Newest start first, at most 200.",
+    description="Newest start first, at most 200. A helper acting for me sees only the trips "
+    "I asked for.",
 )
 def read_my_trips(user: CurrentUserDep, session: SessionDep) -> TripList:
-    trips = crud.list_mine(session, user.id)
+    trips = crud.list_mine(session, user.id, requested_only=on_behalf(session))
     roles = [TripRole.RESIDENT if t.requester_id == user.id else TripRole.VOLUNTEER for t in trips]
     return TripList(items=present_all(session, trips, user.id, roles))
 
@@ -120,9 +122,7 @@ def read_open_trips(
 )
 def read_trip(trip_id: TripId, user: CurrentUserDep, session: SessionDep) -> TripPublic:
     trip = crud.get_trip(session, str(trip_id))
-    volunteer = get_volunteer(session, user.id)
-    verified = volunteer is not None and volunteer.verified
-    role = role_on(trip, user.id, verified_volunteer=verified) if trip is not None else None
+    role = viewer_role(session, trip, user.id) if trip is not None else None
     if trip is None or role is None:
         raise ProblemError(404, "not_found", "Not Found", "No such trip.")
     return present(session, trip, user.id, role)

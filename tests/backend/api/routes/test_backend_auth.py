@@ -2,6 +2,7 @@
 
 import logging
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -258,6 +259,30 @@ def test_refresh_rotates_and_a_reused_refresh_token_is_refused(
     # Reuse means a copy is out there: the whole chain is revoked.
     assert_problem(client.get(ME, headers=auth), 401, "unauthorized")
     chained = client.post(REFRESH, json={"refresh_token": new["refresh_token"]})
+    assert_problem(chained, 401, "invalid_token")
+
+
+def test_a_replayed_refresh_is_a_reuse_that_yields_no_second_pair(
+    client: TestClient, clock: FakeClock, sign_in: Callable[[str], dict]
+):
+    """Issue 18, item 2: the same refresh request again (same Idempotency-Key, as a copy of
+    it would be sent) used to mint a fresh working pair and revoke the person's own."""
+    first = sign_in(PHONE)
+    request = {
+        "json": {"refresh_token": first["refresh_token"]},
+        "headers": {"Idempotency-Key": str(uuid.uuid4())},
+    }
+    rotated = client.post(REFRESH, **request)
+    assert rotated.status_code == 200, rotated.text
+
+    replayed = client.post(REFRESH, **request)
+
+    assert_problem(replayed, 401, "invalid_token")
+    assert "access_token" not in replayed.text
+    # Reuse: the whole chain ends, the pair the first answer carried too.
+    auth = {"Authorization": f"Bearer {rotated.json()['access_token']}"}
+    assert_problem(client.get(ME, headers=auth), 401, "unauthorized")
+    chained = client.post(REFRESH, json={"refresh_token": rotated.json()["refresh_token"]})
     assert_problem(chained, 401, "invalid_token")
 
 

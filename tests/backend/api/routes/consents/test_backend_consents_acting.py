@@ -19,12 +19,13 @@ from consents_support import (
     new_code,
     sign_up,
 )
-from route_support import API, problem_code, volunteer_form
+from route_support import API, problem_code, trip_body, volunteer_form
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.core.clock import FakeClock
 from backend.models import ActivityEntry
+from backend.proxy.acting import ALLOWED_READS
 from backend.proxy.models import ProxyAction
 
 
@@ -46,6 +47,61 @@ def test_the_helper_sees_the_residents_data(aunt: Person, helper: Person):
         response = as_aunt.get(API + path)
         assert response.status_code == 200 and response.json() == aunt.get(API + path).json()
     assert helper.me()["phone"] == "15000000007"  # without the header: themselves
+
+
+def test_acting_for_a_volunteer_shows_nothing_of_the_trips_they_guide(
+    aunt: Person, volunteer: Person, helper: Person
+):
+    """Issue 18, item 3: a helper acting for a volunteer read the trips the volunteer guides,
+    with the blind resident's name, phone and code word (anyone holding the code word can meet
+    her in the volunteer's place)."""
+    trips = f"{API}/trips"
+    guided = aunt.post(trips, json=trip_body(aunt.clock)).json()
+    assert volunteer.post(f"{trips}/{guided['id']}/claim").status_code == 200
+    cancelled = aunt.post(trips, json=trip_body(aunt.clock, from_place="徐家汇")).json()
+    assert volunteer.post(f"{trips}/{cancelled['id']}/claim").status_code == 200
+    assert aunt.post(f"{trips}/{cancelled['id']}/cancel").status_code == 200
+    code_word = aunt.get(f"{trips}/{guided['id']}").json()["code_word"]
+    secrets = [code_word, aunt.me()["name"], aunt.phone, "人民广场", "徐家汇"]
+    assert all(s in volunteer.get(f"{trips}/mine").text for s in secrets[:2])  # the volunteer's
+    assert [n["kind"] for n in volunteer.get(f"{API}/me/notifications").json()["items"]] == [
+        "trip_cancelled"
+    ]
+
+    as_volunteer = acting(helper, consent_between(volunteer, helper))
+
+    assert as_volunteer.get(f"{trips}/mine").json()["items"] == []
+    for trip in (guided, cancelled):
+        assert problem_code(as_volunteer.get(f"{trips}/{trip['id']}")) == "not_found"
+    shown = as_volunteer.get(f"{API}/me/notifications").json()["items"]
+    assert [n["kind"] for n in shown] == ["proxy_started"]  # the consent itself, not the trip
+    for path in sorted(ALLOWED_READS):
+        response = as_volunteer.get(API + path.format(trip_id=guided["id"]))
+        assert response.status_code in (200, 404), (path, response.text)
+        assert [s for s in secrets if s in response.text] == [], path
+
+
+def test_reads_while_acting_are_allowed_only_when_listed(app: Any, aunt: Person, helper: Person):
+    """Every GET route that takes X-Act-For is on the allow-list or refused: a read added later
+    is refused to helpers until someone decides it belongs to the resident as such."""
+    as_aunt = acting(helper, consent_between(aunt, helper))
+    paths = app.openapi()["paths"]
+    personal = {
+        path.removeprefix(API)
+        for path, operations in paths.items()
+        if any(p["name"] == "X-Act-For" for p in operations.get("get", {}).get("parameters", []))
+    }
+    assert set(ALLOWED_READS) <= personal
+    refused = sorted(personal - set(ALLOWED_READS))
+    assert refused == [
+        "/door/today",
+        "/me/consents",
+        "/proxy/consents",
+        "/trips/open",
+        "/volunteers/me",
+    ]
+    for path in refused:
+        assert problem_code(as_aunt.get(API + path)) == "not_on_behalf", path
 
 
 def test_a_sign_up_for_the_resident_is_hers_and_recorded(

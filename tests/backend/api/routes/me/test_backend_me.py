@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from me_support import DEV_CODE, ME, auth
+from route_support import activity_keys
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -283,7 +284,7 @@ def test_replayed_inbox_reply_is_applied_once(
 
 
 def test_activity_lists_each_applied_action_once_newest_first(
-    client: TestClient, aunt: dict[str, str]
+    client: TestClient, aunt: dict[str, str], session: Session
 ):
     item_id = inbox_ids(client, aunt)[0]
     reply_key, patch_key = key(), key()
@@ -296,14 +297,15 @@ def test_activity_lists_each_applied_action_once_newest_first(
 
     items = client.get(f"{ME}/activity", headers=aunt).json()["items"]
 
-    assert [(i["action"], i["request_key"]) for i in items] == [
-        ("inbox_replied", None),
-        ("profile_changed", patch_key),
-        ("inbox_replied", reply_key),
+    assert [(i["action"], i["target"]) for i in items] == [
+        ("inbox_replied", str(item_id)),
+        ("profile_changed", "address"),
+        ("inbox_replied", str(item_id)),
     ]
-    assert items[1]["target"] == "address"
-    assert items[2]["target"] == str(item_id)
     assert all(i["acted_for_me_by"] is None for i in items)
+    assert all("request_key" not in i for i in items), "a key could be replayed: never shown"
+    stored = activity_keys(session, client.get(ME, headers=aunt).json()["id"])
+    assert [key for _action, _target, key in stored] == [None, patch_key, reply_key]
 
 
 def test_records_are_kept_at_least_24_hours(
@@ -405,7 +407,7 @@ def test_idempotency_key_must_be_a_uuid(client: TestClient, aunt: dict[str, str]
     assert response.status_code == 422 and problem_code(response) == "validation_error"
 
 
-def test_replayed_sign_in_reissues_tokens_instead_of_storing_them(
+def test_a_replayed_sign_in_gets_no_tokens_and_ends_the_first_pair(
     client: TestClient, clock: FakeClock
 ):
     headers = {"Idempotency-Key": key()}
@@ -414,13 +416,15 @@ def test_replayed_sign_in_reissues_tokens_instead_of_storing_them(
     first = client.post("/api/v1/auth/token", headers=headers, json=body)
     second = client.post("/api/v1/auth/token", headers=headers, json=body)
 
-    assert first.status_code == second.status_code == 200
-    assert second.headers["idempotent-replayed"] == "true"
-    assert second.json()["access_token"] != first.json()["access_token"]
+    assert first.status_code == 200
+    assert second.status_code == 401 and problem_code(second) == "invalid_code"
+    assert "access_token" not in second.text
     old = {"Authorization": f"Bearer {first.json()['access_token']}"}
-    new = {"Authorization": f"Bearer {second.json()['access_token']}"}
-    assert client.get(ME, headers=new).status_code == 200
-    assert client.get(ME, headers=old).status_code == 401, "the unreceived first pair is revoked"
+    assert client.get(ME, headers=old).status_code == 401, "a copy of the request ends it"
+    refreshed = client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": first.json()["refresh_token"]}
+    )
+    assert refreshed.status_code == 401
 
 
 def test_replayed_code_request_sends_no_second_code(client: TestClient, clock: FakeClock):

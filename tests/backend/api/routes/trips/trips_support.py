@@ -1,11 +1,10 @@
 """Helpers of the /trips tests: a valid trip body, asking for a trip and acting on it."""
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from route_support import API
+from route_support import API, trip_body
 
 from backend.core.clock import FakeClock
 
@@ -13,20 +12,6 @@ TRIPS = f"{API}/trips"
 NOTIFICATIONS = f"{API}/me/notifications"
 SECOND_VOLUNTEER_PHONE = "13700000002"
 STRANGER_PHONE = "15000000000"
-
-
-def trip_body(clock: FakeClock, **changes: Any) -> dict[str, Any]:
-    """A valid POST /trips body starting in two hours."""
-    return {
-        "from_place": "人民广场地铁站 1 号口",
-        "to_place": "瑞金医院门诊楼",
-        "start_at": (clock() + timedelta(hours=2)).isoformat(),
-        "district": "310101",
-        "needs": ["sighted_guide"],
-        "contact_phone": "13800000001",
-        "notes": None,
-        **changes,
-    }
 
 
 def ask(client: TestClient, headers: dict[str, str], clock: FakeClock, **changes: Any) -> dict:

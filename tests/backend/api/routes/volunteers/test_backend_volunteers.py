@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from route_support import API, VALID_ID_NUMBER, auth, problem_code, volunteer_form
+from route_support import (
+    API,
+    VALID_ID_NUMBER,
+    activity_keys,
+    auth,
+    problem_code,
+    volunteer_form,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -159,7 +166,7 @@ def test_other_bad_fields_are_422(
 
 
 def test_registering_twice_is_volunteer_exists_but_a_replay_is_201(
-    client: TestClient, newcomer: dict[str, str]
+    client: TestClient, newcomer: dict[str, str], session: Session
 ):
     key = {"Idempotency-Key": str(uuid.uuid4())}
     body = volunteer_form(PHONE)
@@ -172,9 +179,8 @@ def test_registering_twice_is_volunteer_exists_but_a_replay_is_201(
     assert replay.headers["idempotent-replayed"] == "true"
     assert again.status_code == 409 and problem_code(again) == "volunteer_exists"
     assert client.get(f"{VOLUNTEERS}/me", headers=newcomer).json()["real_name"] == "赵助盲"
-    activity = client.get(f"{API}/me/activity", headers=newcomer).json()["items"]
-    assert [(a["action"], a["request_key"]) for a in activity] == [
-        ("volunteer_registered", key["Idempotency-Key"])
+    assert activity_keys(session, me(client, newcomer)["id"]) == [
+        ("volunteer_registered", None, key["Idempotency-Key"])
     ]
 
 
@@ -197,7 +203,11 @@ def test_volunteer_routes_need_sign_in(client: TestClient):
 
 @pytest.mark.parametrize("auto_verify", [False])
 def test_staff_verify_a_pending_volunteer(
-    client: TestClient, newcomer: dict[str, str], staff: dict[str, str], clock: FakeClock
+    client: TestClient,
+    newcomer: dict[str, str],
+    staff: dict[str, str],
+    clock: FakeClock,
+    session: Session,
 ):
     user_id = register(client, newcomer).json()["user_id"]
     clock.advance(hours=3)
@@ -217,11 +227,11 @@ def test_staff_verify_a_pending_volunteer(
     inbox = client.get(f"{API}/me/notifications", headers=newcomer).json()["items"]
     assert [n["kind"] for n in inbox] == ["volunteer_verified"]
     activity = client.get(f"{API}/me/activity", headers=newcomer).json()["items"]
-    assert (activity[0]["action"], activity[0]["acted_for_me_by"], activity[0]["request_key"]) == (
+    assert (activity[0]["action"], activity[0]["acted_for_me_by"]) == (
         "volunteer_verified",
         me(client, staff)["id"],
-        key,
     )
+    assert activity_keys(session, user_id)[0][2] == key
     assert client.get(f"{API}/trips/open", headers=newcomer).status_code == 200
 
     again = client.post(f"{VOLUNTEERS}/{user_id}/verify", headers=staff)
@@ -248,12 +258,12 @@ def test_verifying_someone_not_registered_is_404(
         assert response.status_code == 404 and problem_code(response) == "not_found"
 
 
-def test_auto_verification_defaults_to_dev_mode_only():
-    assert Settings(seed_dir=None).volunteers_auto_verified is True
-    assert Settings(env="production", seed_dir=None).volunteers_auto_verified is False
-    production_auto = Settings(env="production", seed_dir=None, auto_verify_volunteers=True)
-    assert production_auto.volunteers_auto_verified is True
-    assert Settings(seed_dir=None, auto_verify_volunteers=False).volunteers_auto_verified is False
+def test_auto_verification_defaults_to_dev_mode_only(production_settings):
+    assert Settings(env="dev", seed_dir=None).volunteers_auto_verified is True
+    assert production_settings().volunteers_auto_verified is False
+    dev_without = Settings(env="dev", seed_dir=None, auto_verify_volunteers=False)
+    assert dev_without.volunteers_auto_verified is False
+    # Production refuses it outright: tests/backend/test_backend_production.py.
 
 
 # --- demo data -------------------------------------------------------------------------------
