@@ -14,6 +14,7 @@ import socket
 import sys
 
 import flet as ft
+from pydantic import ValidationError
 
 from app.context import build_context
 from app.desktop import desktop_client_available
@@ -62,7 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("flet", "flet_web", "flet_desktop", "httpx", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    settings = ClientSettings()
+    try:
+        settings = ClientSettings(**({"api_url": args.api_url} if args.api_url else {}))
+    except ValidationError as error:
+        problems = (str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+        print(f"Sunshine did not start: {'; '.join(problems)}", file=sys.stderr)
+        return 2
     set_language(settings.language)
     use_web = args.web or not desktop_client_available()
     if use_web and not port_is_free(args.port):
@@ -70,18 +76,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     backend = None
-    api_url = args.api_url or settings.api_url
+    api_url = settings.api_url  # production has one: an https:// address (ClientSettings)
     if not api_url:
         from backend.core.config import Settings as BackendSettings
         from backend.embedded import EmbeddedBackend
 
-        if settings.env == "production":
-            print(
-                "SUNSHINE_API_URL must name the backend in production; the embedded backend "
-                "is the demo (SUNSHINE_ENV=dev).",
-                file=sys.stderr,
-            )
-            return 2
         # The embedded backend is the demo: dev mode, demo data, codes in the console.
         backend = EmbeddedBackend(BackendSettings(env="dev", data_dir=settings.data_dir)).start()
         api_url = backend.url

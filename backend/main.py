@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend import __version__, crud
 from backend.api.main import api_router
+from backend.core import attempts as _attempts  # noqa: F401  (registers its table)
+from backend.core.body_limit import BodyLimit
 from backend.core.clock import Clock, settings_clock
 from backend.core.config import Settings
 from backend.core.db import create_db_engine, create_session_factory
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
     app.state.clock = clock  # tests swap in a backend.core.clock.FakeClock
     app.state.sms = build_sms_provider(settings)  # tests swap in a recorder
     install_problems(app)
+    app.add_middleware(BodyLimit)  # 413 before any body is parsed, authorised or not
     _document_optional_parameters_without_null(app)
     _document_acting_problems(app)
     app.include_router(api_router, prefix=API_V1)

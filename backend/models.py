@@ -362,6 +362,14 @@ class RefreshRequest(BaseModel):
     refresh_token: str = Field(min_length=1, max_length=256)
 
 
+class LogoutRequest(BaseModel):
+    """The sign-in's refresh token: signs out a device whose access token has expired."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_token: str = Field(min_length=1, max_length=256)
+
+
 class TokenPairPublic(BaseModel):
     access_token: str
     refresh_token: str

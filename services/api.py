@@ -112,9 +112,16 @@ class ApiClient:
         ).body
         return _model(TokenPair, body, "/auth/refresh")
 
-    def logout(self, access_token: str, *, timeout: float | None = None) -> None:
-        """POST /auth/logout: the server forgets this sign-in's tokens (204)."""
-        self.call("POST", "/auth/logout", token=access_token, timeout=timeout)
+    def logout(self, pair: TokenPair, *, timeout: float | None = None) -> None:
+        """POST /auth/logout: the server forgets this sign-in's tokens (204). The refresh
+        token goes too, so a sign-in whose access token has expired still ends."""
+        self.call(
+            "POST",
+            "/auth/logout",
+            json={"refresh_token": pair.refresh_token},
+            token=pair.access_token,
+            timeout=timeout,
+        )
 
     # -- any call -----------------------------------------------------------------------------
 

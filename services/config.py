@@ -54,6 +54,9 @@ class ClientSettings(BaseSettings):
             raise ValueError("SUNSHINE_MEMORY_PROBE_DIR is for tests; refused in production")
         if self.test_now is not None and self.env == "production":
             raise ValueError("SUNSHINE_TEST_NOW is for tests; refused in production")
+        if self.env == "production" and not self.api_url.startswith("https://"):
+            # Tokens, codes and personal data cross it: never in the clear.
+            raise ValueError("SUNSHINE_API_URL must be an https:// address in production")
         return self
 
     @property

@@ -269,6 +269,9 @@ PROBLEM_SENTENCES = {
     "excuse_closed": N_("The event is over; to explain an absence, appeal in your record."),
     "code_empty": N_("Please enter the code first."),
     "code_wrong": N_("This code is not right for this event. Please check it and try again."),
+    "code_tries_used_up": N_(
+        "Too many wrong codes for this event. Please ask the staff at the door to check you in."
+    ),
     "code_unknown": N_("Nobody on this event's list has this code."),
     "checkin_not_open": N_("Check-in opens one hour before the start."),
     "checkin_closed": N_("Check-in for this event has closed."),

@@ -2,7 +2,8 @@
 
 Before it: unclaimed trips whose start time has come expire (``backend.trips.expiry``), then
 ended events are marked attended / excused / no-show (``backend.events.marking``; after the
-expiry, so an escort that never came excuses the absence first).
+expiry, so an escort that never came excuses the absence first), and counts of attempts whose
+window has ended are deleted (``backend.core.attempts``).
 After it: text messages committed meanwhile, by this request or another, are sent
 (``backend.notify.sms``). This is a request-scoped dependency listed on the router, so it is set
 up before the request's own session and torn down after it: on success once the response has
@@ -17,6 +18,7 @@ from datetime import datetime
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.core import attempts
 from backend.events import crud as event_crud
 from backend.events.marking import mark_due_events
 from backend.notify.sms import deliver_pending
@@ -34,6 +36,7 @@ Work = Callable[[Session, datetime], int]
 SWEEPS: tuple[tuple[Due, Work], ...] = (
     (trip_crud.any_due, expire_due_trips),
     (event_crud.any_due_for_marking, mark_due_events),
+    (attempts.any_ended, attempts.purge_attempts),
 )
 
 

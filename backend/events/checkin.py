@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from backend import crud as accounts
+from backend.core.attempts import count_attempt, forget_attempts
 from backend.events import crud, errors
 from backend.events.codes import is_event_code, personal_code_in
 from backend.events.marking import mark_one
@@ -22,6 +23,10 @@ from backend.models import Role, User
 
 OPENS_BEFORE_START = timedelta(minutes=60)
 REPLAYS_UNTIL_AFTER_END = timedelta(hours=24)
+# The event's code has 4 digits: wrong ones are counted per person and event, and after this
+# many the code no longer checks them in (the staff at the door still can).
+WRONG_CODES = 5
+_ATTEMPTS = "event_code"
 
 Checked = tuple[EventSignup, Event, bool]  # the sign-up, its event, already checked in before
 
@@ -46,19 +51,34 @@ def check_in_by_code(
     now: datetime,
     key: str | None,
 ) -> Checked:
-    """The event's code checks the caller in; a personal code (staff only) its attendee."""
+    """The event's code checks the caller in; a personal code (staff only) its attendee.
+
+    Only staff devices say when they acted (``at``: an offline door replaying its queue); a
+    person's own check-in happens when the server gets it. Each code is counted before it is
+    judged (backend.core.attempts): after ``WRONG_CODES`` wrong ones, ``429``.
+    """
     event = locked_event(session, event_id)
-    when = acted_at(event, body.at, now)
+    staff = _is_staff(user)
+    when = acted_at(event, body.at if staff else None, now)
+    subject = f"{event.id}:{user.id}"
+    # The count lasts as long as the event takes check-ins.
+    lasts = event.end_at + REPLAYS_UNTIL_AFTER_END - now
+    tries = count_attempt(session, _ATTEMPTS, subject, now, lasts)
+    if tries > WRONG_CODES:
+        session.commit()  # counted, not judged
+        raise errors.code_tries_used_up()
     if is_event_code(body.code, event.event_code):
         signup = crud.signup_of(session, event.id, user.id)
         if signup is None:
             raise errors.not_signed_up()
     else:
-        code = personal_code_in(body.code, event.id) if _is_staff(user) else None
+        code = personal_code_in(body.code, event.id) if staff else None
         found = crud.signup_by_code(session, event.id, code) if code is not None else None
         if found is None:
-            raise errors.code_wrong()
+            session.commit()  # the wrong code counts although the request fails
+            raise errors.code_tries_used_up() if tries == WRONG_CODES else errors.code_wrong()
         signup = found
+    forget_attempts(session, _ATTEMPTS, subject)  # a right code: only wrong ones count
     return _check_in(session, user, signup, event, when, now, key)
 
 

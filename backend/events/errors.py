@@ -53,6 +53,15 @@ def code_wrong() -> ProblemError:
     return ProblemError(422, "code_wrong", "Wrong code", "This code does not check anyone in here.")
 
 
+def code_tries_used_up() -> ProblemError:
+    return ProblemError(
+        429,
+        "code_tries_used_up",
+        "Too many wrong codes",
+        "Too many wrong codes for this event: the staff at the door can check you in.",
+    )
+
+
 def checkin_not_open() -> ProblemError:
     return ProblemError(
         409,

@@ -45,6 +45,12 @@ _SMS_TEMPLATES: dict[NotificationKind, str] = {
 }
 
 
+def sign_in_code_text(code: str, lasts: timedelta) -> str:
+    """The text that brings a sign-in code (never stored: only the code's hash is kept)."""
+    minutes = int(lasts.total_seconds() // 60)
+    return f"{SMS_PREFIX}您的登录验证码是 {code}，{minutes} 分钟内有效。请勿告诉他人。"
+
+
 def spoken_time(at: datetime) -> str:
     """Shanghai local time as an SMS says it: 11月23日 14:00."""
     local = at.astimezone(SHANGHAI)

@@ -34,11 +34,14 @@ class SmsProvider(Protocol):
 
 
 class LoggingSmsProvider:
-    """Writes each text to the log instead of sending it: dev mode only (production settings
-    refuse it), so a developer sees the sign-in code."""
+    """Sends nothing and says so in the log: dev mode only (production settings refuse it).
+    Never the text itself: texts carry code words, routes and names (a developer reads the
+    sign-in code from the auth route's own dev-mode line)."""
 
     def send(self, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", mask_phone(phone), text)
+        logger.info(
+            "SMS to %s not sent (dev mode: no gateway), %d characters", mask_phone(phone), len(text)
+        )
 
 
 class HttpSmsProvider:

@@ -200,8 +200,8 @@ class Account:
         self.store.wipe_personal()
         if pair is not None:
             try:
-                self.api.logout(pair.access_token, timeout=LOGOUT_TIMEOUT)
-            except SunshineError as exc:  # offline, or the token had expired: nothing to do
+                self.api.logout(pair, timeout=LOGOUT_TIMEOUT)
+            except SunshineError as exc:  # offline, or signed out already: nothing to do
                 logger.info("logout not confirmed by the server: %s", type(exc).__name__)
             except Exception:  # never let the server's answer undo a sign-out
                 logger.exception("logout failed")

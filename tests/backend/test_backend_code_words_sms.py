@@ -1,4 +1,4 @@
-"""Code words people can say to each other, and the SMS stand-in that only logs (dev mode)."""
+"""Code words people can say to each other, and the SMS stand-in of dev mode."""
 
 import logging
 
@@ -24,8 +24,8 @@ def test_a_code_word_is_two_different_words_from_the_list():
     assert len({tuple(pair) for pair in pairs}) > 100, "chosen at random, not a fixed few"
 
 
-def test_the_logging_provider_logs_the_text_with_a_masked_phone(caplog: pytest.LogCaptureFixture):
+def test_the_logging_provider_logs_a_masked_phone_never_the_text(caplog: pytest.LogCaptureFixture):
     with caplog.at_level(logging.INFO, logger="backend.notify.sms"):
-        LoggingSmsProvider().send("13800000001", "【阳光申办】测试")
+        LoggingSmsProvider().send("13800000001", "【阳光申办】暗号：春风 明月")
 
-    assert caplog.messages == ["SMS to 138****0001: 【阳光申办】测试"]
+    assert caplog.messages == ["SMS to 138****0001 not sent (dev mode: no gateway), 14 characters"]

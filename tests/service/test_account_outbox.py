@@ -135,6 +135,25 @@ def test_a_refused_refresh_signs_out_but_keeps_waiting_actions(
     assert server_user(backend).address == "新地址 1 号"
 
 
+def test_signing_out_after_the_access_token_expired_ends_the_sign_in_on_the_server(
+    make_client: MakeClient, backend: BackendServer
+):
+    client = signed_in(make_client, backend)
+    pair = client.account.tokens.load()
+    assert pair is not None
+    with backend.session() as session:  # the access token expires behind the client's back
+        session.execute(update(AuthToken).where(AuthToken.kind == "access").values(revoked=True))
+        session.commit()
+
+    client.account.sign_out()
+
+    with backend.session() as session:
+        live = session.scalars(
+            select(AuthToken).where(AuthToken.kind == "refresh", AuthToken.revoked.is_(False))
+        ).all()
+    assert live == [], "the 30-day refresh token no longer works"
+
+
 def test_sign_out_wipes_tokens_personal_data_and_the_database_pages(
     make_client: MakeClient, backend: BackendServer, tmp_path: Path
 ):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Body, Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
@@ -22,10 +22,12 @@ from backend.idempotency import StoredResponse, run_idempotent
 from backend.models import (
     CodeRequest,
     CodeSentPublic,
+    LogoutRequest,
     RefreshRequest,
     TokenPairPublic,
     TokenRequest,
 )
+from backend.notify.notifications import sign_in_code_text
 from backend.proxy import acting
 from backend.proxy.errors import not_on_behalf
 
@@ -63,11 +65,13 @@ def _invalid_token() -> ProblemError:
     "/code",
     status_code=202,
     response_model=CodeSentPublic,
-    responses=problem_responses(409, 422, 429, 500),
+    responses=problem_responses(409, 422, 429, 500, 503),
     summary="Send a one-time sign-in code",
     description=(
-        "Sends a 6-digit code valid for 5 minutes (in dev mode the server logs it). At most one "
-        "code per phone every 30 s: `429 rate_limited` with Retry-After."
+        "Sends a 6-digit code valid for 5 minutes by text message (in dev mode the server "
+        "also logs it). At most one code per phone every 30 s: `429 rate_limited` with "
+        "Retry-After. `503 sms_failed`: the gateway did not take the text; nothing was kept, "
+        "ask again."
     ),
 )
 def send_code(
@@ -76,8 +80,10 @@ def send_code(
     clock: ClockDep,
     settings: SettingsDep,
     idem: IdempotencyDep,
+    request: Request,
 ) -> Response:
     now = clock()
+    sms = request.app.state.sms
 
     def effect() -> Response:
         wait = crud.code_resend_wait(session, body.phone, now)
@@ -92,6 +98,18 @@ def send_code(
         code = crud.issue_code(session, body.phone, now)
         if settings.env == "dev":
             logger.info("dev mode: sign-in code for %s is %s", mask_phone(body.phone), code)
+        # Sent before the code is committed: if the gateway refuses, nothing is kept (no code,
+        # no wait before the next request) and the person can ask again at once.
+        try:
+            sms.send(body.phone, sign_in_code_text(code, crud.CODE_TTL))
+        except Exception:
+            logger.exception("the sign-in code text to %s failed", mask_phone(body.phone))
+            raise ProblemError(
+                503,
+                "sms_failed",
+                "Text message not sent",
+                "The code could not be sent by text message; please try again in a moment.",
+            ) from None
         sent = CodeSentPublic(
             expires_in=int(crud.CODE_TTL.total_seconds()),
             resend_after=int(crud.CODE_RESEND_INTERVAL.total_seconds()),
@@ -243,36 +261,44 @@ def refresh_token(
 @router.post(
     "/logout",
     status_code=204,
-    responses=problem_responses(401, 403, 500),
+    responses=problem_responses(401, 403, 422, 500),
     summary="Sign this session out",
     description=(
-        "Revokes the access token sent and every token of its sign-in (the refresh token too); "
-        "the device's other sign-ins stay. Calling it again is `401 unauthorized`. With "
-        "X-Act-For: `403 not_on_behalf`."
+        "Revokes every token of one sign-in, named by the access token sent (Authorization) or, "
+        "when that has expired, by its refresh token in the body; the device's other sign-ins "
+        "stay. Calling it again is `401 unauthorized`. With X-Act-For: `403 not_on_behalf`."
     ),
 )
 def logout(
     session: SessionDep,
     clock: ClockDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    body: Annotated[LogoutRequest | None, Body()] = None,
     act_for: Annotated[
         str | None, Header(alias=acting.HEADER, description="Refused: `403 not_on_behalf`.")
     ] = None,
 ) -> Response:
-    row = (
+    now = clock()
+    access = (
         None if credentials is None else crud.find_token(session, credentials.credentials, "access")
     )
-    if row is None or row.revoked or row.expires_at <= clock():
+    refresh = None if body is None else crud.find_token(session, body.refresh_token, "refresh")
+    live = [
+        row
+        for row in (access, refresh)
+        if row is not None and not row.revoked and row.expires_at > now
+    ]
+    if not live:
         raise ProblemError(
             401,
             "unauthorized",
             "Sign-in required",
-            "The access token is invalid, expired or signed out already.",
+            "The tokens sent are invalid, expired or signed out already.",
             headers={"WWW-Authenticate": "Bearer"},
         )
     if act_for is not None:
         raise not_on_behalf()
-    crud.revoke_family(session, row.family)
+    crud.revoke_family(session, live[0].family)
     session.commit()
     logger.info("signed out one session")
     return Response(status_code=204)

@@ -156,14 +156,16 @@ def record_excuse(event_id: EventId, body: ExcuseRequest, change: ChangeDep) -> 
 @router.post(
     "/{event_id}/checkin",
     response_model=CheckinPublic,
-    responses=_WRITE_ERRORS,
+    responses=problem_responses(401, 403, 404, 409, 422, 429, 500),
     summary="Check in with a code",
     description=(
         "The event's 4-digit code checks in my own confirmed sign-up. Staff: an attendee's "
         "6-digit personal code (spaces ignored) or its QR payload "
         "`sunshine-checkin:<event_id>:<code>` checks that attendee in. Anything else: `422 "
-        "code_wrong`. The window runs from 60 minutes before the start to the end, by `at` "
-        "(when the person acted; now if absent, never later than now): `409 checkin_not_open` "
+        "code_wrong`; after 5 wrong codes for one event, `429 code_tries_used_up` (the staff "
+        "at the door can still check the person in). The window runs from 60 minutes before "
+        "the start to the end, by `at` (staff only: when the door acted, offline; now if "
+        "absent, never later than now; a person's own `at` is ignored): `409 checkin_not_open` "
         "before, `409 checkin_closed` after; requests are accepted until 24 hours after the "
         "end. Already checked in: `200` with `already_checked_in: true`, the first time kept. "
         "`409 signup_waitlisted`, `409 signup_cancelled`, `404 not_signed_up`."

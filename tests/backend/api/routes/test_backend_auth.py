@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from route_support import RecordingSms
 from sqlalchemy import text
 
 from backend.core.clock import FakeClock
@@ -46,6 +47,35 @@ def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
     body = response.json()
     assert body["code"] == code
     return body
+
+
+def test_the_code_goes_by_text_message_and_signs_in(
+    app: FastAPI, client: TestClient, clock: FakeClock
+):
+    """In production nothing else brings the code: it used to be only logged in dev mode."""
+    sms = RecordingSms(app.state.session_factory)
+    app.state.sms = sms
+
+    assert client.post(CODE, json={"phone": PHONE}).status_code == 202
+
+    [sent] = sms.sent
+    assert sent.phone == PHONE and sent.text.startswith("【阳光申办】您的登录验证码是 ")
+    [code] = re.findall(r"\d{6}", sent.text)
+    assert client.post(TOKEN, json={"phone": PHONE, "code": code}).status_code == 200
+
+
+def test_a_code_the_gateway_did_not_take_is_not_kept(
+    app: FastAPI, client: TestClient, clock: FakeClock
+):
+    sms = RecordingSms(app.state.session_factory, fail=True)
+    app.state.sms = sms
+
+    refused = client.post(CODE, json={"phone": PHONE})
+
+    assert_problem(refused, 503, "sms_failed")
+    sms.fail = False
+    again = client.post(CODE, json={"phone": PHONE})  # at once: no 30 s wait for a lost text
+    assert again.status_code == 202 and len(sms.sent) == 1
 
 
 def test_sign_in_creates_a_resident_and_tokens_work(

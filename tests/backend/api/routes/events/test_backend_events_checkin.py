@@ -18,7 +18,9 @@ from events_support import (
     undo,
 )
 from route_support import problem_code
+from sqlalchemy import func, select
 
+from backend.core.attempts import AttemptCount
 from backend.core.clock import FakeClock
 
 
@@ -322,3 +324,72 @@ def test_no_such_event_is_not_found(aunt: Person):
     response = check_in(aunt, "evt-nothing", "1234")
 
     assert response.status_code == 404 and problem_code(response) == "not_found"
+
+
+# --- guessing the 4-digit code (issue 18, item 6) -----------------------------------------------
+
+
+def wrong_code(event: dict[str, Any]) -> str:
+    return "1111" if event["event_code"] == "0000" else "0000"
+
+
+def test_five_wrong_codes_and_the_event_code_no_longer_checks_that_person_in(
+    places: dict[str, Any], event: dict[str, Any], staff: Person, door_open: None
+):
+    attendee, signup = places["a"]
+    other, _ = places["b"]
+
+    answers = [check_in(attendee, event["id"], wrong_code(event)) for _ in range(5)]
+    right_after = check_in(attendee, event["id"], event["event_code"])
+
+    assert [problem_code(r) for r in answers] == ["code_wrong"] * 4 + ["code_tries_used_up"]
+    assert answers[-1].status_code == 429
+    assert right_after.status_code == 429 and problem_code(right_after) == "code_tries_used_up"
+    # Only this person on this event: the other attendee's code works, and staff at the door
+    # check the first one in by their personal code.
+    assert check_in(other, event["id"], event["event_code"]).status_code == 200
+    by_staff = check_in(staff, event["id"], signup["personal_code"])
+    assert by_staff.status_code == 200 and by_staff.json()["signup_id"] == signup["id"]
+
+
+def test_the_right_code_clears_the_wrong_ones_before_it(
+    places: dict[str, Any], event: dict[str, Any], staff: Person, door_open: None
+):
+    attendee, signup = places["a"]
+    for _ in range(4):
+        assert problem_code(check_in(attendee, event["id"], wrong_code(event))) == "code_wrong"
+
+    assert check_in(attendee, event["id"], event["event_code"]).status_code == 200
+    undo(staff, event["id"], signup["id"])
+    again = [check_in(attendee, event["id"], wrong_code(event)) for _ in range(4)]
+    assert [problem_code(r) for r in again] == ["code_wrong"] * 4
+
+
+def test_a_persons_own_check_in_happens_when_the_server_gets_it(
+    places: dict[str, Any], event: dict[str, Any], clock: FakeClock
+):
+    """Only staff devices replay an offline check-in with the time they acted; a person's own
+    ``at`` is not believed (it could claim an on-time arrival after the event)."""
+    attendee, _ = places["a"]
+    clock.now = at(event["end_at"]) + timedelta(minutes=10)
+    during = (at(event["start_at"]) + timedelta(minutes=5)).isoformat()
+
+    late = check_in(attendee, event["id"], event["event_code"], at=during)
+
+    assert late.status_code == 409 and problem_code(late) == "checkin_closed"
+
+
+def test_the_count_of_wrong_codes_is_deleted_once_the_event_takes_no_more_check_ins(
+    places: dict[str, Any], event: dict[str, Any], clock: FakeClock, door_open: None, app: Any
+):
+    attendee, _ = places["a"]
+    check_in(attendee, event["id"], wrong_code(event))
+
+    def counts() -> int:
+        with app.state.session_factory() as session:
+            return session.scalar(select(func.count()).select_from(AttemptCount))
+
+    assert counts() == 1
+    clock.now = at(event["end_at"]) + timedelta(hours=24, seconds=1)
+    attendee.get(f"{EVENTS}/{event['id']}")  # any request: housekeeping runs around it
+    assert counts() == 0

@@ -1,0 +1,85 @@
+"""Counting tries (wrong codes, requests) per subject within a window, in the database.
+
+An attempt is counted *before* it is judged: ``count_attempt`` adds one in a single
+``INSERT … ON CONFLICT DO UPDATE … RETURNING`` (atomic on SQLite and PostgreSQL alike, and
+shared by every server process), and the caller judges the attempt only if the count it got
+back is within its limit. So however many guesses arrive at once, at most the limit of them
+are ever evaluated; a read-then-increment would let them all through together.
+
+A subject's window starts at its first attempt and lasts ``window``; an attempt after it has
+ended starts a new one. Ended windows are deleted by ``purge_attempts`` (housekeeping).
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Integer, String, case, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from backend.models import Base, UTCDateTime
+
+
+class AttemptCount(Base):
+    """How many attempts of one kind (``scope``) one ``subject`` made in its current window."""
+
+    __tablename__ = "attempt_counts"
+
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(96), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+def count_attempt(
+    session: Session, scope: str, subject: str, now: datetime, window: timedelta
+) -> int:
+    """Add one attempt and return the count in the subject's window, this one included."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    ends = now + window
+    ended = AttemptCount.ends_at <= now
+    statement = (
+        insert(AttemptCount)
+        .values(scope=scope, subject=subject, count=1, ends_at=ends)
+        .on_conflict_do_update(
+            index_elements=["scope", "subject"],
+            set_={
+                "count": case((ended, 1), else_=AttemptCount.count + 1),
+                "ends_at": case((ended, ends), else_=AttemptCount.ends_at),
+            },
+        )
+        .returning(AttemptCount.count)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def attempts_made(session: Session, scope: str, subject: str, now: datetime) -> int:
+    """The count in the subject's current window (0 if none)."""
+    count = session.scalar(
+        select(AttemptCount.count).where(
+            AttemptCount.scope == scope,
+            AttemptCount.subject == subject,
+            AttemptCount.ends_at > now,
+        )
+    )
+    return count or 0
+
+
+def forget_attempts(session: Session, scope: str, subject: str) -> None:
+    """A right answer clears the subject's count."""
+    session.execute(
+        delete(AttemptCount).where(AttemptCount.scope == scope, AttemptCount.subject == subject)
+    )
+
+
+def any_ended(session: Session, now: datetime) -> bool:
+    """Whether ``purge_attempts`` has anything to do (a cheap indexed read)."""
+    return (
+        session.scalar(select(AttemptCount.ends_at).where(AttemptCount.ends_at <= now).limit(1))
+        is not None
+    )
+
+
+def purge_attempts(session: Session, now: datetime) -> int:
+    """Delete the counts whose window has ended; returns how many."""
+    return session.execute(delete(AttemptCount).where(AttemptCount.ends_at <= now)).rowcount
