@@ -344,17 +344,6 @@ def revoke_family(session: Session, family: str) -> None:
     session.execute(update(AuthToken).where(AuthToken.family == family).values(revoked=True))
 
 
-def family_is_live(session: Session, family: str) -> bool:
-    return (
-        session.scalars(
-            select(AuthToken.token_hash)
-            .where(AuthToken.family == family, AuthToken.revoked.is_(False))
-            .limit(1)
-        ).first()
-        is not None
-    )
-
-
 def revoke_unused(session: Session, family: str, kind: str | None = None) -> None:
     """Revoke the family's tokens not rotated away yet (all kinds, or only ``kind``)."""
     query = update(AuthToken).where(AuthToken.family == family, AuthToken.used_at.is_(None))

@@ -72,6 +72,8 @@ def failure_sentence(error: SunshineError) -> str:
             return _("A code was just sent. You can ask for another in {seconds} seconds.").format(
                 seconds=math.ceil(error.retry_after or 30)
             )
+        if error.code == "sms_failed":
+            return _("The text message with the code could not be sent. Please try again.")
         if error.code == "validation_error":
             return _("The server could not accept this. Please check what you typed.")
     return _("Something went wrong on the server. Please try again later.")

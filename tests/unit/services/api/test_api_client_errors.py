@@ -77,6 +77,14 @@ def test_the_last_try_before_the_lockout_is_said() -> None:
     assert "锁定" not in failure_sentence(ProblemError(401, "invalid_code"))
 
 
+def test_a_code_text_the_gateway_did_not_take_is_said_so() -> None:
+    from app.account.messages import failure_sentence
+    from app.i18n import set_language
+
+    set_language("zh_CN")
+    assert failure_sentence(ProblemError(503, "sms_failed")) == "验证码短信没有发出去，请再试一次。"
+
+
 @pytest.mark.parametrize(
     ("members", "left", "minutes"),
     [
