@@ -6,12 +6,10 @@ chunk, and refused when it passes the limit. A body within the limit is handed o
 Starlette has no such limit of its own, and uvicorn's is for the header block only.
 """
 
-import json
-from typing import Any
-
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend.core.problems import PROBLEM_JSON, PROBLEM_TYPE_PREFIX
+from backend.core.problems import problem_response
 
 MAX_BODY = 64 * 1024  # the largest real request (a profile, a trip) is under 2 KiB
 
@@ -27,7 +25,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await _refuse(scope, send, self.limit)
+            await _refuse(scope, receive, send, self.limit)
             return
         # Read the body first (bounded by the limit), then hand it on message by message.
         read: list[Message] = []
@@ -39,7 +37,7 @@ class BodyLimit:
                 break  # the client went away: the app will see it
             size += len(message.get("body", b""))
             if size > self.limit:
-                await _refuse(scope, send, self.limit)
+                await _refuse(scope, receive, send, self.limit)
                 return
             if not message.get("more_body", False):
                 break
@@ -50,25 +48,13 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-async def _refuse(scope: Scope, send: Send, limit: int) -> None:
-    body: dict[str, Any] = {
-        "type": f"{PROBLEM_TYPE_PREFIX}body_too_large",
-        "title": "Request body too large",
-        "status": 413,
-        "detail": f"A request body may be at most {limit // 1024} KiB.",
-        "code": "body_too_large",
-        "instance": scope.get("path"),
-    }
-    payload = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
-                (b"content-length", str(len(payload)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
+async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    response = problem_response(
+        Request(scope),
+        413,
+        "body_too_large",
+        "Request body too large",
+        f"A request body may be at most {limit // 1024} KiB.",
+        headers={"Connection": "close"},
     )
-    await send({"type": "http.response.body", "body": payload})
+    await response(scope, receive, send)
