@@ -253,10 +253,11 @@ class FletPage:
         """Everything announced through live regions since the page was opened."""
         return self.page.evaluate("() => window.__announcements")
 
-    def wait_for_announcement(self, fragment: str, timeout_s: float = 30) -> str:
+    def wait_for_announcement(self, fragment: str, timeout_s: float = 30, since: int = 0) -> str:
+        """The latest announcement holding ``fragment``, among those after the first ``since``."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            heard = [a for a in self.announcements() if fragment in a]
+            heard = [a for a in self.announcements()[since:] if fragment in a]
             if heard:
                 return heard[-1]
             self.page.wait_for_timeout(200)

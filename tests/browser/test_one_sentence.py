@@ -42,6 +42,9 @@ def queued_action_heard(page: FletPage, button: str, confirmation: str) -> list[
     its ``confirmation`` once, and nothing about waiting or having been sent."""
     start = len(page.announcements())
     page.activate(button)
+    # The status may say "all sent" a moment before the confirmation is announced on arrival
+    # at the next screen: wait for both.
+    page.wait_for_announcement(confirmation, since=start)
     page.wait_until_sent()
     heard = heard_since(page, start)
     once(heard, confirmation)
