@@ -59,11 +59,14 @@ $(STAMP): requirements.lock | $(PY)
 install: $(STAMP)
 
 # Debian packages: Chromium for the browser tests, espeak-ng (and a player) for read-aloud,
-# Orca and its desk for the screen-reader tests, and the zh_CN.UTF-8 locale Orca speaks in.
+# Orca and its desk for the screen-reader tests, the zh_CN.UTF-8 locale Orca speaks in, and
+# PostgreSQL, whose binaries the backend tests start throw-away clusters with
+# (tools/pg_cluster.py; the package's own cluster is not used).
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v paplay >/dev/null || command -v pw-play >/dev/null || command -v aplay >/dev/null || \
 		command -v play >/dev/null || missing="$$missing alsa-utils"; \
 	for pkg in $(SCREEN_READER_PACKAGES); do \

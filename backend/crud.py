@@ -30,7 +30,6 @@ from backend.models import (
     CatalogSeeded,
     InboxItem,
     LoginCode,
-    LoginGuard,
     Role,
     ServiceRecord,
     User,
@@ -207,9 +206,6 @@ def purge_tombstones(session: Session, up_to_seq: int) -> int:
 
 CODE_TTL = timedelta(minutes=5)
 CODE_RESEND_INTERVAL = timedelta(seconds=30)
-MAX_WRONG_CODES = 5
-WRONG_CODE_WINDOW = timedelta(minutes=15)
-LOCKOUT = timedelta(minutes=15)
 ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
 
@@ -242,8 +238,9 @@ def code_resend_wait(session: Session, phone: str, now: datetime) -> timedelta |
 
 
 def issue_code(session: Session, phone: str, now: datetime) -> str:
-    """A fresh one-time code for ``phone``; earlier codes for it stop working. Returns the code."""
-    session.execute(delete(LoginCode).where(LoginCode.phone == phone))
+    """A fresh one-time code for ``phone``. Codes sent earlier keep working until they expire:
+    a text that arrives late (or second) must not be a dead code. Returns the code."""
+    session.execute(delete(LoginCode).where(LoginCode.phone == phone, LoginCode.expires_at <= now))
     code = security.new_code()
     session.add(
         LoginCode(
@@ -258,64 +255,29 @@ def issue_code(session: Session, phone: str, now: datetime) -> str:
 
 
 def consume_code(session: Session, phone: str, code: str, now: datetime) -> bool:
-    """True (and the code is spent) if ``code`` is a live, unused code for ``phone``."""
+    """True (and the phone's codes are spent) if ``code`` is a live code for ``phone``."""
     rows = session.scalars(
-        select(LoginCode).where(
-            LoginCode.phone == phone, LoginCode.used.is_(False), LoginCode.expires_at > now
-        )
+        select(LoginCode).where(LoginCode.phone == phone, LoginCode.expires_at > now)
     ).all()
-    for row in rows:
-        if security.code_matches(row.code_hash, phone, code):
-            row.used = True
-            session.flush()
-            return True
+    if any(security.code_matches(row.code_hash, phone, code) for row in rows):
+        forget_codes(session, phone)  # signed in: the other codes sent to this phone die too
+        return True
     return False
 
 
-def lockout_remaining(session: Session, phone: str, now: datetime) -> timedelta | None:
-    guard = session.get(LoginGuard, phone)
-    if guard is None or guard.locked_until is None or guard.locked_until <= now:
-        return None
-    return guard.locked_until - now
+def forget_codes(session: Session, phone: str) -> None:
+    session.execute(delete(LoginCode).where(LoginCode.phone == phone))
 
 
-@dataclass(frozen=True)
-class WrongCode:
-    """After a wrong code: the lockout it triggered, or how many more wrong codes lock."""
-
-    locked: timedelta | None
-    tries_left: int
+def any_expired_codes(session: Session, now: datetime) -> bool:
+    """Whether ``purge_expired_codes`` has anything to do (a cheap indexed read)."""
+    expired = select(LoginCode.id).where(LoginCode.expires_at <= now).limit(1)
+    return session.scalar(expired) is not None
 
 
-def record_wrong_code(session: Session, phone: str, now: datetime) -> WrongCode:
-    """Count a wrong code; says whether this one triggered the lockout, else what is left."""
-    guard = session.get(LoginGuard, phone)
-    if guard is None:
-        guard = LoginGuard(phone=phone, failures=0)
-        session.add(guard)
-    if guard.window_start is None or now - guard.window_start > WRONG_CODE_WINDOW:
-        guard.window_start = now
-        guard.failures = 0
-    guard.failures += 1
-    locked = None
-    tries_left = MAX_WRONG_CODES - guard.failures
-    if guard.failures >= MAX_WRONG_CODES:
-        guard.locked_until = now + LOCKOUT
-        guard.failures = 0
-        guard.window_start = None
-        locked = LOCKOUT
-        # Codes sent before the lockout die with it: the guesser may have narrowed them down.
-        session.execute(delete(LoginCode).where(LoginCode.phone == phone))
-    session.flush()
-    return WrongCode(locked, max(0, tries_left))
-
-
-def clear_wrong_codes(session: Session, phone: str) -> None:
-    guard = session.get(LoginGuard, phone)
-    if guard is not None:
-        guard.failures = 0
-        guard.window_start = None
-        guard.locked_until = None
+def purge_expired_codes(session: Session, now: datetime) -> int:
+    """Delete codes that expired unused (texts to phones that never signed in)."""
+    return session.execute(delete(LoginCode).where(LoginCode.expires_at <= now)).rowcount
 
 
 def issue_tokens(session: Session, user_id: int, family: str, now: datetime) -> tuple[str, str]:

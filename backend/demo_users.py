@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend.crud import lock_feed
 from backend.models import Benefit, InboxItem, Role, ServiceRecord, User, Visit
 from backend.seed import begin_write
 from backend.trips.models import Volunteer, VolunteerStatus, skills_mask
@@ -170,6 +171,7 @@ def seed_demo_users(session: Session) -> int:
     since (李志愿's volunteer registration), and nothing else about existing users changes.
     """
     begin_write(session)  # concurrent start-ups queue here instead of failing
+    lock_feed(session)  # PostgreSQL: a second process waits on this row lock, then sees ours
     added = 0
     for demo in DEMO_USERS:
         fields = demo["user"]

@@ -164,19 +164,7 @@ class LoginCode(Base):
     phone: Mapped[str] = mapped_column(String(11), index=True)
     code_hash: Mapped[str] = mapped_column(String(96))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    used: Mapped[bool] = mapped_column(default=False)
-
-
-class LoginGuard(Base):
-    """Wrong-code counter per phone: ``failures`` within the window since ``window_start``."""
-
-    __tablename__ = "login_guards"
-
-    phone: Mapped[str] = mapped_column(String(11), primary_key=True)
-    failures: Mapped[int] = mapped_column(default=0)
-    window_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class AuthToken(Base):

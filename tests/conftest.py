@@ -11,8 +11,11 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 
 import pytest
+
+from tools.pg_cluster import PgCluster, running_cluster
 
 _data_dir: str | None = None
 
@@ -28,3 +31,10 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _data_dir is not None:
         shutil.rmtree(_data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """One throw-away PostgreSQL cluster per test process, started the first time it is asked for."""
+    with running_cluster() as cluster:
+        yield cluster

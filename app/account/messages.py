@@ -60,8 +60,8 @@ def failure_sentence(error: SunshineError) -> str:
             if error.tries_left == 1 and error.lockout_minutes:
                 return _(
                     "The code is wrong or has expired. One more wrong code and, for your "
-                    "safety, this number is locked for {minutes} minutes. Check it, or ask for a "
-                    "new code."
+                    "safety, signing in from here pauses for up to {minutes} minutes. Check it, "
+                    "or ask for a new code."
                 ).format(minutes=error.lockout_minutes)
             return _("The code is wrong or has expired. Check it, or ask for a new code.")
         if error.code == "locked_out":
@@ -72,6 +72,15 @@ def failure_sentence(error: SunshineError) -> str:
             return _("A code was just sent. You can ask for another in {seconds} seconds.").format(
                 seconds=math.ceil(error.retry_after or 30)
             )
+        if error.code == "texts_used_up":
+            hours = max(1, math.ceil((error.retry_after or 3600) / 3600))
+            return ngettext(
+                "Too many codes were sent to this number today. You can ask for another in "
+                "{hours} hour.",
+                "Too many codes were sent to this number today. You can ask for another in "
+                "{hours} hours.",
+                hours,
+            ).format(hours=hours)
         if error.code == "sms_failed":
             return _("The text message with the code could not be sent. Please try again.")
         if error.code == "validation_error":

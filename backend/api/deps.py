@@ -59,6 +59,15 @@ def get_clock(request: Request) -> Clock:
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
+def get_client_address(request: Request) -> str:
+    """The caller's IP address. Behind a reverse proxy uvicorn takes it from X-Forwarded-For
+    when the proxy is trusted (``--forwarded-allow-ips``; see the README)."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddressDep = Annotated[str, Depends(get_client_address)]
+
+
 async def get_idempotency(
     request: Request,
     idempotency_key: Annotated[

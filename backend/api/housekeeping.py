@@ -18,6 +18,7 @@ from datetime import datetime
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend import crud
 from backend.core import attempts
 from backend.events import crud as event_crud
 from backend.events.marking import mark_due_events
@@ -37,6 +38,7 @@ SWEEPS: tuple[tuple[Due, Work], ...] = (
     (trip_crud.any_due, expire_due_trips),
     (event_crud.any_due_for_marking, mark_due_events),
     (attempts.any_ended, attempts.purge_attempts),
+    (crud.any_expired_codes, crud.purge_expired_codes),
 )
 
 

@@ -11,6 +11,7 @@ ended starts a new one. Ended windows are deleted by ``purge_attempts`` (houseke
 """
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Integer, String, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,10 +31,17 @@ class AttemptCount(Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class Attempt(NamedTuple):
+    """The count in the subject's window (this attempt included) and when the window ends."""
+
+    count: int
+    ends_at: datetime
+
+
 def count_attempt(
     session: Session, scope: str, subject: str, now: datetime, window: timedelta
-) -> int:
-    """Add one attempt and return the count in the subject's window, this one included."""
+) -> Attempt:
+    """Add one attempt; returns the count in the subject's window and the window's end."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     ends = now + window
@@ -48,9 +56,10 @@ def count_attempt(
                 "ends_at": case((ended, ends), else_=AttemptCount.ends_at),
             },
         )
-        .returning(AttemptCount.count)
+        .returning(AttemptCount.count, AttemptCount.ends_at)
     )
-    return int(session.execute(statement).scalar_one())
+    count, ends_at = session.execute(statement).one()
+    return Attempt(int(count), ends_at)
 
 
 def attempts_made(session: Session, scope: str, subject: str, now: datetime) -> int:

@@ -21,7 +21,10 @@ def create_db_engine(db_url: str | URL) -> Engine:
     """Build an engine for ``db_url``; SQLite files get their parent directory created."""
     url = make_url(db_url)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        # No cap on connections either (see below): a capped pool deadlocks under a burst.
+        # What bounds them is the server's concurrency (uvicorn --limit-concurrency) times
+        # its workers, which PostgreSQL's max_connections must allow (README, production).
+        return create_engine(url, pool_pre_ping=True, max_overflow=-1)
 
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
     if _is_sqlite_memory(url):

@@ -63,7 +63,7 @@ def check_in_by_code(
     subject = f"{event.id}:{user.id}"
     # The count lasts as long as the event takes check-ins.
     lasts = event.end_at + REPLAYS_UNTIL_AFTER_END - now
-    tries = count_attempt(session, _ATTEMPTS, subject, now, lasts)
+    tries = count_attempt(session, _ATTEMPTS, subject, now, lasts).count
     if tries > WRONG_CODES:
         session.commit()  # counted, not judged
         raise errors.code_tries_used_up()

@@ -15,6 +15,7 @@ from backend.core.clock import FakeClock
 from backend.core.config import Settings
 from backend.core.keys import KeyRing
 from backend.main import create_app
+from tests.databases import ENGINES, new_database_url
 
 with warnings.catch_warnings():
     # Starlette nudges towards "httpx2", which is not installable here; httpx works fine.
@@ -61,9 +62,10 @@ def seed_dir(tmp_path: Path) -> Path:
     return write_seed_dir(tmp_path / "seed", SEED)
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'backend.sqlite3'}"
+@pytest.fixture(params=ENGINES)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Every backend test runs on both engines: a SQLite file and a new PostgreSQL database."""
+    return new_database_url(request, request.param, tmp_path)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ WINDOW = timedelta(minutes=15)
 def count(session: Session, subject: str = "a", at: datetime = NOW) -> int:
     counted = count_attempt(session, "test", subject, at, WINDOW)
     session.commit()
-    return counted
+    return counted.count
 
 
 def test_each_attempt_counts_within_the_window_then_a_new_window_starts(session: Session):
@@ -32,6 +32,13 @@ def test_each_attempt_counts_within_the_window_then_a_new_window_starts(session:
 
     assert attempts_made(session, "test", "a", NOW + WINDOW) == 0  # the window has ended
     assert count(session, at=NOW + WINDOW) == 1  # and the next attempt starts a new one
+
+
+def test_the_window_ends_where_its_first_attempt_put_it(session: Session):
+    first = count_attempt(session, "test", "a", NOW, WINDOW)
+    later = count_attempt(session, "test", "a", NOW + timedelta(minutes=5), WINDOW)
+    session.commit()
+    assert first.ends_at == later.ends_at == NOW + WINDOW
 
 
 def test_a_right_answer_forgets_and_ended_windows_are_purged(session: Session):

@@ -29,6 +29,7 @@ from backend.core.config import DEFAULT_SEED_DIR, Settings
 from backend.core.problems import PROBLEM_JSON
 from backend.demo_users import RESIDENT_PHONE
 from backend.main import API_V1, create_app
+from tests.databases import ENGINES, new_database_url
 
 OPENAPI_URL = f"{API_V1}/openapi.json"
 DEV_CODE = "135790"
@@ -104,13 +105,13 @@ SETTINGS = settings(
 )
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
-    """The app under test: its own SQLite file, the demo catalogue and the demo users."""
-    db_file = tmp_path_factory.mktemp("schemathesis") / "backend.sqlite3"
-    app = create_app(
-        Settings(db_url=f"sqlite:///{db_file}", seed_dir=DEFAULT_SEED_DIR, dev_login_code=DEV_CODE)
-    )
+@pytest.fixture(scope="module", params=ENGINES)
+def app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FastAPI]:
+    """The app under test: its own database on each engine, the demo catalogue and users."""
+    db_url = new_database_url(request, request.param, tmp_path_factory.mktemp("schemathesis"))
+    app = create_app(Settings(db_url=db_url, seed_dir=DEFAULT_SEED_DIR, dev_login_code=DEV_CODE))
     app.state.clock = FakeClock()
     # Signed in before any fuzzing: the anonymous run sends wrong codes for this very phone
     # and locks it out (429 locked_out), as it should.

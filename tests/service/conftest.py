@@ -46,9 +46,11 @@ def make_backend(tmp_path: Path) -> Iterator[Callable[..., BackendServer]]:
     """Start backends on fresh databases; every one is stopped at teardown."""
     with ExitStack() as made:
 
-        def make(seed_dir: Path | None, name: str = "backend") -> BackendServer:
+        def make(
+            seed_dir: Path | None, name: str = "backend", database_url: str | None = None
+        ) -> BackendServer:
             server = BackendServer(
-                tmp_path / f"{name}.sqlite3", seed_dir, tmp_path / f"{name}-data"
+                tmp_path / f"{name}.sqlite3", seed_dir, tmp_path / f"{name}-data", database_url
             )
             made.enter_context(closing(server)).start()
             return server

@@ -67,9 +67,13 @@ def write_seed_dir(path: Path, files: dict[str, list[dict[str, Any]]]) -> Path:
 class BackendServer:
     """The reference backend as a real HTTP server that can go down and come back."""
 
-    def __init__(self, db_path: Path, seed_dir: Path | None, data_dir: Path) -> None:
+    def __init__(
+        self, db_path: Path, seed_dir: Path | None, data_dir: Path, database_url: str | None = None
+    ) -> None:
+        """On the SQLite file ``db_path``, or on ``database_url`` (PostgreSQL) when given."""
         self.port = free_port(HOST)
         self.db_path = db_path
+        self.database_url = database_url
         self.seed_dir = seed_dir
         self.data_dir = data_dir
         self._server: uvicorn.Server | None = None
@@ -82,7 +86,7 @@ class BackendServer:
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.db_path}"
+        return self.database_url or f"sqlite:///{self.db_path}"
 
     @property
     def running(self) -> bool:

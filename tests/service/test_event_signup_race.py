@@ -1,6 +1,6 @@
 """Fair under load, for real: 200 people sign up for 50 places at the same moment over HTTP.
 
-Against the real reference backend (uvicorn on a free port, SQLite file). Each person has their
+Against the real reference backend (uvicorn on a free port), on a SQLite file and on PostgreSQL. Each person has their
 own connection, Idempotency-Key and sign-up UUID; a barrier releases all 200 requests together.
 The count of confirmed places and the insert happen under the write lock, so exactly 50 are
 confirmed and 150 wait, at positions 1..150 with no gap and no duplicate; asking again with a
@@ -30,6 +30,7 @@ from bench.signup_race import (
     sign_up_all_at_once,
     signed_in_people,
 )
+from tests.databases import ENGINES, new_database_url
 
 PEOPLE = 200
 PLACES = 50
@@ -37,9 +38,16 @@ DEV_CODE = "246810"
 TIMEOUT = 60.0  # generous: 200 requests queue for one SQLite writer on a busy test machine
 
 
+@pytest.fixture(params=ENGINES)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return new_database_url(request, request.param, tmp_path)
+
+
 @pytest.fixture
-def backend(tmp_path: Path) -> Iterator[EmbeddedBackend]:
-    settings = Settings(data_dir=tmp_path, seed_dir=DEFAULT_SEED_DIR, dev_login_code=DEV_CODE)
+def backend(tmp_path: Path, db_url: str) -> Iterator[EmbeddedBackend]:
+    settings = Settings(
+        data_dir=tmp_path, db_url=db_url, seed_dir=DEFAULT_SEED_DIR, dev_login_code=DEV_CODE
+    )
     with EmbeddedBackend(settings) as backend:
         yield backend
 
@@ -60,7 +68,7 @@ def staff(backend: EmbeddedBackend) -> Iterator[httpx.Client]:
 
 
 def test_two_hundred_concurrent_sign_ups_for_fifty_places(
-    backend: EmbeddedBackend, staff: httpx.Client, people: list[httpx.Client], tmp_path: Path
+    backend: EmbeddedBackend, staff: httpx.Client, people: list[httpx.Client], db_url: str
 ):
     start = datetime.now(UTC) + timedelta(days=2)
     event_id = publish_event(staff, start, capacity=PLACES, title="并发报名")
@@ -97,7 +105,7 @@ def test_two_hundred_concurrent_sign_ups_for_fifty_places(
     assert again.status_code == 200 and again.json()["id"] == someone.signup_id
     assert again.json()["waitlist_position"] == someone.body["waitlist_position"]
 
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'backend.sqlite3'}")
+    engine = create_db_engine(db_url)
     try:
         with create_session_factory(engine)() as session:
             rows = session.scalar(

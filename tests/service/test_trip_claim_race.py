@@ -1,6 +1,6 @@
 """First wins, for real: 50 volunteers claim one trip at the same moment over HTTP.
 
-Against the real reference backend (uvicorn, SQLite file). Each volunteer has their own
+Against the real reference backend (uvicorn), on a SQLite file and on PostgreSQL. Each volunteer has their own
 connection and Idempotency-Key; a barrier releases all 50 requests together. Exactly one wins,
 the 49 others are told ``409 trip_taken``, and retries change nothing.
 """
@@ -8,7 +8,9 @@ the 49 others are told ``409 trip_taken``, and retries change nothing.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -27,9 +29,21 @@ from bench.claim_race import (
     signed_in,
     verified_volunteer,
 )
+from tests.databases import ENGINES, new_database_url
 
 VOLUNTEERS = 50
 TIMEOUT = 30.0  # generous: 50 requests queue for one SQLite writer on a busy test machine
+
+
+@pytest.fixture(params=ENGINES)
+def backend(
+    request: pytest.FixtureRequest,
+    make_backend: Callable[..., BackendServer],
+    small_seed_dir: Path,
+    tmp_path: Path,
+) -> BackendServer:
+    database_url = new_database_url(request, request.param, tmp_path)
+    return make_backend(small_seed_dir, database_url=database_url)
 
 
 @pytest.fixture

@@ -15,7 +15,15 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
 from backend import crud
-from backend.api.deps import ClockDep, IdempotencyDep, SessionDep, SettingsDep, bearer_scheme
+from backend import sign_in_limits as limits
+from backend.api.deps import (
+    ClientAddressDep,
+    ClockDep,
+    IdempotencyDep,
+    SessionDep,
+    SettingsDep,
+    bearer_scheme,
+)
 from backend.core.problems import ProblemError, problem_responses
 from backend.core.security import mask_phone
 from backend.idempotency import StoredResponse, run_idempotent
@@ -41,16 +49,6 @@ def _seconds(delta: timedelta) -> str:
     return str(max(1, math.ceil(delta.total_seconds())))
 
 
-def _locked_out(remaining: timedelta) -> ProblemError:
-    return ProblemError(
-        429,
-        "locked_out",
-        "Too many wrong codes",
-        "Too many wrong codes for this phone number; try again after the Retry-After delay.",
-        headers={"Retry-After": _seconds(remaining)},
-    )
-
-
 def _invalid_token() -> ProblemError:
     return ProblemError(
         401,
@@ -69,9 +67,10 @@ def _invalid_token() -> ProblemError:
     summary="Send a one-time sign-in code",
     description=(
         "Sends a 6-digit code valid for 5 minutes by text message (in dev mode the server "
-        "also logs it). At most one code per phone every 30 s: `429 rate_limited` with "
-        "Retry-After. `503 sms_failed`: the gateway did not take the text; nothing was kept, "
-        "ask again."
+        "also logs it); codes sent earlier keep working until they expire. At most one code "
+        "per phone every 30 s: `429 rate_limited` with Retry-After. At most 10 codes per "
+        "phone and 100 per client address a day: `429 texts_used_up` with Retry-After. "
+        "`503 sms_failed`: the gateway did not take the text; nothing was kept, ask again."
     ),
 )
 def send_code(
@@ -80,6 +79,7 @@ def send_code(
     clock: ClockDep,
     settings: SettingsDep,
     idem: IdempotencyDep,
+    address: ClientAddressDep,
     request: Request,
 ) -> Response:
     now = clock()
@@ -95,6 +95,7 @@ def send_code(
                 "Wait before asking for another code for this phone number.",
                 headers={"Retry-After": _seconds(wait)},
             )
+        limits.count_text(session, body.phone, address, now)
         code = crud.issue_code(session, body.phone, now)
         if settings.env == "dev":
             logger.info("dev mode: sign-in code for %s is %s", mask_phone(body.phone), code)
@@ -176,8 +177,11 @@ def _code_used() -> ProblemError:
     description=(
         "Creates the user (role resident) on first sign-in. `401 invalid_code`: wrong or "
         "expired code, with `tries_left` (wrong codes left before the lock) and `lockout_minutes`. "
-        "After 5 wrong codes within 15 min the phone is locked for 15 min: "
-        "`429 locked_out` with Retry-After, even for the right code. The same request again "
+        "After 5 wrong codes for one phone from one client address within 15 min, that "
+        "address waits until 15 min after its first wrong code: `429 locked_out` with "
+        "Retry-After, even for the right code (the phone's owner elsewhere is not locked "
+        "out). After 20 wrong codes for a phone from anywhere, its codes stop working and a "
+        "new one must be asked for. The same request again "
         "(same Idempotency-Key) is `401 invalid_code` and signs that sign-in out: a sign-in "
         "is never answered with tokens twice."
     ),
@@ -188,32 +192,35 @@ def create_token(
     clock: ClockDep,
     settings: SettingsDep,
     idem: IdempotencyDep,
+    address: ClientAddressDep,
 ) -> Response:
     now = clock()
     grant = _TokenGrant(session, clock, _code_used)
 
     def effect() -> Response:
-        remaining = crud.lockout_remaining(session, body.phone, now)
-        if remaining is not None:
-            raise _locked_out(remaining)
+        guess = limits.count_guess(session, body.phone, address, now)
+        if limits.guesses_used_up(guess):
+            session.commit()  # counted, not judged
+            raise limits.locked_out(guess, now)
         dev_code = settings.dev_login_code if settings.env == "dev" else None
         if not (crud.consume_code(session, body.phone, body.code, now) or dev_code == body.code):
-            wrong = crud.record_wrong_code(session, body.phone, now)
-            session.commit()  # the failure counts even though the request fails
+            if limits.count_wrong_for_phone(session, body.phone, now):
+                crud.forget_codes(session, body.phone)  # the guessers may have narrowed them
+            session.commit()  # the wrong code counts even though the request fails
             logger.info("wrong sign-in code for %s", mask_phone(body.phone))
-            if wrong.locked is not None:
-                raise _locked_out(wrong.locked)
+            if limits.tries_left(guess) == 0:
+                raise limits.locked_out(guess, now)
             raise ProblemError(
                 401,
                 "invalid_code",
                 "Wrong code",
                 "The code is wrong or expired; check it or request a new one.",
                 extra={
-                    "tries_left": wrong.tries_left,
-                    "lockout_minutes": int(crud.LOCKOUT.total_seconds() // 60),
+                    "tries_left": limits.tries_left(guess),
+                    "lockout_minutes": int(limits.WRONG_CODE_WINDOW.total_seconds() // 60),
                 },
             )
-        crud.clear_wrong_codes(session, body.phone)
+        limits.forget_guesses(session, body.phone, address)
         user = crud.get_or_create_user(session, body.phone)
         return grant.issue(user.id, crud.new_token_family())
 

@@ -70,11 +70,11 @@ def test_the_last_try_before_the_lockout_is_said() -> None:
     set_language("zh_CN")
     last = ProblemError(401, "invalid_code", tries_left=1, lockout_minutes=15)
     assert failure_sentence(last) == (
-        "验证码错误或已过期。再输错一次，为了您的安全，这个号码将锁定 15 分钟。请检查，或重新获取验证码。"
+        "验证码错误或已过期。再输错一次，为了您的安全，在这里登录将暂停最多 15 分钟。请检查，或重新获取验证码。"
     )
     more = ProblemError(401, "invalid_code", tries_left=3, lockout_minutes=15)
-    assert "锁定" not in failure_sentence(more)
-    assert "锁定" not in failure_sentence(ProblemError(401, "invalid_code"))
+    assert "暂停" not in failure_sentence(more)
+    assert "暂停" not in failure_sentence(ProblemError(401, "invalid_code"))
 
 
 def test_a_code_text_the_gateway_did_not_take_is_said_so() -> None:
@@ -83,6 +83,23 @@ def test_a_code_text_the_gateway_did_not_take_is_said_so() -> None:
 
     set_language("zh_CN")
     assert failure_sentence(ProblemError(503, "sms_failed")) == "验证码短信没有发出去，请再试一次。"
+
+
+def test_a_number_that_had_its_codes_for_today_is_told_when_to_ask_again() -> None:
+    from app.account.messages import failure_sentence
+    from app.i18n import set_language
+
+    used_up = ProblemError(429, "texts_used_up", retry_after=5 * 3600 + 1)
+    set_language("zh_CN")
+    assert failure_sentence(used_up) == "今天发送到这个号码的验证码太多了，6 小时后可以再获取。"
+    set_language("en")
+    try:
+        assert failure_sentence(used_up).endswith("another in 6 hours.")
+        assert failure_sentence(ProblemError(429, "texts_used_up", retry_after=60)).endswith(
+            "another in 1 hour."
+        )
+    finally:
+        set_language("zh_CN")
 
 
 @pytest.mark.parametrize(

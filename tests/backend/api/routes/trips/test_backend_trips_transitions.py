@@ -17,6 +17,7 @@ from backend.core.clock import FakeClock
 from backend.core.config import Settings
 from backend.demo_users import RESIDENT_PHONE, VOLUNTEER_PHONE
 from backend.main import create_app
+from tests.databases import ENGINES, new_database_url
 
 ACTIONS = ("claim", "cancel", "start", "complete", "release", "rate")
 STATES = (
@@ -75,16 +76,10 @@ class World:
     """One app for the whole table (each case asks for a trip of its own): a fresh app per case
     would triple the time. People sign in again whenever the clock has jumped past their token."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, db_url: str) -> None:
         seed_dir = data_dir / "seed"
         seed_dir.mkdir()  # no catalogue: the demo users are what these tests need
-        self.app = create_app(
-            Settings(
-                db_url=f"sqlite:///{data_dir / 'backend.sqlite3'}",
-                seed_dir=seed_dir,
-                dev_login_code=DEV_CODE,
-            )
-        )
+        self.app = create_app(Settings(db_url=db_url, seed_dir=seed_dir, dev_login_code=DEV_CODE))
         self.clock = self.app.state.clock = FakeClock()
         self.app.state.sms = RecordingSms(self.app.state.session_factory)
         self.client = TestClient(self.app)
@@ -123,9 +118,12 @@ class World:
         return trip_id
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    world = World(tmp_path_factory.mktemp("trip-table"))
+@pytest.fixture(scope="module", params=ENGINES)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    data_dir = tmp_path_factory.mktemp("trip-table")
+    world = World(data_dir, new_database_url(request, request.param, data_dir))
     yield world
     world.app.state.engine.dispose()
 
