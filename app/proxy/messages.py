@@ -43,6 +43,10 @@ PROBLEMS = {
     ),
     "own_consent": N_("This is your own consent code; give it to the person who helps you."),
     "too_many_attempts": N_("Too many wrong codes. Please wait a few minutes and try again."),
+    "redeeming_paused": N_(
+        "For everyone's safety, consent codes cannot be used for a while. Please try again in "
+        "an hour."
+    ),
     "consent_withdrawn": N_("The resident has withdrawn their consent."),
     "consent_expired": N_("The consent has expired. Ask the resident for a new code."),
     "consent_ended": N_("This consent has ended."),

@@ -1,5 +1,5 @@
 """Making and redeeming consent codes, and ending consents. Changes are made in the caller's
-session and never committed here (except the wrong-code count, which the caller commits)."""
+session and never committed here."""
 
 import uuid
 from datetime import datetime, timedelta
@@ -16,7 +16,6 @@ from backend.proxy.codes import CODE, hash_code, new_code
 from backend.proxy.models import (
     Consent,
     ConsentCode,
-    ConsentGuard,
     ConsentState,
     Lasts,
     ProxyAction,
@@ -24,8 +23,6 @@ from backend.proxy.models import (
 
 CODE_TTL = timedelta(minutes=10)
 LASTS = {Lasts.DAY: timedelta(hours=12), Lasts.MONTH: timedelta(days=30)}
-MAX_WRONG_CODES = 5
-WRONG_CODE_WINDOW = timedelta(minutes=10)
 ACTIONS_SHOWN = 200  # per consent, newest first
 
 
@@ -93,36 +90,10 @@ def _forget_codes(session: Session, rows: list[ConsentCode] | tuple[ConsentCode,
             )
 
 
-def attempts_left_wait(session: Session, helper: User, now: datetime) -> timedelta | None:
-    """How long ``helper`` must wait before trying another code, or None if they may now."""
-    guard = session.get(ConsentGuard, helper.id)
-    if guard is None or guard.window_start is None:
-        return None
-    window_end = guard.window_start + WRONG_CODE_WINDOW
-    if guard.failures >= MAX_WRONG_CODES and window_end > now:
-        return window_end - now
-    return None
-
-
-def record_wrong_code(session: Session, helper: User, now: datetime) -> None:
-    guard = session.get(ConsentGuard, helper.id)
-    if guard is None:
-        guard = ConsentGuard(helper_id=helper.id, failures=0)
-        session.add(guard)
-    if guard.window_start is None or now - guard.window_start >= WRONG_CODE_WINDOW:
-        guard.window_start = now
-        guard.failures = 0
-    guard.failures += 1
-    session.flush()
-
-
 def redeem(session: Session, helper: User, code_text: str, now: datetime) -> Consent:
     """Turn a live code into a consent for ``helper``; the code is used up and the resident
-    told. Wrong, expired and used codes are one problem, counted against the helper (the
-    caller commits the count even though the request fails)."""
-    wait = attempts_left_wait(session, helper, now)
-    if wait is not None:
-        raise errors.too_many_attempts(wait)
+    told. Wrong, expired and used codes are one problem (the caller has counted the try:
+    ``backend.proxy.limits``)."""
     code = code_text.strip()
     row = None
     if CODE.fullmatch(code):

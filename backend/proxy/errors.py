@@ -33,6 +33,17 @@ def too_many_attempts(remaining: timedelta) -> ProblemError:
     )
 
 
+def redeeming_paused(remaining: timedelta) -> ProblemError:
+    seconds = str(max(1, math.ceil(remaining.total_seconds())))
+    return ProblemError(
+        429,
+        "redeeming_paused",
+        "Consent codes paused",
+        "Too many wrong consent codes across the service; try again after the Retry-After delay.",
+        headers={"Retry-After": seconds},
+    )
+
+
 def consent_not_found() -> ProblemError:
     return ProblemError(404, "consent_not_found", "No such consent", "No such consent of yours.")
 

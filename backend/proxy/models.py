@@ -97,15 +97,3 @@ class ProxyAction(Base):
     target: Mapped[dict[str, Any]] = mapped_column(JSON)
     request_key: Mapped[str | None] = mapped_column(String(36))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class ConsentGuard(Base):
-    """Wrong consent codes one helper sent: ``failures`` since ``window_start``."""
-
-    __tablename__ = "consent_guards"
-
-    helper_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    failures: Mapped[int] = mapped_column(default=0)
-    window_start: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Body, Path, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from backend.api.deps import ChangeDep, ClockDep, CurrentUserDep, SessionDep
+from backend.api.deps import ChangeDep, ClientAddressDep, ClockDep, CurrentUserDep, SessionDep
 from backend.api.housekeeping import HOUSEKEEPING
 from backend.core.problems import ProblemError, problem_responses
 from backend.models import User
-from backend.proxy import crud, errors
+from backend.proxy import crud, errors, limits
 from backend.proxy.models import Consent, ConsentState
 from backend.proxy.present import present, present_all
 from backend.proxy.wire import (
@@ -72,22 +72,27 @@ def create_consent_code(
     summary="Redeem a resident's code: act for them from now on",
     description=(
         "Wrong, expired or used code: `409 consent_code_invalid`; my own code: `409 "
-        "own_consent`. After 5 wrong codes within 10 minutes: `429 too_many_attempts` with "
-        "Retry-After, even for a right code. The resident is told (SMS too). Then send "
-        "`X-Act-For: <id>` to act for them."
+        "own_consent`. Each code is counted before it is judged: after 5 wrong codes within "
+        "10 minutes, or 30 codes from one client address within an hour, `429 "
+        "too_many_attempts` with Retry-After, even for a right code. After 300 wrong codes "
+        "across the service within an hour, `429 redeeming_paused` for everyone (Retry-After: "
+        "at most an hour). The resident is told (SMS too). Then send `X-Act-For: <id>` to act "
+        "for them."
     ),
 )
-def redeem_consent(body: RedeemRequest, change: ChangeDep) -> Response:
+def redeem_consent(body: RedeemRequest, change: ChangeDep, address: ClientAddressDep) -> Response:
     user, session, now = change.user, change.session, change.now
 
     def effect() -> Response:
+        limits.count_try(session, user.id, address, now)
         try:
             consent = crud.redeem(session, user, body.code, now)
         except ProblemError as exc:
             if exc.code == "consent_code_invalid":
-                crud.record_wrong_code(session, user, now)
+                limits.count_wrong(session, now)
                 session.commit()  # the wrong try counts even though the request fails
             raise
+        limits.forget_helper(session, user.id)
         return _consent_json(session, consent, now, with_actions=False, status=201)
 
     return change.run(effect)

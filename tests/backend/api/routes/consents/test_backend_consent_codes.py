@@ -1,12 +1,13 @@
 """Consent codes and consents: a 6-digit code lives 10 minutes and works once, the newest code
-replaces the earlier ones, a helper gets 5 wrong tries in 10 minutes, the resident is told, and
-either side can end the consent."""
+replaces the earlier ones, a helper gets 5 wrong tries in 10 minutes (an address 30 in an hour,
+the whole service 300 wrong ones), the resident is told, and either side can end the consent."""
 
 import hashlib
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from consents_support import (
     CODES,
     MY_CONSENTS,
@@ -18,12 +19,15 @@ from consents_support import (
     new_code,
     redeem,
 )
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from route_support import RecordingSms, problem_code
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.core.clock import FakeClock
 from backend.models import IdempotencyRecord
+from backend.proxy import limits
 from backend.proxy.models import ConsentCode
 
 
@@ -113,6 +117,42 @@ def test_five_wrong_codes_in_ten_minutes_lock_the_helper_out(
     clock.advance(seconds=10 * 60 - 5 * 30)
     code = new_code(aunt)  # the first one expired meanwhile
     assert redeem(helper, code).status_code == 201
+
+
+def test_one_address_gets_thirty_tries_an_hour_whoever_sends_them(
+    app: FastAPI, aunt: Person, clock: FakeClock
+):
+    """Many accounts behind one address (a guesser's) are one guesser; another address is not."""
+    helpers = [
+        Person(TestClient(app, client=("198.51.100.7", 50000)), clock, f"1391111{n:04d}")
+        for n in range(7)
+    ]
+    answers = [problem_code(redeem(h, "999999")) for h in helpers[:6] for _ in range(5)]
+    assert answers == ["consent_code_invalid"] * 30
+
+    refused = redeem(helpers[-1], new_code(aunt))
+    assert refused.status_code == 429 and problem_code(refused) == "too_many_attempts"
+    elsewhere = Person(TestClient(app, client=("203.0.113.5", 50000)), clock, "13922220000")
+    assert redeem(elsewhere, new_code(aunt)).status_code == 201
+
+
+def test_too_many_wrong_codes_across_the_service_pause_redeeming_for_everyone(
+    app: FastAPI, aunt: Person, helper: Person, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(limits, "WRONG_FOR_SERVICE", 3)
+    guessers = [
+        Person(TestClient(app, client=(f"198.51.100.{n}", 50000)), clock, f"1391111{n:04d}")
+        for n in range(3)
+    ]
+    for guesser in guessers:
+        assert problem_code(redeem(guesser, "999999")) == "consent_code_invalid"
+
+    paused = redeem(helper, new_code(aunt))  # a right code, from someone who never guessed
+
+    assert paused.status_code == 429 and problem_code(paused) == "redeeming_paused"
+    assert int(paused.headers["Retry-After"]) == 3600
+    clock.advance(hours=1)
+    assert redeem(helper, new_code(aunt)).status_code == 201
 
 
 def test_wrong_codes_spread_over_more_than_ten_minutes_do_not_lock(

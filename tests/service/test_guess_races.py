@@ -1,10 +1,9 @@
-"""Wrong codes cannot be raced: 200 guesses at one phone's code, from one address, at once.
+"""Wrong codes cannot be raced: 200 guesses at once, at a phone's sign-in code or by one helper
+at consent codes.
 
 Against the real reference backend over HTTP, on a SQLite file and on PostgreSQL (where two
 transactions that each read the count and then add one would both pass the check). Each guess
-is counted before it is judged, atomically, so exactly five are judged: four are told how many
-tries are left, the fifth and every later one are locked out, and the phone's count of judged
-wrong codes is five.
+is counted before it is judged, atomically, so exactly five are judged.
 """
 
 from __future__ import annotations
@@ -22,12 +21,15 @@ from backend.core.attempts import attempts_made
 from backend.core.config import Settings
 from backend.core.db import create_db_engine, create_session_factory
 from backend.embedded import EmbeddedBackend
+from backend.proxy.limits import PER_HELPER
 from backend.sign_in_limits import WRONG_CODES_PER_GUESSER
 from bench.at_once import API, all_at_once
 from tests.databases import ENGINES, new_database_url
 
 GUESSES = 200
 PHONE = "13912340000"
+HELPER_PHONE = "13912340001"
+DEV_CODE = "246810"  # signs the helper in; no guess below is six digits equal to it
 TIMEOUT = 60.0
 
 
@@ -38,8 +40,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def backend(tmp_path: Path, db_url: str) -> Iterator[EmbeddedBackend]:
-    with EmbeddedBackend(Settings(data_dir=tmp_path, db_url=db_url, seed_dir=None)) as backend:
+    settings = Settings(data_dir=tmp_path, db_url=db_url, seed_dir=None, dev_login_code=DEV_CODE)
+    with EmbeddedBackend(settings) as backend:
         yield backend
+
+
+@pytest.fixture
+def clients(backend: EmbeddedBackend) -> Iterator[list[httpx.Client]]:
+    clients = [httpx.Client(base_url=backend.url, timeout=TIMEOUT) for _ in range(GUESSES)]
+    yield clients
+    for client in clients:
+        client.close()
 
 
 def guess(client: httpx.Client, n: int) -> httpx.Response:
@@ -72,3 +83,24 @@ def test_two_hundred_wrong_codes_at_once_have_five_judged(backend: EmbeddedBacke
     finally:
         engine.dispose()
     assert judged == WRONG_CODES_PER_GUESSER
+
+
+def test_two_hundred_wrong_consent_codes_at_once_have_five_judged(
+    clients: list[httpx.Client], db_url: str
+):
+    signed_in = clients[0].post(f"{API}/auth/token", json={"phone": HELPER_PHONE, "code": DEV_CODE})
+    assert signed_in.status_code == 200, signed_in.text
+    bearer = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+
+    def redeem(client: httpx.Client, n: int) -> httpx.Response:
+        # No resident made a code, so every one is wrong.
+        headers = {**bearer, "Idempotency-Key": str(uuid.uuid4())}
+        return client.post(f"{API}/proxy/consents", json={"code": f"{n:06d}"}, headers=headers)
+
+    answers = all_at_once(clients, redeem, join_timeout=TIMEOUT)
+
+    codes = Counter((r.status_code, r.json()["code"]) for r in answers)
+    assert codes == {
+        (409, "consent_code_invalid"): PER_HELPER,
+        (429, "too_many_attempts"): GUESSES - PER_HELPER,
+    }
