@@ -3,11 +3,14 @@
 Production unless ``--dev`` (or ``SUNSHINE_ENV=dev``) asks for the demo; production refuses to
 start, saying why, until its database, key file and SMS gateway are set.
 ``python -m backend new-key-file PATH`` writes a key file for a deployment.
+``python -m backend migrate [--db URL]`` brings the database schema up to date and stops (the
+server does the same at every start; run it alone before starting several workers).
 """
 
 import argparse
 import contextlib
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -15,10 +18,12 @@ import uvicorn
 from pydantic import ValidationError
 
 from backend.core.config import Settings
+from backend.core.db import create_db_engine
 from backend.core.keys import KeyFileError, KeyRing
+from backend.core.migrate import current, upgrade
 from backend.main import create_app
 
-COMMANDS = ("serve", "new-key-file")
+COMMANDS = ("serve", "new-key-file", "migrate")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -30,13 +35,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     serve = commands.add_parser("serve", help="run the server (the default command)")
     serve.add_argument("--host", default="127.0.0.1", help="interface (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8000, help="TCP port (default: %(default)s)")
-    serve.add_argument(
-        "--db",
-        metavar="URL",
-        default=None,
-        help="SQLAlchemy database URL (default: $SUNSHINE_BACKEND_DB; in dev, SQLite in the "
-        "data dir)",
-    )
+    migrate_command = commands.add_parser("migrate", help="bring the schema up to date")
+    for command in (serve, migrate_command):
+        command.add_argument(
+            "--db",
+            metavar="URL",
+            default=None,
+            help="SQLAlchemy database URL (default: $SUNSHINE_BACKEND_DB; in dev, SQLite in the "
+            "data dir)",
+        )
     serve.add_argument(
         "--dev",
         action="store_true",
@@ -51,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.command == "new-key-file":
         return _new_key_file(args.path)
+    if args.command == "migrate":
+        return _migrate(args.db)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     overrides: dict[str, object] = {"env": "dev"} if args.dev else {}
     if args.db is not None:
@@ -75,6 +84,22 @@ def _new_key_file(path: Path) -> int:
         return 1
     print(f"Wrote a new key file to {path} (readable by its owner only). Keep a copy safe:")
     print("without it nothing encrypted with it can be read.")
+    return 0
+
+
+def _migrate(db_url: str | None) -> int:
+    """Only the database matters here: no key file or SMS gateway is needed to migrate."""
+    url = db_url or os.environ.get("SUNSHINE_BACKEND_DB")
+    if not url:
+        print("Which database? Give --db URL or set SUNSHINE_BACKEND_DB.", file=sys.stderr)
+        return 2
+    engine = create_db_engine(url)
+    try:
+        upgrade(engine)
+        with engine.connect() as connection:
+            print(f"The database is at revision {current(connection)}.")
+    finally:
+        engine.dispose()
     return 0
 
 

@@ -10,23 +10,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend import __version__, crud
 from backend.api.main import api_router
-from backend.core import attempts as _attempts  # noqa: F401  (registers its table)
 from backend.core.body_limit import BodyLimit
 from backend.core.clock import Clock, settings_clock
 from backend.core.config import Settings
 from backend.core.db import create_db_engine, create_session_factory
 from backend.core.keys import KeyRing
+from backend.core.migrate import upgrade
 from backend.core.problems import install_problems, problem_responses
 from backend.demo_users import seed_demo_users
-from backend.events import models as _events_models  # noqa: F401  (registers its tables)
 from backend.events.seed import seed_events
-from backend.models import Base
-from backend.notify import models as _notify_models  # noqa: F401  (registers its table)
 from backend.notify.sms import build_sms_provider
-from backend.proxy import models as _proxy_models  # noqa: F401  (registers its tables)
 from backend.proxy.acting import HEADER as ACT_FOR_HEADER
 from backend.seed import seed_catalog
-from backend.trips import models as _trips_models  # noqa: F401  (registers its tables)
 
 API_V1 = "/api/v1"
 
@@ -131,9 +126,10 @@ def _drop_null_alternative(schema: dict[str, Any]) -> None:
 def _prepare_database(
     engine: Engine, session_factory: sessionmaker[Session], settings: Settings, clock: Clock
 ) -> None:
-    """Tables, the feed's meta row, and in dev mode the demo catalogue, users and events on
-    first start (events relative to now: the door demo is on today)."""
-    Base.metadata.create_all(engine)
+    """The schema (migrated to the newest revision), the feed's meta row, and in dev mode the
+    demo catalogue, users and events on first start (events relative to now: the door demo
+    is on today)."""
+    upgrade(engine)
     with session_factory() as session:
         crud.ensure_meta(session)
         if (demo := settings.demo_seed_dir) is not None:

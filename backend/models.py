@@ -21,10 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
-    event,
-    inspect,
 )
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from backend.core.security import mask_id_number, normalise_phone
@@ -137,22 +134,6 @@ class User(Base):
     version: Mapped[int] = mapped_column(default=1)
     example_data: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-# Columns added after the first release. ``create_all`` creates missing tables but never alters
-# existing ones, so a database made before a column existed gets it here (no migrations yet).
-_ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("users", "facts", "JSON"),
-    ("trips", "event_id", "VARCHAR(64)"),
-)
-
-
-@event.listens_for(Base.metadata, "after_create")
-def _add_missing_columns(_metadata: Any, connection: Connection, **_kw: Any) -> None:
-    inspector = inspect(connection)
-    for table, column, sql_type in _ADDED_COLUMNS:
-        if column not in {c["name"] for c in inspector.get_columns(table)}:
-            connection.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
 
 
 class LoginCode(Base):
@@ -290,6 +271,11 @@ class HealthPublic(BaseModel):
     status: Literal["ok"] = "ok"
     version: str
     epoch: str = Field(description="Identifies this database; changes when it is recreated.")
+
+
+class ReadyPublic(BaseModel):
+    status: Literal["ready"] = "ready"
+    revision: str = Field(description="The database schema's Alembic revision (the newest).")
 
 
 class CatalogChangePublic(BaseModel):
