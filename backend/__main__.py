@@ -9,7 +9,6 @@ server does the same at every start; run it alone before starting several worker
 
 import argparse
 import contextlib
-import logging
 import os
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ from pydantic import ValidationError
 from backend.core.config import Settings
 from backend.core.db import create_db_engine
 from backend.core.keys import KeyFileError, KeyRing
+from backend.core.logs import configure_logging
 from backend.core.migrate import current, upgrade
 from backend.main import create_app
 
@@ -60,19 +60,20 @@ def main(argv: list[str] | None = None) -> int:
         return _new_key_file(args.path)
     if args.command == "migrate":
         return _migrate(args.db)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     overrides: dict[str, object] = {"env": "dev"} if args.dev else {}
     if args.db is not None:
         overrides["db_url"] = args.db
     try:
-        app = create_app(Settings(**overrides))
+        settings = Settings(**overrides)
+        configure_logging(json_lines=settings.json_logs)
+        app = create_app(settings)
     except (ValidationError, KeyFileError) as error:
         print(f"The backend did not start: {_sentences(error)}", file=sys.stderr)
         return 2
     # Ctrl-C is how one stops this server: uvicorn has already shut down gracefully and merely
     # re-raises the signal it captured; an interrupted start-up left no partial seed.
     with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.run(app, host=args.host, port=args.port)
+        uvicorn.run(app, host=args.host, port=args.port, log_config=None)
     return 0
 
 

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,6 +16,7 @@ from backend.core.clock import Clock, settings_clock
 from backend.core.config import Settings
 from backend.core.db import create_db_engine, create_session_factory
 from backend.core.keys import KeyRing
+from backend.core.logs import REQUEST_ID_HEADER
 from backend.core.migrate import upgrade
 from backend.core.problems import install_problems, problem_responses
 from backend.demo_users import seed_demo_users
@@ -64,6 +66,8 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
     app.state.sms = build_sms_provider(settings)  # tests swap in a recorder
     install_problems(app)
     app.add_middleware(BodyLimit)  # 413 before any body is parsed, authorised or not
+    # Outermost: every answer, a 413 or 500 included, carries the id its log lines carry.
+    app.add_middleware(CorrelationIdMiddleware, header_name=REQUEST_ID_HEADER)
     _document_optional_parameters_without_null(app)
     _document_acting_problems(app)
     app.include_router(api_router, prefix=API_V1)

@@ -57,6 +57,13 @@ class Settings(BaseSettings):
     # Test-only: the server's clock starts at this instant and runs on from it
     # (backend.core.clock.StartedClock); refused in production.
     test_now: AwareDatetime | None = None
+    # How `python -m backend` writes its log: one JSON object per line, or plain text; None
+    # means JSON in production, text in dev mode (backend.core.logs).
+    log_format: Literal["json", "text"] | None = None
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_format == "json" or (self.log_format is None and self.env == "production")
 
     @property
     def volunteers_auto_verified(self) -> bool:
