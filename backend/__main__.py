@@ -5,6 +5,8 @@ start, saying why, until its database, key file and SMS gateway are set.
 ``python -m backend new-key-file PATH`` writes a key file for a deployment.
 ``python -m backend migrate [--db URL]`` brings the database schema up to date and stops (the
 server does the same at every start; run it alone before starting several workers).
+``python -m backend staff PHONE --districts 310101,310104 [--db URL]`` makes someone staff in
+those districts (``--districts ""``: no longer staff).
 """
 
 import argparse
@@ -15,15 +17,19 @@ from pathlib import Path
 
 import uvicorn
 from pydantic import ValidationError
+from sqlalchemy import Engine
 
 from backend.core.config import Settings
-from backend.core.db import create_db_engine
+from backend.core.db import create_db_engine, create_session_factory
 from backend.core.keys import KeyFileError, KeyRing
 from backend.core.logs import configure_logging
 from backend.core.migrate import current, upgrade
+from backend.core.security import mask_phone, normalise_phone
 from backend.main import create_app
+from backend.seed import begin_write
+from backend.staff import DISTRICT_CODE, appoint
 
-COMMANDS = ("serve", "new-key-file", "migrate")
+COMMANDS = ("serve", "new-key-file", "migrate", "staff")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -36,7 +42,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     serve.add_argument("--host", default="127.0.0.1", help="interface (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8000, help="TCP port (default: %(default)s)")
     migrate_command = commands.add_parser("migrate", help="bring the schema up to date")
-    for command in (serve, migrate_command):
+    staff = commands.add_parser("staff", help="appoint staff to districts (or remove them)")
+    staff.add_argument("phone", help="their mobile phone number")
+    staff.add_argument(
+        "--districts",
+        required=True,
+        type=lambda text: [d.strip() for d in text.split(",") if d.strip()],
+        help='district codes (3101xx), comma-separated; "" removes the staff role',
+    )
+    for command in (serve, migrate_command, staff):
         command.add_argument(
             "--db",
             metavar="URL",
@@ -60,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         return _new_key_file(args.path)
     if args.command == "migrate":
         return _migrate(args.db)
+    if args.command == "staff":
+        return _staff(args.db, args.phone, args.districts)
     overrides: dict[str, object] = {"env": "dev"} if args.dev else {}
     if args.db is not None:
         overrides["db_url"] = args.db
@@ -88,17 +104,46 @@ def _new_key_file(path: Path) -> int:
     return 0
 
 
-def _migrate(db_url: str | None) -> int:
-    """Only the database matters here: no key file or SMS gateway is needed to migrate."""
+def _database(db_url: str | None) -> Engine | None:
+    """Only the database matters to these commands: no key file or SMS gateway is needed."""
     url = db_url or os.environ.get("SUNSHINE_BACKEND_DB")
     if not url:
         print("Which database? Give --db URL or set SUNSHINE_BACKEND_DB.", file=sys.stderr)
+        return None
+    return create_db_engine(url)
+
+
+def _migrate(db_url: str | None) -> int:
+    if (engine := _database(db_url)) is None:
         return 2
-    engine = create_db_engine(url)
     try:
         upgrade(engine)
         with engine.connect() as connection:
             print(f"The database is at revision {current(connection)}.")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _staff(db_url: str | None, phone: str, districts: list[str]) -> int:
+    try:
+        phone = normalise_phone(phone)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if bad := [d for d in districts if not DISTRICT_CODE.fullmatch(d)]:
+        print(f"Not Shanghai district codes (3101xx): {', '.join(bad)}", file=sys.stderr)
+        return 2
+    if (engine := _database(db_url)) is None:
+        return 2
+    try:
+        upgrade(engine)
+        with create_session_factory(engine)() as session:
+            begin_write(session)
+            user = appoint(session, phone, districts)
+            session.commit()
+            where = ", ".join(user.staff_districts or []) or "no district (not staff)"
+            print(f"{mask_phone(phone)}: staff in {where}.")
     finally:
         engine.dispose()
     return 0

@@ -151,6 +151,8 @@ DEMO_USERS: list[dict[str, Any]] = [
             "phone": STAFF_PHONE,
             "name": "王社工",
             "roles": [Role.RESIDENT.value, Role.STAFF.value],
+            # 黄浦 and 徐汇, where the demo doors are; the 杨浦 event is someone else's.
+            "staff_districts": ["310101", "310104"],
             "id_number": None,
             "address": None,
             "emergency_contact": None,
@@ -168,7 +170,8 @@ def seed_demo_users(session: Session) -> int:
     """Create the demo users and their records unless their phones exist; returns users added.
 
     Safe to run on every start: a demo user seeded by an earlier version gets what was added
-    since (李志愿's volunteer registration), and nothing else about existing users changes.
+    since (李志愿's volunteer registration, 王社工's districts), and nothing else about existing
+    users changes.
     """
     begin_write(session)  # concurrent start-ups queue here instead of failing
     lock_feed(session)  # PostgreSQL: a second process waits on this row lock, then sees ours
@@ -191,6 +194,8 @@ def seed_demo_users(session: Session) -> int:
             added += 1
         if "volunteer" in demo:
             _ensure_volunteer(session, user, demo["volunteer"])
+        if fields.get("staff_districts") and user.example_data and user.staff_districts is None:
+            user.staff_districts = fields["staff_districts"]
     try:
         session.commit()
     except IntegrityError:  # another process seeded them first

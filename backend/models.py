@@ -91,6 +91,11 @@ class CatalogSeeded(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+# The largest INTEGER primary key (PostgreSQL's int4): ids from outside are checked against it,
+# so a bigger one is a 422 (or simply not found), never a database error.
+ROW_ID_MAX = 2**31 - 1
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on every backend (SQLite drops the zone; we put UTC back)."""
 
@@ -131,6 +136,9 @@ class User(Base):
     # What matching needs to know (hukou, certificate, level, ...; see FactsPublic). Only known
     # facts are stored: an absent key is unknown. NULL in rows from before the column existed.
     facts: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
+    # Staff only: the districts (6-digit codes) whose events, doors and volunteers this staff
+    # member runs (backend.staff). Staff without districts can do nothing as staff.
+    staff_districts: Mapped[list[str] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(default=1)
     example_data: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -559,6 +567,8 @@ class ActivityPublic(_Row):
         "trip_rated",
         "volunteer_registered",
         "volunteer_verified",
+        "volunteer_suspended",
+        "volunteer_reinstated",
     ]
     target: str | None
     acted_for_me_by: int | None = Field(description="Another user who acted for me, if any.")

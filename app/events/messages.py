@@ -282,6 +282,7 @@ PROBLEM_SENTENCES = {
     "no_appeal": N_("There is no appeal to decide."),
     "appeal_text_empty": N_("Please say in a few words what happened."),
     "forbidden": N_("Only staff can do this."),
+    "not_your_district": N_("This event is in a district you are not staff in."),
     "not_found": N_("This event no longer exists."),
 }
 KIND_SUBJECTS = {

@@ -55,7 +55,15 @@ VOLUNTEER_STATUS = {
 STARS = (1, 2, 3, 4, 5)
 
 
-def volunteer_status_sentence(status: str) -> str:
+def volunteer_status_sentence(volunteer: Mapping[str, Any]) -> str:
+    """Where the person's registration stands (GET /volunteers/me), with staff's reason when
+    they paused it."""
+    status = str(volunteer.get("status") or "pending")
+    if status == "suspended":
+        return _(
+            "Staff have paused your volunteer service: {reason} You cannot take trips for now. "
+            "Please contact your community service point."
+        ).format(reason=volunteer.get("suspended_reason") or "")
     return _(VOLUNTEER_STATUS.get(status, VOLUNTEER_STATUS["pending"]))
 
 
@@ -269,6 +277,9 @@ PROBLEM_SENTENCES = {
     "own_trip": N_("This is your own request; another volunteer has to take it."),
     "skills_missing": N_("This trip needs help you have not registered for."),
     "volunteer_not_verified": N_("Only verified volunteers can take trips."),
+    "volunteer_suspended": N_(
+        "Staff have paused your volunteer service, so you cannot take or start trips for now."
+    ),
     "volunteer_exists": N_("You are already registered as a volunteer."),
     "already_rated": N_("You have already rated this trip."),
     "trip_time_too_soon": N_(

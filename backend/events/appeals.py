@@ -17,6 +17,7 @@ from backend.events.wire import AppealDecision, AppealRequest, AttendancePublic,
 from backend.models import User
 from backend.notify.models import NotificationKind
 from backend.notify.notifications import notify_event
+from backend.staff import require_district
 
 Signed = tuple[EventSignup, Event]
 
@@ -77,6 +78,7 @@ def decide(
 ) -> Signed:
     """Staff accept (the absence becomes excused, for the appeal's reason) or decline."""
     event = locked_event(session, event_id)
+    require_district(user, event.district)
     signup = crud.get_signup(session, signup_id)
     if signup is None or signup.event_id != event.id:
         raise errors.signup_not_found()

@@ -31,6 +31,7 @@ from backend.events.wire import (
 )
 from backend.models import User
 from backend.notify.notifications import SHANGHAI
+from backend.staff import runs
 
 
 def _excuse(signup: EventSignup) -> ExcusePublic | None:
@@ -127,9 +128,14 @@ def _by_name(attendee: Attendee) -> tuple[list[str], str, str]:
     return lazy_pinyin(attendee.name), attendee.name, attendee.signup_id
 
 
-def door_list(session: Session, now: datetime) -> list[DoorEvent]:
-    """Today's events (Shanghai date of the start), soonest first, each with its attendees."""
-    events = crud.events_starting_between(session, *shanghai_day(now))
+def door_list(session: Session, staff: User, now: datetime) -> list[DoorEvent]:
+    """Today's events in ``staff``'s districts (Shanghai date of the start), soonest first, each
+    with its attendees."""
+    events = [
+        event
+        for event in crud.events_starting_between(session, *shanghai_day(now))
+        if runs(staff, event.district)
+    ]
     rows = crud.live_signups_with_people(session, [e.id for e in events])
     attendees: dict[str, list[Attendee]] = {e.id: [] for e in events}
     waiting: dict[str, int] = {}

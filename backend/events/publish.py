@@ -19,7 +19,8 @@ from backend.events import crud
 from backend.events.codes import new_event_code
 from backend.events.models import Event
 from backend.events.wire import Counts, EventCreate, EventPublic
-from backend.models import CatalogKind
+from backend.models import CatalogKind, User
+from backend.staff import require_district
 
 
 def projection(event: Event, counts: Counts) -> EventPublic:
@@ -71,15 +72,18 @@ def create_event(
     session: Session,
     body: EventCreate,
     *,
-    created_by: int | None,
+    created_by: User | None,
     now: datetime,
     example_data: bool = False,
 ) -> Event:
-    """A new event at a catalogue institution, published; ``409 event_exists`` if the id is used."""
+    """A new event at a catalogue institution, published; ``409 event_exists`` if the id is used.
+    Staff (``created_by``) create events only in their districts; the seed has no creator."""
     place = venue(session, body.institution_id)
     district = body.district or place.get("district")
     if not isinstance(district, str) or not district:
         raise _invalid("district: the venue has no district; give one")
+    if created_by is not None:
+        require_district(created_by, district)
     event_id = body.id or str(uuid.uuid4())
     if crud.get_event(session, event_id) is not None:
         raise _exists()
@@ -97,7 +101,7 @@ def create_event(
         cancel_deadline=body.cancel_deadline or body.start_at,
         provides=list(body.provides),
         event_code=new_event_code(),
-        created_by=created_by,
+        created_by=created_by.id if created_by is not None else None,
         created_at=now,
         updated_at=now,
         marked_at=None,

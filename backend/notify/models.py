@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.models import Base, UTCDateTime
+from backend.models import ROW_ID_MAX, Base, UTCDateTime
 from backend.trips import models as _trips  # noqa: F401  (the table trip_id refers to)
 
 
@@ -91,7 +91,7 @@ class NotificationsRead(BaseModel):
     up_to_id: int = Field(
         strict=True,  # JSON false or "3" is not an id
         ge=0,
-        le=2**63 - 1,
+        le=ROW_ID_MAX,
         description="Mark my notifications up to this id read.",
     )
 

@@ -20,7 +20,7 @@ from backend.notify.notifications import notify_trip
 from backend.trips import crud
 from backend.trips.code_words import new_code_word
 from backend.trips.expiry import notify_expired
-from backend.trips.models import Trip, TripRating, Volunteer
+from backend.trips.models import Trip, TripRating, Volunteer, VolunteerStatus
 from backend.trips.present import viewer_role
 from backend.trips.states import (
     ACTORS,
@@ -31,7 +31,7 @@ from backend.trips.states import (
     TripState,
     decide,
 )
-from backend.trips.volunteers import get_volunteer, verified_volunteer
+from backend.trips.volunteers import get_volunteer, suspended, verified_volunteer
 from backend.trips.wire import RatingRequest, TripRequest
 
 EARLIEST = timedelta(minutes=15)  # a volunteer needs time to get there
@@ -218,6 +218,8 @@ def act(
         return trip, role
     volunteer = get_volunteer(session, trip.volunteer_id) if trip.volunteer_id else None
     volunteer_name = volunteer.real_name if volunteer is not None else ""
+    if action is TripAction.START and volunteer and volunteer.status == VolunteerStatus.SUSPENDED:
+        raise suspended()  # completing or releasing a trip already held stays possible
     if action is TripAction.CANCEL:
         crud.move(trip, TripState.CANCELLED, now)
         if trip.volunteer_id is not None:

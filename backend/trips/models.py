@@ -26,6 +26,7 @@ class Availability(StrEnum):
 class VolunteerStatus(StrEnum):
     PENDING = "pending"
     VERIFIED = "verified"
+    SUSPENDED = "suspended"  # by staff, with a reason: may not claim or start trips
 
 
 def skills_mask(skills: list[str]) -> int:
@@ -53,6 +54,9 @@ class Volunteer(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     verified_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspended_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    suspended_reason: Mapped[str | None] = mapped_column(String(200))
     example_data: Mapped[bool] = mapped_column(default=False)
 
     @property

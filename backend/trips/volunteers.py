@@ -22,9 +22,21 @@ def get_volunteer(session: Session, user_id: int) -> Volunteer | None:
     return session.get(Volunteer, user_id, populate_existing=True)
 
 
+def suspended() -> ProblemError:
+    return ProblemError(
+        403,
+        "volunteer_suspended",
+        "Volunteer suspended",
+        "Staff have suspended your volunteer registration; you cannot take or start trips.",
+    )
+
+
 def verified_volunteer(session: Session, user: User) -> Volunteer:
-    """The caller's verified registration; ``403 volunteer_not_verified`` otherwise."""
+    """The caller's verified registration; ``403 volunteer_suspended`` or
+    ``volunteer_not_verified`` otherwise."""
     volunteer = get_volunteer(session, user.id)
+    if volunteer is not None and volunteer.status == VolunteerStatus.SUSPENDED:
+        raise suspended()
     if volunteer is None or not volunteer.verified:
         raise ProblemError(
             403,
@@ -81,10 +93,11 @@ def verify(
     request_key: str | None,
 ) -> bool:
     """Verify a registration (``by`` staff, or None when automatic); False if it already was.
+    A suspended registration is verified again only through ``reinstate``.
 
     Staff acting shows in the volunteer's own activity as done for them by that staff member.
     """
-    if volunteer.verified:
+    if volunteer.status != VolunteerStatus.PENDING:
         return False
     volunteer.status = VolunteerStatus.VERIFIED.value
     volunteer.verified_at = now
@@ -106,6 +119,60 @@ def verify(
     return True
 
 
+def suspend(
+    session: Session,
+    volunteer: Volunteer,
+    user: User,
+    now: datetime,
+    *,
+    by: User,
+    reason: str,
+    request_key: str | None,
+) -> None:
+    """Suspend a verified volunteer (or change the reason of a suspension): no more claims or
+    starts; trips already held can still be completed or released."""
+    volunteer.status = VolunteerStatus.SUSPENDED.value
+    volunteer.suspended_at = now
+    volunteer.suspended_by = by.id
+    volunteer.suspended_reason = reason
+    user.version += 1
+    crud.record_activity(
+        session,
+        user,
+        "volunteer_suspended",
+        target=None,
+        request_key=request_key,
+        now=now,
+        actor=by,
+    )
+
+
+def reinstate(
+    session: Session,
+    volunteer: Volunteer,
+    user: User,
+    now: datetime,
+    *,
+    by: User,
+    request_key: str | None,
+) -> None:
+    """A suspended volunteer is verified again, by ``by``."""
+    volunteer.status = VolunteerStatus.VERIFIED.value
+    volunteer.verified_at = now
+    volunteer.verified_by = by.id
+    volunteer.suspended_at = volunteer.suspended_by = volunteer.suspended_reason = None
+    user.version += 1
+    crud.record_activity(
+        session,
+        user,
+        "volunteer_reinstated",
+        target=None,
+        request_key=request_key,
+        now=now,
+        actor=by,
+    )
+
+
 def public(volunteer: Volunteer) -> VolunteerPublic:
     return VolunteerPublic(
         user_id=volunteer.user_id,
@@ -118,4 +185,5 @@ def public(volunteer: Volunteer) -> VolunteerPublic:
         status=VolunteerStatus(volunteer.status),
         created_at=volunteer.created_at,
         verified_at=volunteer.verified_at,
+        suspended_reason=volunteer.suspended_reason,
     )

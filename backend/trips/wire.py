@@ -136,9 +136,20 @@ class VolunteerPublic(BaseModel):
     status: VolunteerStatus
     created_at: datetime
     verified_at: datetime | None
+    suspended_reason: str | None = Field(
+        default=None, description="Why staff suspended the registration (status suspended)."
+    )
 
 
 # --- trips ------------------------------------------------------------------------------------
+
+
+class SuspendRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(
+        min_length=1, max_length=200, description="Said to the volunteer; kept on record."
+    )
 
 
 class TripRequest(BaseModel):

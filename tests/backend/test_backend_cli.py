@@ -10,6 +10,9 @@ from pathlib import Path
 
 import httpx
 
+from backend.core.config import Settings
+from backend.crud import get_user_by_phone
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -73,3 +76,27 @@ def test_backend_serves_health_and_stops_on_sigint(tmp_path: Path, seed_dir: Pat
     assert process.returncode == 0, output
     assert "Traceback" not in output
     assert (tmp_path / "cli.sqlite3").exists()
+
+
+def test_the_staff_command_appoints_and_removes_staff(db_url: str, make_app, seed_dir):
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "backend", "staff", *args, "--db", db_url]
+        return subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+
+    appointed = run("139 1234 5678", "--districts", "310110,310101")
+    assert appointed.returncode == 0, appointed.stderr
+    assert appointed.stdout.strip() == "139****5678: staff in 310101, 310110."
+    app = make_app(Settings(db_url=db_url, seed_dir=None))
+    with app.state.session_factory() as session:
+        user = get_user_by_phone(session, "13912345678")
+        assert user is not None
+        assert (user.roles, user.staff_districts) == (["resident", "staff"], ["310101", "310110"])
+
+    removed = run("13912345678", "--districts", "")
+    assert removed.returncode == 0 and "not staff" in removed.stdout
+    with app.state.session_factory() as session:
+        user = get_user_by_phone(session, "13912345678")
+        assert user is not None and (user.roles, user.staff_districts) == (["resident"], None)
+
+    refused = run("13912345678", "--districts", "999999")
+    assert refused.returncode == 2 and "999999" in refused.stderr

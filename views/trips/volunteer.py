@@ -68,9 +68,9 @@ def volunteer_view(path: str, route: Route, state: AppState, actions: Actions) -
     if volunteer is None:
         controls += registration_form(state, actions)
     elif volunteer.get("status") != "verified":
-        controls.append(body_text(volunteer_status_sentence("pending")))
+        controls.append(body_text(volunteer_status_sentence(volunteer)))
     else:
-        controls.append(body_text(volunteer_status_sentence("verified")))
+        controls.append(body_text(volunteer_status_sentence(volunteer)))
         controls += my_trips_section(state, actions)
         controls += open_trips_section(state, volunteer, actions)
     return screen_view(path, route.identifier, _(route.title), controls, actions)

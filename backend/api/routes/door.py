@@ -17,10 +17,11 @@ router = APIRouter(prefix="/door", tags=["events"], dependencies=HOUSEKEEPING)
     responses=problem_responses(401, 403, 500),
     summary="Today's events at the door (staff)",
     description=(
-        "Staff only (`403 forbidden`). Every event whose start falls on today's date in "
+        "Staff only (`403 forbidden`). Every event in the staff member's districts whose "
+        "start falls on today's date in "
         "Shanghai (the server's clock), soonest first, with its event code, counts and "
         "attendees: confirmed (by name) then waitlisted (by position); cancelled ones left out."
     ),
 )
 def read_door(user: StaffUserDep, session: SessionDep, clock: ClockDep) -> DoorList:
-    return DoorList(items=door_list(session, clock()))
+    return DoorList(items=door_list(session, user, clock()))

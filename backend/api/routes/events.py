@@ -192,7 +192,7 @@ def check_in(event_id: EventId, body: CheckinRequest, change: ChangeDep) -> Resp
     responses=problem_responses(401, 403, 409, 422, 500),
     summary="Create an event (staff)",
     description=(
-        "Staff only (`403 forbidden`). Published into the catalogue at once (kind `event`, "
+        "Staff only (`403 forbidden`), in their districts (`403 not_your_district`). Published into the catalogue at once (kind `event`, "
         "without its code). `422 validation_error`: end not after start, a deadline after the "
         "start, capacity below 1, or no such institution. An `id` in use: `409 event_exists`."
     ),
@@ -201,7 +201,7 @@ def create(body: EventCreate, change: StaffChangeDep) -> Response:
     user, session, now = change.user, change.session, change.now
 
     def effect() -> Response:
-        event = create_event(session, body, created_by=user.id, now=now)
+        event = create_event(session, body, created_by=user, now=now)
         shown = StaffEventPublic(**public(session, event).model_dump(), event_code=event.event_code)
         return JSONResponse(shown.model_dump(mode="json"), status_code=201)
 

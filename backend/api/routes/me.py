@@ -15,6 +15,7 @@ from backend.api.deps import ChangeDep, CurrentUserDep
 from backend.api.own_lists import add_own_list_route
 from backend.core.problems import ProblemError, problem_responses
 from backend.models import (
+    ROW_ID_MAX,
     ActivityList,
     ActivityPublic,
     BenefitList,
@@ -175,7 +176,7 @@ add_own_list_route(
     description="A later reply replaces the earlier one. Someone else's item is `404 not_found`.",
 )
 def reply_inbox(
-    item_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    item_id: Annotated[int, Path(ge=1, le=ROW_ID_MAX)],
     body: InboxReply,
     change: ChangeDep,
 ) -> Response:

@@ -23,6 +23,7 @@ from app.trips.messages import (
     trip_input_sentence,
     trip_rejection_sentence,
     trip_title,
+    volunteer_status_sentence,
     who_sentence,
 )
 from services.clock import SHANGHAI
@@ -181,3 +182,12 @@ def test_only_notifications_arriving_during_the_session_are_announced() -> None:
     state.personal = PersonalView(notifications=[second, first])
     assert len(new_notification_sentences(state, NOW)) == 1
     assert new_notification_sentences(state, NOW) == []  # said once
+
+
+def test_a_suspended_volunteer_is_told_why_and_whom_to_ask(chinese: None) -> None:
+    paused = {"status": "suspended", "suspended_reason": "两次未按约定到达。"}
+
+    assert volunteer_status_sentence(paused) == (
+        "工作人员已暂停您的志愿服务：两次未按约定到达。 目前不能接单，请联系您的社区服务点。"
+    )
+    assert volunteer_status_sentence({"status": "pending"}) == "您的注册正在等待工作人员审核。"

@@ -19,13 +19,16 @@ from events_support import (
     my_signups,
     signed_up,
 )
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from route_support import problem_code
 
 from backend.core.clock import FakeClock
 from backend.models import CatalogKind
+from backend.staff import appoint
 
 ANY_ID = "00000000-0000-4000-8000-000000000000"
+YANGPU_CLERK = "13600000110"
 
 
 def staff_requests(event_id: str, signup_id: str, clock: FakeClock) -> list[tuple[str, str, Any]]:
@@ -144,3 +147,66 @@ def test_staff_cannot_check_someone_in_with_the_event_code_without_their_own_sig
     assert response.status_code == 404 and problem_code(response) == "not_signed_up"
     assert my_signups(aunt)[0]["checked_in_at"] is None
     uuid.UUID(my_signups(aunt)[0]["id"])
+
+
+# --- staff act only in their districts (issue 18, item 10) ---------------------------------
+
+YANGPU = "310110"  # 王社工 runs 黄浦 (310101) and 徐汇 (310104), not 杨浦
+
+
+@pytest.fixture
+def yangpu_event(app: FastAPI, person: Any, clock: FakeClock) -> dict[str, Any]:
+    """An event today in 杨浦, created by a clerk appointed there."""
+    with app.state.session_factory() as session:
+        appoint(session, YANGPU_CLERK, [YANGPU])
+        session.commit()
+    start = clock() + timedelta(hours=1)
+    today = {
+        "district": YANGPU,
+        "start_at": start.isoformat(),
+        "end_at": (start + timedelta(hours=2)).isoformat(),
+        "signup_deadline": start.isoformat(),
+        "cancel_deadline": start.isoformat(),
+    }
+    response = person(YANGPU_CLERK).post(EVENTS, json=event_body(clock, **today))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_staff_create_events_only_in_their_districts(staff: Person, clock: FakeClock):
+    elsewhere = staff.post(EVENTS, json=event_body(clock, district=YANGPU))
+    mine = staff.post(EVENTS, json=event_body(clock, district="310104"))
+
+    assert elsewhere.status_code == 403 and problem_code(elsewhere) == "not_your_district"
+    assert mine.status_code == 201
+
+
+def test_the_door_lists_only_events_of_the_staff_members_districts(
+    staff: Person, person: Any, yangpu_event: dict[str, Any]
+):
+    assert yangpu_event["id"] not in {e["event"]["id"] for e in staff.get(DOOR).json()["items"]}
+    theirs = person(YANGPU_CLERK).get(DOOR).json()["items"]
+    assert yangpu_event["id"] in {e["event"]["id"] for e in theirs}
+
+
+@pytest.mark.parametrize("request_index", [2, 3, 4])  # check in by name, undo, decide an appeal
+def test_staff_run_no_door_outside_their_districts(
+    staff: Person, aunt: Person, yangpu_event: dict[str, Any], clock: FakeClock, request_index: int
+):
+    signup = signed_up(aunt, yangpu_event["id"])
+    method, path, body = staff_requests(yangpu_event["id"], signup["id"], clock)[request_index]
+
+    response = staff.client.request(method, path, headers=staff.write(), json=body)
+
+    assert response.status_code == 403 and problem_code(response) == "not_your_district"
+
+
+def test_a_personal_code_is_only_staff_business_in_their_districts(
+    staff: Person, aunt: Person, yangpu_event: dict[str, Any], clock: FakeClock
+):
+    signup = signed_up(aunt, yangpu_event["id"])
+    clock.advance(minutes=45)  # the door opens 30 minutes before the start
+
+    response = check_in(staff, yangpu_event["id"], signup["personal_code"])
+
+    assert response.status_code == 422 and problem_code(response) == "code_wrong"

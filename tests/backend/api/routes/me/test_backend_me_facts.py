@@ -11,8 +11,10 @@ from me_support import ME, auth
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
+from backend.core import migrate
 from backend.core.clock import FakeClock
 from backend.core.config import Settings
+from backend.core.db import create_db_engine
 from backend.demo_users import (
     RESIDENT_BIRTH_DATE,
     RESIDENT_FACTS,
@@ -174,10 +176,22 @@ def test_birth_date_from_the_id_number(id_number: str | None, birth_date: date |
 def test_a_database_from_before_facts_existed_gets_the_column_on_start(
     make_app: Callable[..., FastAPI], settings: Settings
 ):
-    old = make_app(settings)
-    with old.state.engine.begin() as connection:
+    """A database made before Alembic and before the column (backend.core.migrate adopts it)."""
+    old = create_db_engine(settings.db_url)
+    migrate.upgrade(old, to=migrate.FIRST_REVISION)
+    with old.begin() as connection:
+        connection.execute(text("DROP TABLE alembic_version"))
         connection.execute(text("ALTER TABLE users DROP COLUMN facts"))
-    old.state.engine.dispose()
+        # 张阿姨 signed up back then: the demo seed leaves her row as it is.
+        connection.execute(
+            text(
+                "INSERT INTO users (phone, name, roles, id_number, version, example_data, "
+                "created_at) VALUES (:phone, '张阿姨', '[\"resident\"]', '310101195503120028', "
+                "1, true, '2026-01-01')"
+            ),
+            {"phone": RESIDENT_PHONE},
+        )
+    old.dispose()
 
     app = make_app(settings)
     app.state.clock = FakeClock()

@@ -67,6 +67,7 @@ def test_registering_where_verification_is_automatic_verifies_at_once(
         "status": "verified",
         "created_at": "2025-01-01T08:00:00Z",
         "verified_at": "2025-01-01T08:00:00Z",
+        "suspended_reason": None,
     }
     assert client.get(f"{VOLUNTEERS}/me", headers=newcomer).json() == body
     profile = me(client, newcomer)
