@@ -124,6 +124,7 @@ bench: install system-deps i18n-compile
 	$(PY) bench/search.py
 	$(PY) bench/trips.py
 	$(PY) bench/events.py
+	$(PY) bench/load.py
 
 # Per-screen accessibility table for every mode (also written to test-artifacts/a11y-report.md).
 a11y-report: install system-deps i18n-compile

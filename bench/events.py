@@ -1,10 +1,10 @@
 """Sign-up latency under contention (issue 7): 200 people sign up for 50 places at one moment.
 
-Not a timed test. Starts the embedded reference backend (uvicorn, SQLite file in a temp data
-dir), signs in 200 residents and the demo staff member through the API, then for each round
-publishes one event with 50 places and releases 200 sign-ups together (a barrier; each person
-has their own keep-alive connection, Idempotency-Key and sign-up UUID), timing every request
-from send to response. Every round must end with exactly 50 confirmed and 150 waitlisted at
+Not a timed test. On SQLite, then on PostgreSQL (a throw-away cluster): starts the embedded
+reference backend (uvicorn, one process, a temp data dir), signs in 200 residents and the demo
+staff member through the API, then for each round publishes one event with 50 places and
+releases 200 sign-ups together (a barrier; each person has their own keep-alive connection,
+Idempotency-Key and sign-up UUID), timing every request from send to response. Every round must end with exactly 50 confirmed and 150 waitlisted at
 positions 1..150: the decision is taken under the write lock.
 
 Interleaved with the rounds, single uncontended sign-ups (one person, an event nobody else
@@ -41,6 +41,7 @@ from bench.signup_race import (  # noqa: E402
     timed_sign_up,
 )
 from bench.trips import line, percentile  # noqa: E402
+from tools.pg_cluster import running_cluster  # noqa: E402
 
 DEV_CODE = "246810"
 PEOPLE = 200
@@ -65,8 +66,16 @@ def contended_round(people: list[httpx.Client], event_id: str) -> list[SignupRes
 
 
 def main() -> None:
+    measure("SQLite", None)
+    with running_cluster() as cluster:
+        measure("PostgreSQL", cluster.create_database())
+
+
+def measure(engine: str, db_url: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="sunshine-bench-events-") as tmp:
         settings = Settings(env="dev", data_dir=Path(tmp), dev_login_code=DEV_CODE)
+        if db_url is not None:
+            settings = settings.model_copy(update={"db_url": db_url})
         with EmbeddedBackend(settings) as backend:
             staff = signed_in(backend.url, STAFF_PHONE, code=DEV_CODE, timeout=TIMEOUT)
             people = signed_in_people(backend.url, PEOPLE, code=DEV_CODE, timeout=TIMEOUT)
@@ -93,7 +102,7 @@ def main() -> None:
     print(
         f"event sign-ups: {ROUNDS} rounds of {PEOPLE} people signing up for {PLACES} places at "
         f"once (exactly {PLACES} confirmed, {PEOPLE - PLACES} waitlisted at 1..{PEOPLE - PLACES} "
-        "every round), real HTTP, SQLite"
+        f"every round), real HTTP, {engine}"
     )
     print(line("confirmed", confirmed))
     print(line("waitlisted", waitlisted))

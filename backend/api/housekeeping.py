@@ -5,7 +5,13 @@ ended events are marked attended / excused / no-show (``backend.events.marking``
 expiry, so an escort that never came excuses the absence first), and counts of attempts whose
 window has ended are deleted (``backend.core.attempts``).
 After it: text messages committed meanwhile, by this request or another, are sent
-(``backend.notify.sms``). This is a request-scoped dependency listed on the router, so it is set
+(``backend.notify.sms``).
+
+Both are throttled, because they cost more than most requests themselves (measured by
+``bench/load.py``: half the database round trips under load): the sweeps run at most once per
+``SWEEP_EVERY`` of the app's clock in each process (a FakeClock that jumps runs them at once),
+and texts are sent after every change and after each sweep (which retries failed ones), not
+after every read. This is a request-scoped dependency listed on the router, so it is set
 up before the request's own session and torn down after it: on success once the response has
 gone out, on error before the problem document is sent. Either way the request's transaction
 has already committed or rolled back, so only committed texts exist to be sent.
@@ -13,12 +19,14 @@ has already committed or rolled back, so only committed texts exist to be sent.
 
 import logging
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend import crud
+from backend.api.deps import SAFE_METHODS
 from backend.core import attempts
 from backend.events import crud as event_crud
 from backend.events.marking import mark_due_events
@@ -28,6 +36,8 @@ from backend.trips import crud as trip_crud
 from backend.trips.expiry import expire_due_trips
 
 logger = logging.getLogger(__name__)
+
+SWEEP_EVERY = timedelta(seconds=1)
 
 
 Due = Callable[[Session, datetime], bool]
@@ -54,18 +64,34 @@ def sweep(sessions: sessionmaker[Session], now: datetime, due: Due, work: Work) 
         return done
 
 
+def sweeps_due(state: Any, now: datetime) -> bool:
+    """True at most once per ``SWEEP_EVERY`` (and whenever the clock went back)."""
+    last: datetime | None = getattr(state, "swept_at", None)
+    if last is not None and last <= now < last + SWEEP_EVERY:
+        return False
+    state.swept_at = now
+    return True
+
+
 def housekeeping(request: Request) -> Iterator[None]:
     state = request.app.state
     now = state.clock()
-    for due, work in SWEEPS:
-        sweep(state.session_factory, now, due, work)
+    swept = sweeps_due(state, now)
+    if swept:
+        for due, work in SWEEPS:
+            sweep(state.session_factory, now, due, work)
     try:
         yield
     finally:
-        try:
-            deliver_pending(state.session_factory, state.sms, state.clock)
-        except Exception:  # the request's outcome stands; the texts wait for the next one
-            logger.exception("sending text messages failed")
+        if swept or request.method not in SAFE_METHODS:
+            _send_texts(state)
+
+
+def _send_texts(state: Any) -> None:
+    try:
+        deliver_pending(state.session_factory, state.sms, state.clock)
+    except Exception:  # the request's outcome stands; the texts wait for the next one
+        logger.exception("sending text messages failed")
 
 
 HOUSEKEEPING = [Depends(housekeeping)]

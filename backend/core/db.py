@@ -24,7 +24,9 @@ def create_db_engine(db_url: str | URL) -> Engine:
         # No cap on connections either (see below): a capped pool deadlocks under a burst.
         # What bounds them is the server's concurrency (uvicorn --limit-concurrency) times
         # its workers, which PostgreSQL's max_connections must allow (README, production).
-        return create_engine(url, pool_pre_ping=True, max_overflow=-1)
+        # Twenty kept open: a connection made per request beyond the pool (PostgreSQL forks a
+        # backend for each) cost more than the request under load.
+        return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=-1)
 
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
     if _is_sqlite_memory(url):
