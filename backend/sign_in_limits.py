@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from backend.core.attempts import Attempt, count_attempt, forget_attempts
-from backend.core.problems import ProblemError
+from backend.core.problems import ProblemError, retry_after
 
 TEXTS_PER_PHONE_PER_DAY = 10
 TEXTS_PER_ADDRESS_PER_DAY = 100
@@ -29,11 +29,6 @@ _TEXTS_TO_PHONE = "sign_in_texts_phone"
 _TEXTS_FROM_ADDRESS = "sign_in_texts_address"
 _GUESSES = "sign_in_guesses"
 _WRONG_FOR_PHONE = "sign_in_wrong_phone"
-
-
-def retry_after(ends_at: datetime, now: datetime) -> dict[str, str]:
-    seconds = max(1, int((ends_at - now).total_seconds() + 0.999))
-    return {"Retry-After": str(seconds)}
 
 
 def count_text(session: Session, phone: str, address: str, now: datetime) -> None:
@@ -50,7 +45,7 @@ def count_text(session: Session, phone: str, address: str, now: datetime) -> Non
                 "texts_used_up",
                 "No more codes today",
                 "This phone number (or this network) has had all its sign-in codes for today.",
-                headers=retry_after(counted.ends_at, now),
+                headers=retry_after(counted.ends_at - now),
             )
 
 
@@ -86,5 +81,5 @@ def locked_out(guess: Attempt, now: datetime) -> ProblemError:
         "Too many wrong codes",
         "Too many wrong codes for this phone number from here; try again after the "
         "Retry-After delay.",
-        headers=retry_after(guess.ends_at, now),
+        headers=retry_after(guess.ends_at - now),
     )

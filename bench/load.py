@@ -40,9 +40,10 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from backend.embedded import free_port  # noqa: E402
 from bench.at_once import API  # noqa: E402
 from bench.trips import percentile  # noqa: E402
-from tools.pg_cluster import free_port, running_cluster  # noqa: E402
+from tools.pg_cluster import running_cluster  # noqa: E402
 
 DEV_CODE = "246810"
 VOLUNTEER_SHARE = 0.2

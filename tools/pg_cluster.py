@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -20,6 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+
+from backend.embedded import free_port
 
 SUPERUSER = "postgres"
 FAST_UNSAFE = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
@@ -41,12 +42,6 @@ def bin_dir() -> Path:
             "PostgreSQL is not installed: `make test` installs Debian's postgresql package"
         )
     return versions[-1].parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class PgCluster:

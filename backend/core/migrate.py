@@ -33,7 +33,7 @@ _LOCK_ID = 0x53554E53  # "SUNS": the advisory lock migrations hold on PostgreSQL
 _PRE_ALEMBIC_COLUMNS = (("users", "facts", "JSON"), ("trips", "event_id", "VARCHAR(64)"))
 
 
-def _config(connection: Connection) -> Config:
+def _config(connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -42,9 +42,7 @@ def _config(connection: Connection) -> Config:
 
 @cache
 def _scripts() -> ScriptDirectory:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(config)
+    return ScriptDirectory.from_config(_config())
 
 
 def head() -> str:

@@ -13,6 +13,8 @@ body that is not UTF-8 is a 422 json_invalid like any other malformed JSON; a 40
 ``Allow`` every method of the path, not just those of the first route that matched.
 """
 
+import math
+from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
 
@@ -56,6 +58,11 @@ class ValidationIssue(BaseModel):
 
 class ValidationProblem(Problem):
     errors: list[ValidationIssue]
+
+
+def retry_after(wait: timedelta) -> dict[str, str]:
+    """The ``Retry-After`` header for a wait: whole seconds, rounded up, at least one."""
+    return {"Retry-After": str(max(1, math.ceil(wait.total_seconds())))}
 
 
 class ProblemError(Exception):

@@ -1,9 +1,8 @@
 """The problems acting on behalf answers with; each code is a sentence on the client."""
 
-import math
 from datetime import timedelta
 
-from backend.core.problems import ProblemError
+from backend.core.problems import ProblemError, retry_after
 
 
 def consent_code_invalid() -> ProblemError:
@@ -23,24 +22,22 @@ def own_consent() -> ProblemError:
 
 
 def too_many_attempts(remaining: timedelta) -> ProblemError:
-    seconds = str(max(1, math.ceil(remaining.total_seconds())))
     return ProblemError(
         429,
         "too_many_attempts",
         "Too many wrong codes",
         "Too many wrong consent codes; try again after the Retry-After delay.",
-        headers={"Retry-After": seconds},
+        headers=retry_after(remaining),
     )
 
 
 def redeeming_paused(remaining: timedelta) -> ProblemError:
-    seconds = str(max(1, math.ceil(remaining.total_seconds())))
     return ProblemError(
         429,
         "redeeming_paused",
         "Consent codes paused",
         "Too many wrong consent codes across the service; try again after the Retry-After delay.",
-        headers={"Retry-After": seconds},
+        headers=retry_after(remaining),
     )
 
 

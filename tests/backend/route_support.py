@@ -28,6 +28,11 @@ def auth(client: TestClient, phone: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
+def from_address(app: Any, address: str) -> TestClient:
+    """A client whose requests come from ``address`` (another network than the others')."""
+    return TestClient(app, client=(address, 50000))
+
+
 def problem_code(response: Any) -> str:
     assert response.headers["content-type"] == "application/problem+json", response.text
     return response.json()["code"]

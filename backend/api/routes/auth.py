@@ -5,9 +5,7 @@ Never logged: tokens, and codes outside dev mode. Phones in logs are masked.
 
 import json
 import logging
-import math
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Request, Response
@@ -24,7 +22,7 @@ from backend.api.deps import (
     SettingsDep,
     bearer_scheme,
 )
-from backend.core.problems import ProblemError, problem_responses
+from backend.core.problems import ProblemError, problem_responses, retry_after
 from backend.core.security import mask_phone
 from backend.idempotency import StoredResponse, run_idempotent
 from backend.models import (
@@ -43,10 +41,6 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 logger = logging.getLogger(__name__)
 
 ANONYMOUS_SCOPE = "anonymous"
-
-
-def _seconds(delta: timedelta) -> str:
-    return str(max(1, math.ceil(delta.total_seconds())))
 
 
 def _invalid_token() -> ProblemError:
@@ -93,7 +87,7 @@ def send_code(
                 "rate_limited",
                 "Code requested too often",
                 "Wait before asking for another code for this phone number.",
-                headers={"Retry-After": _seconds(wait)},
+                headers=retry_after(wait),
             )
         limits.count_text(session, body.phone, address, now)
         code = crud.issue_code(session, body.phone, now)

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
-from route_support import RecordingSms
+from route_support import RecordingSms, from_address
 from sqlalchemy import inspect, text
 
 from backend.core.clock import FakeClock
@@ -177,11 +177,6 @@ def test_a_new_code_does_not_kill_the_one_sent_before(
 
 def _wrong(code: str) -> str:
     return f"{(int(code) + 1) % 10**6:06d}"
-
-
-def from_address(app: FastAPI, address: str) -> TestClient:
-    """A client whose requests come from ``address`` (another network than the others)."""
-    return TestClient(app, client=(address, 50000))
 
 
 def test_five_wrong_codes_lock_out_the_guesser_not_the_phones_owner(

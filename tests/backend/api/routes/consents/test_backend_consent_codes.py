@@ -20,8 +20,7 @@ from consents_support import (
     redeem,
 )
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
-from route_support import RecordingSms, problem_code
+from route_support import RecordingSms, from_address, problem_code
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -124,15 +123,14 @@ def test_one_address_gets_thirty_tries_an_hour_whoever_sends_them(
 ):
     """Many accounts behind one address (a guesser's) are one guesser; another address is not."""
     helpers = [
-        Person(TestClient(app, client=("198.51.100.7", 50000)), clock, f"1391111{n:04d}")
-        for n in range(7)
+        Person(from_address(app, "198.51.100.7"), clock, f"1391111{n:04d}") for n in range(7)
     ]
     answers = [problem_code(redeem(h, "999999")) for h in helpers[:6] for _ in range(5)]
     assert answers == ["consent_code_invalid"] * 30
 
     refused = redeem(helpers[-1], new_code(aunt))
     assert refused.status_code == 429 and problem_code(refused) == "too_many_attempts"
-    elsewhere = Person(TestClient(app, client=("203.0.113.5", 50000)), clock, "13922220000")
+    elsewhere = Person(from_address(app, "203.0.113.5"), clock, "13922220000")
     assert redeem(elsewhere, new_code(aunt)).status_code == 201
 
 
@@ -141,8 +139,7 @@ def test_too_many_wrong_codes_across_the_service_pause_redeeming_for_everyone(
 ):
     monkeypatch.setattr(limits, "WRONG_FOR_SERVICE", 3)
     guessers = [
-        Person(TestClient(app, client=(f"198.51.100.{n}", 50000)), clock, f"1391111{n:04d}")
-        for n in range(3)
+        Person(from_address(app, f"198.51.100.{n}"), clock, f"1391111{n:04d}") for n in range(3)
     ]
     for guesser in guessers:
         assert problem_code(redeem(guesser, "999999")) == "consent_code_invalid"
