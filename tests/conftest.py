@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.databases import MigratedDatabases
 from tools.pg_cluster import PgCluster, running_cluster
 
 _data_dir: str | None = None
@@ -38,3 +39,11 @@ def pg_cluster() -> Iterator[PgCluster]:
     """One throw-away PostgreSQL cluster per test process, started the first time it is asked for."""
     with running_cluster() as cluster:
         yield cluster
+
+
+@pytest.fixture(scope="session")
+def migrated_databases(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> MigratedDatabases:
+    """Per test process, the databases each backend test's own is copied from."""
+    return MigratedDatabases(request, tmp_path_factory.mktemp("migrated"))

@@ -64,7 +64,14 @@ def seed_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(params=ENGINES)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Every backend test runs on both engines: a SQLite file and a new PostgreSQL database."""
+    """Every backend test runs on both engines: a SQLite file and a new PostgreSQL database,
+    each at the newest schema revision with no rows."""
+    return new_database_url(request, request.param, tmp_path, migrated=True)
+
+
+@pytest.fixture(params=ENGINES)
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database with no tables at all, on each engine (for tests of migrating one)."""
     return new_database_url(request, request.param, tmp_path)
 
 

@@ -18,8 +18,8 @@ from backend.tables import metadata
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = create_db_engine(db_url)
+def engine(empty_db_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(empty_db_url)
     yield engine
     engine.dispose()
 
@@ -70,23 +70,25 @@ def test_a_database_at_the_first_revision_is_upgraded_with_its_rows(engine: Engi
     assert not {"login_guards", "consent_guards"} & tables  # revision 0002 dropped them
 
 
-def test_a_database_made_before_alembic_is_adopted_at_start(engine: Engine, db_url: str, seed_dir):
+def test_a_database_made_before_alembic_is_adopted_at_start(
+    engine: Engine, empty_db_url: str, seed_dir
+):
     """The tables create_all made, without a version table or the columns added later."""
     migrate.upgrade(engine, to=migrate.FIRST_REVISION)
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE alembic_version"))
         connection.execute(text("ALTER TABLE users DROP COLUMN facts"))
 
-    app = create_app(Settings(db_url=db_url, seed_dir=seed_dir))
+    app = create_app(Settings(db_url=empty_db_url, seed_dir=seed_dir))
     app.state.engine.dispose()
 
     assert revision(engine) == migrate.head()
     assert differences(engine) == []
 
 
-def test_the_migrate_command_brings_a_database_up_to_date(db_url: str, engine: Engine):
+def test_the_migrate_command_brings_a_database_up_to_date(empty_db_url: str, engine: Engine):
     done = subprocess.run(
-        [sys.executable, "-m", "backend", "migrate", "--db", db_url],
+        [sys.executable, "-m", "backend", "migrate", "--db", empty_db_url],
         capture_output=True,
         text=True,
         check=False,

@@ -2,12 +2,13 @@
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from me_support import ME, auth
+from me_support import DEV_CODE, ME, auth
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
@@ -174,9 +175,10 @@ def test_birth_date_from_the_id_number(id_number: str | None, birth_date: date |
 
 
 def test_a_database_from_before_facts_existed_gets_the_column_on_start(
-    make_app: Callable[..., FastAPI], settings: Settings
+    make_app: Callable[..., FastAPI], empty_db_url: str, seed_dir: Path
 ):
     """A database made before Alembic and before the column (backend.core.migrate adopts it)."""
+    settings = Settings(db_url=empty_db_url, seed_dir=seed_dir, dev_login_code=DEV_CODE)
     old = create_db_engine(settings.db_url)
     migrate.upgrade(old, to=migrate.FIRST_REVISION)
     with old.begin() as connection:
