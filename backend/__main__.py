@@ -7,6 +7,8 @@ start, saying why, until its database, key file and SMS gateway are set.
 server does the same at every start; run it alone before starting several workers).
 ``python -m backend staff PHONE --districts 310101,310104 [--db URL]`` makes someone staff in
 those districts (``--districts ""``: no longer staff).
+``python -m backend rotate-keys [--db URL]`` seals every value again under the key file's
+current key (after a new key was added to the file and made current; see README).
 """
 
 import argparse
@@ -20,16 +22,19 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from backend.core.config import Settings
-from backend.core.db import create_db_engine, create_session_factory
+from backend.core.db import WRITE_TRANSACTION, create_db_engine, create_session_factory
 from backend.core.keys import KeyFileError, KeyRing
 from backend.core.logs import configure_logging
 from backend.core.migrate import current, upgrade
+from backend.core.reseal import reindex_phones, reseal, sealed_columns
+from backend.core.sealed import cipher_of
 from backend.core.security import mask_phone, normalise_phone
 from backend.main import create_app
 from backend.seed import begin_write
 from backend.staff import DISTRICT_CODE, appoint
+from backend.tables import metadata
 
-COMMANDS = ("serve", "new-key-file", "migrate", "staff")
+COMMANDS = ("serve", "new-key-file", "migrate", "staff", "rotate-keys")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -50,7 +55,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=lambda text: [d.strip() for d in text.split(",") if d.strip()],
         help='district codes (3101xx), comma-separated; "" removes the staff role',
     )
-    for command in (serve, migrate_command, staff):
+    rotate = commands.add_parser(
+        "rotate-keys", help="seal every value again under the key file's current key"
+    )
+    for command in (serve, migrate_command, staff, rotate):
         command.add_argument(
             "--db",
             metavar="URL",
@@ -76,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         return _migrate(args.db)
     if args.command == "staff":
         return _staff(args.db, args.phone, args.districts)
+    if args.command == "rotate-keys":
+        return _rotate_keys(args.db)
     overrides: dict[str, object] = {"env": "dev"} if args.dev else {}
     if args.db is not None:
         overrides["db_url"] = args.db
@@ -105,12 +115,25 @@ def _new_key_file(path: Path) -> int:
 
 
 def _database(db_url: str | None) -> Engine | None:
-    """Only the database matters to these commands: no key file or SMS gateway is needed."""
+    """The database, with the server's key ring (its rows are sealed); no SMS gateway is
+    needed. The key file is ``SUNSHINE_KEY_FILE``'s, or in dev mode the data dir's."""
     url = db_url or os.environ.get("SUNSHINE_BACKEND_DB")
     if not url:
         print("Which database? Give --db URL or set SUNSHINE_BACKEND_DB.", file=sys.stderr)
         return None
-    return create_db_engine(url)
+    key_file = os.environ.get("SUNSHINE_KEY_FILE")
+    try:
+        if key_file:
+            keys = KeyRing.load(Path(key_file))
+        elif os.environ.get("SUNSHINE_ENV") == "dev":
+            keys = KeyRing.load_or_create(Settings(env="dev").key_path)
+        else:
+            print("Which key file? Set SUNSHINE_KEY_FILE (the server's).", file=sys.stderr)
+            return None
+    except KeyFileError as error:
+        print(error, file=sys.stderr)
+        return None
+    return create_db_engine(url, keys)
 
 
 def _migrate(db_url: str | None) -> int:
@@ -144,6 +167,21 @@ def _staff(db_url: str | None, phone: str, districts: list[str]) -> int:
             session.commit()
             where = ", ".join(user.staff_districts or []) or "no district (not staff)"
             print(f"{mask_phone(phone)}: staff in {where}.")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _rotate_keys(db_url: str | None) -> int:
+    if (engine := _database(db_url)) is None:
+        return 2
+    try:
+        upgrade(engine)
+        cipher = cipher_of(engine.dialect)
+        with engine.execution_options(**{WRITE_TRANSACTION: True}).begin() as connection:
+            rewritten = reseal(connection, cipher, sealed_columns(metadata))
+            reindex_phones(connection, cipher)
+        print(f"{rewritten} values sealed again under key {cipher.current}.")
     finally:
         engine.dispose()
     return 0

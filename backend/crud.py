@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.core import security
+from backend.core.sealed import session_cipher
 from backend.models import (
     META_ROW_ID,
     ActivityEntry,
@@ -211,7 +212,10 @@ REFRESH_TTL = timedelta(days=30)
 
 
 def get_user_by_phone(session: Session, phone: str) -> User | None:
-    return session.scalars(select(User).where(User.phone == phone)).one_or_none()
+    """Found by the phone's blind index, under any key of the ring (the rows are re-indexed
+    under the newest by ``python -m backend rotate-keys``)."""
+    indexes = session_cipher(session).indexes(phone)
+    return session.scalars(select(User).where(User.phone_index.in_(indexes))).one_or_none()
 
 
 def get_or_create_user(session: Session, phone: str) -> User:
@@ -228,7 +232,7 @@ def code_resend_wait(session: Session, phone: str, now: datetime) -> timedelta |
     """How long until this phone may get another code, or None if it may now."""
     last = session.scalars(
         select(LoginCode.created_at)
-        .where(LoginCode.phone == phone)
+        .where(LoginCode.phone_index == _phone_index(session, phone))
         .order_by(LoginCode.created_at.desc())
         .limit(1)
     ).first()
@@ -240,12 +244,15 @@ def code_resend_wait(session: Session, phone: str, now: datetime) -> timedelta |
 def issue_code(session: Session, phone: str, now: datetime) -> str:
     """A fresh one-time code for ``phone``. Codes sent earlier keep working until they expire:
     a text that arrives late (or second) must not be a dead code. Returns the code."""
-    session.execute(delete(LoginCode).where(LoginCode.phone == phone, LoginCode.expires_at <= now))
+    phone_index = _phone_index(session, phone)
+    session.execute(
+        delete(LoginCode).where(LoginCode.phone_index == phone_index, LoginCode.expires_at <= now)
+    )
     code = security.new_code()
     session.add(
         LoginCode(
-            phone=phone,
-            code_hash=security.new_code_hash(phone, code),
+            phone_index=phone_index,
+            code_hash=security.new_code_hash(session_cipher(session), phone, code),
             created_at=now,
             expires_at=now + CODE_TTL,
         )
@@ -256,17 +263,23 @@ def issue_code(session: Session, phone: str, now: datetime) -> str:
 
 def consume_code(session: Session, phone: str, code: str, now: datetime) -> bool:
     """True (and the phone's codes are spent) if ``code`` is a live code for ``phone``."""
-    rows = session.scalars(
-        select(LoginCode).where(LoginCode.phone == phone, LoginCode.expires_at > now)
-    ).all()
-    if any(security.code_matches(row.code_hash, phone, code) for row in rows):
+    live = LoginCode.phone_index == _phone_index(session, phone), LoginCode.expires_at > now
+    rows = session.scalars(select(LoginCode).where(*live)).all()
+    cipher = session_cipher(session)
+    if any(security.code_matches(cipher, row.code_hash, phone, code) for row in rows):
         forget_codes(session, phone)  # signed in: the other codes sent to this phone die too
         return True
     return False
 
 
 def forget_codes(session: Session, phone: str) -> None:
-    session.execute(delete(LoginCode).where(LoginCode.phone == phone))
+    session.execute(delete(LoginCode).where(LoginCode.phone_index == _phone_index(session, phone)))
+
+
+def _phone_index(session: Session, phone: str) -> str:
+    """A code's phone, as its blind index under the current key (codes live minutes: one
+    sent before a rotation is simply asked for again)."""
+    return session_cipher(session).index(phone)
 
 
 def any_expired_codes(session: Session, now: datetime) -> bool:
@@ -286,7 +299,7 @@ def issue_tokens(session: Session, user_id: int, family: str, now: datetime) -> 
     for token, kind, ttl in ((access, "access", ACCESS_TTL), (refresh, "refresh", REFRESH_TTL)):
         session.add(
             AuthToken(
-                token_hash=security.hash_token(token),
+                token_hash=security.hash_token(session_cipher(session), token),
                 kind=kind,
                 user_id=user_id,
                 family=family,
@@ -315,7 +328,8 @@ def revoke_unused(session: Session, family: str, kind: str | None = None) -> Non
 
 
 def find_token(session: Session, token: str, kind: str) -> AuthToken | None:
-    row = session.get(AuthToken, security.hash_token(token))
+    hashes = security.token_hashes(session_cipher(session), token)
+    row = session.scalars(select(AuthToken).where(AuthToken.token_hash.in_(hashes))).first()
     return row if row is not None and row.kind == kind else None
 
 

@@ -7,11 +7,10 @@ Service ids are real ids from ``assets/seed/services.json``. Sign in as them in 
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.crud import lock_feed
+from backend.crud import get_user_by_phone, lock_feed
 from backend.models import Benefit, InboxItem, Role, ServiceRecord, User, Visit
 from backend.seed import begin_write
 from backend.trips.models import Volunteer, VolunteerStatus, skills_mask
@@ -178,7 +177,7 @@ def seed_demo_users(session: Session) -> int:
     added = 0
     for demo in DEMO_USERS:
         fields = demo["user"]
-        user = session.scalars(select(User).where(User.phone == fields["phone"])).one_or_none()
+        user = get_user_by_phone(session, fields["phone"])
         if user is None:
             user = User(**fields, version=1, example_data=True)
             session.add(user)

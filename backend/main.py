@@ -15,6 +15,7 @@ from backend.core.body_limit import BodyLimit
 from backend.core.clock import Clock, settings_clock
 from backend.core.config import Settings
 from backend.core.db import create_db_engine, create_session_factory
+from backend.core.key_checks import check_key_file
 from backend.core.keys import KeyRing
 from backend.core.logs import REQUEST_ID_HEADER
 from backend.core.migrate import upgrade
@@ -38,7 +39,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
         settings = settings.model_copy(update={"db_url": db_url})
 
     keys = load_keys(settings)  # first: a production server without its keys never starts
-    engine = create_db_engine(settings.db_url)
+    engine = create_db_engine(settings.db_url, keys)
     session_factory = create_session_factory(engine)
     clock = settings_clock(settings.test_now)
     try:
@@ -136,6 +137,7 @@ def _prepare_database(
     upgrade(engine)
     with session_factory() as session:
         crud.ensure_meta(session)
+        check_key_file(session)
         if (demo := settings.demo_seed_dir) is not None:
             seed_catalog(session, demo)
             seed_demo_users(session)

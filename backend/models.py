@@ -13,17 +13,19 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Connection,
     DateTime,
     Dialect,
     ForeignKey,
     Integer,
-    LargeBinary,
     String,
     Text,
     TypeDecorator,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from backend.core.sealed import Sealed, SealedBytes, SealedJSON, cipher_of
 from backend.core.security import mask_id_number, normalise_phone
 
 
@@ -127,15 +129,17 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    phone: Mapped[str] = mapped_column(String(11), unique=True)
-    name: Mapped[str] = mapped_column(String(64), default="")
+    phone: Mapped[str] = mapped_column(Sealed("users.phone"))
+    # The phone's blind index (FieldCipher.index): how a phone is looked up; set on every write.
+    phone_index: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    name: Mapped[str] = mapped_column(Sealed("users.name"), default="")
     roles: Mapped[list[str]] = mapped_column(JSON, default=lambda: [Role.RESIDENT.value])
-    id_number: Mapped[str | None] = mapped_column(String(18))
-    address: Mapped[str | None] = mapped_column(String(200))
-    emergency_contact: Mapped[str | None] = mapped_column(String(100))
+    id_number: Mapped[str | None] = mapped_column(Sealed("users.id_number"))
+    address: Mapped[str | None] = mapped_column(Sealed("users.address"))
+    emergency_contact: Mapped[str | None] = mapped_column(Sealed("users.emergency_contact"))
     # What matching needs to know (hukou, certificate, level, ...; see FactsPublic). Only known
     # facts are stored: an absent key is unknown. NULL in rows from before the column existed.
-    facts: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
+    facts: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON("users.facts"), default=dict)
     # Staff only: the districts (6-digit codes) whose events, doors and volunteers this staff
     # member runs (backend.staff). Staff without districts can do nothing as staff.
     staff_districts: Mapped[list[str] | None] = mapped_column(JSON)
@@ -144,13 +148,20 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _index_phone(_mapper: Any, connection: Connection, user: User) -> None:
+    """The phone's blind index follows the phone on every write (lookups use only the index)."""
+    user.phone_index = cipher_of(connection.dialect).index(user.phone)
+
+
 class LoginCode(Base):
     """A one-time sign-in code; only its hash is kept."""
 
     __tablename__ = "login_codes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    phone: Mapped[str] = mapped_column(String(11), index=True)
+    phone_index: Mapped[str] = mapped_column(String(64), index=True)  # the phone's blind index
     code_hash: Mapped[str] = mapped_column(String(96))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -186,7 +197,7 @@ class IdempotencyRecord(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     status: Mapped[int | None] = mapped_column(Integer)
-    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    body: Mapped[bytes | None] = mapped_column(SealedBytes("idempotency_records.body"))
     headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
 
@@ -202,7 +213,7 @@ class ServiceRecord(Base):
     status: Mapped[str] = mapped_column(String(32))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Sealed("service_records.note"))
     example_data: Mapped[bool] = mapped_column(default=False)
 
 
@@ -214,9 +225,9 @@ class Visit(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    visitor_name: Mapped[str] = mapped_column(String(64))
+    visitor_name: Mapped[str] = mapped_column(Sealed("visits.visitor_name"))
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    summary: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Sealed("visits.summary"))
     follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     example_data: Mapped[bool] = mapped_column(default=False)
 
@@ -246,10 +257,10 @@ class InboxItem(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     service_id: Mapped[str | None] = mapped_column(String(128))
     title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Sealed("inbox_items.body"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answer: Mapped[str | None] = mapped_column(String(32))
-    answer_note: Mapped[str | None] = mapped_column(String(500))
+    answer_note: Mapped[str | None] = mapped_column(Sealed("inbox_items.answer_note"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     example_data: Mapped[bool] = mapped_column(default=False)
 

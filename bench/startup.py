@@ -27,7 +27,7 @@ from backend import crud  # noqa: E402
 from backend.core.config import Settings  # noqa: E402
 from backend.core.db import create_db_engine, create_session_factory  # noqa: E402
 from backend.embedded import EmbeddedBackend, free_port  # noqa: E402
-from backend.main import create_app  # noqa: E402
+from backend.main import create_app, load_keys  # noqa: E402
 from services.api import ApiClient  # noqa: E402
 from services.sync import CatalogSync, LocalStore  # noqa: E402
 
@@ -57,7 +57,7 @@ def time_to_home(
 def synthetic_backend(work: Path) -> Settings:
     settings = Settings(env="dev", data_dir=work / "server", seed_dir=None)
     create_app(settings)  # tables and feed meta
-    engine = create_db_engine(settings.db_url)
+    engine = create_db_engine(settings.db_url, load_keys(settings))
     with create_session_factory(engine)() as session:
         for n in range(SYNTHETIC_ITEMS):
             crud.upsert_item(

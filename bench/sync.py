@@ -36,8 +36,10 @@ from app.features import OUTBOX_KINDS  # noqa: E402
 from backend import crud  # noqa: E402
 from backend.core.config import Settings  # noqa: E402
 from backend.core.db import create_db_engine, create_session_factory  # noqa: E402
+from backend.crud import get_user_by_phone  # noqa: E402
 from backend.embedded import EmbeddedBackend  # noqa: E402
-from backend.models import ActivityEntry, InboxItem, User  # noqa: E402
+from backend.main import load_keys  # noqa: E402
+from backend.models import ActivityEntry, InboxItem  # noqa: E402
 from bench.startup import SYNTHETIC_ITEMS, ByteCounter, synthetic_backend  # noqa: E402
 from services.account.tokens import MemoryTokenStore  # noqa: E402
 from services.api import ApiClient  # noqa: E402
@@ -96,7 +98,9 @@ def drain_run(backend_url: str, sessions, work: Path, run: int, rate: float) -> 
     )
     client.account.sign_in(phone, DEV_CODE)
     with sessions() as session:  # read, then write in a transaction of its own (SQLite)
-        user_id = session.scalars(select(User.id).where(User.phone == phone)).one()
+        user = get_user_by_phone(session, phone)
+        assert user is not None
+        user_id = user.id
     with sessions() as session:
         items = [
             InboxItem(user_id=user_id, title=f"政策 {n}", body="—", created_at=datetime.now(UTC))
@@ -142,7 +146,7 @@ def drain_figures(work: Path) -> None:
     runs: dict[str, list[DrainRun]] = {label: [] for label in modes}
     with EmbeddedBackend(settings) as backend:
         quiet_logs()
-        engine = create_db_engine(settings.db_url)
+        engine = create_db_engine(settings.db_url, load_keys(settings))
         sessions = create_session_factory(engine)
         run = itertools.count()
         for _ in range(ROUNDS):  # interleaved, so both modes see the same machine
@@ -190,7 +194,7 @@ def delta_figures(work: Path) -> None:
         full = sync.pull()
         full_bytes, counter.received = counter.received, 0
 
-        engine = create_db_engine(settings.db_url)
+        engine = create_db_engine(settings.db_url, load_keys(settings))
         with create_session_factory(engine)() as session:
             for n in random.Random(SEED).sample(range(SYNTHETIC_ITEMS), changed):
                 item_id = f"svc-synthetic-{n:05d}"

@@ -13,10 +13,19 @@ from pathlib import Path
 
 import pytest
 
+from backend.core.config import Settings
 from backend.core.db import create_db_engine
+from backend.core.keys import KeyRing
 from backend.core.migrate import upgrade
+from backend.main import load_keys
 
 ENGINES = ("sqlite", "postgresql")
+
+
+def server_keys() -> KeyRing:
+    """The key ring the tests' dev-mode servers use (the dev key file in the tests' data dir):
+    an engine made with it reads what they sealed."""
+    return load_keys(Settings())
 
 
 def new_database_url(
@@ -52,7 +61,7 @@ class MigratedDatabases:
                 url = f"sqlite:///{self._directory / 'backend.sqlite3'}"
             else:  # dropped with the cluster
                 url = self._request.getfixturevalue("pg_cluster").create_database()
-            migrating = create_db_engine(url)
+            migrating = create_db_engine(url, server_keys())
             try:
                 upgrade(migrating)
             finally:

@@ -17,6 +17,7 @@ from sqlalchemy import Integer, String, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from backend.core.sealed import session_cipher
 from backend.models import Base, UTCDateTime
 
 
@@ -42,6 +43,7 @@ def count_attempt(
     session: Session, scope: str, subject: str, now: datetime, window: timedelta
 ) -> Attempt:
     """Add one attempt; returns the count in the subject's window and the window's end."""
+    subject = _stored(session, subject)
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     ends = now + window
@@ -64,6 +66,7 @@ def count_attempt(
 
 def attempts_made(session: Session, scope: str, subject: str, now: datetime) -> int:
     """The count in the subject's current window (0 if none)."""
+    subject = _stored(session, subject)
     count = session.scalar(
         select(AttemptCount.count).where(
             AttemptCount.scope == scope,
@@ -76,9 +79,15 @@ def attempts_made(session: Session, scope: str, subject: str, now: datetime) -> 
 
 def forget_attempts(session: Session, scope: str, subject: str) -> None:
     """A right answer clears the subject's count."""
+    subject = _stored(session, subject)
     session.execute(
         delete(AttemptCount).where(AttemptCount.scope == scope, AttemptCount.subject == subject)
     )
+
+
+def _stored(session: Session, subject: str) -> str:
+    """A subject (a phone, an address) is kept as its blind index: the table names nobody."""
+    return session_cipher(session).index(subject)
 
 
 def any_ended(session: Session, now: datetime) -> bool:

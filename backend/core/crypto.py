@@ -12,8 +12,11 @@ master differ and none reveals another.
 - ``FieldCipher.index`` is the blind index of a value looked up by equality (a phone number):
   HMAC-SM3 under the current key; ``indexes`` gives it under every key, for lookups while a
   rotation re-indexes the rows.
+- ``FieldCipher.peppered`` hashes a secret we only compare (a sign-in code, a token) with
+  HMAC-SM3 under a key the database does not hold, so a stolen database cannot be used to try
+  codes offline; ``peppered_all`` gives it under every key (a token outlives a rotation).
 
-Not yet applied to any column: issue 18, item 8, wires it into the models.
+``backend.core.sealed`` applies the cipher to columns.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ class FieldCipher:
         self.current = ring.current
         self._sm4 = {kid: _derive(m, "sm4-field")[:16] for kid, m in ring.secrets.items()}
         self._index = {kid: _derive(m, "blind-index") for kid, m in ring.secrets.items()}
+        self._pepper = {kid: _derive(m, "pepper") for kid, m in ring.secrets.items()}
+        self._check = {kid: _derive(m, "key-check") for kid, m in ring.secrets.items()}
 
     def encrypt(self, text: str, column: str) -> str:
         nonce = os.urandom(NONCE_BYTES)
@@ -84,3 +89,16 @@ class FieldCipher:
 
     def indexes(self, value: str) -> list[str]:
         return [hmac_sm3(key, value.encode()).hex() for key in self._index.values()]
+
+    def peppered(self, secret: str) -> str:
+        return hmac_sm3(self._pepper[self.current], secret.encode()).hex()
+
+    def peppered_all(self, secret: str) -> list[str]:
+        return [hmac_sm3(key, secret.encode()).hex() for key in self._pepper.values()]
+
+    def key_ids(self) -> list[str]:
+        return list(self._sm4)
+
+    def check_value(self, key_id: str) -> str:
+        """Whether two key files hold the same key under ``key_id`` (backend.core.key_checks)."""
+        return hmac_sm3(self._check[key_id], b"sunshine key check").hex()

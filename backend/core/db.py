@@ -13,13 +13,24 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from backend.core.crypto import FieldCipher
+from backend.core.keys import KeyRing
+from backend.core.sealed import attach_cipher
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # a burst of writers (200 sign-ups at once) queues, not fails
 WRITE_TRANSACTION = "sunshine_write_transaction"  # execution option: this session will write
 
 
-def create_db_engine(db_url: str | URL) -> Engine:
-    """Build an engine for ``db_url``; SQLite files get their parent directory created."""
-    url = make_url(db_url)
+def create_db_engine(db_url: str | URL, keys: KeyRing | None = None) -> Engine:
+    """Build an engine for ``db_url``; SQLite files get their parent directory created. With
+    ``keys`` it reads and writes sealed columns (``backend.core.sealed``); without, it cannot."""
+    engine = _create_engine(make_url(db_url))
+    if keys is not None:
+        attach_cipher(engine.dialect, FieldCipher(keys))
+    return engine
+
+
+def _create_engine(url: URL) -> Engine:
     if url.get_backend_name() != "sqlite":
         # No cap on connections either (see below): a capped pool deadlocks under a burst.
         # What bounds them is the server's concurrency (uvicorn --limit-concurrency) times

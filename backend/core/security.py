@@ -1,20 +1,22 @@
 """Phone numbers, one-time codes and tokens.
 
 Tokens are opaque random strings (``secrets.token_urlsafe(32)``: 256 bits), and the database
-keeps only their sha256. Why not signed, JWT-like tokens: rotation and reuse detection of
+keeps only their HMAC-SM3 under the key file's pepper (``FieldCipher.peppered``). Why not signed, JWT-like tokens: rotation and reuse detection of
 refresh tokens, and sign-out, need server-side state anyway; opaque tokens have no signing key
 that could leak or need rotating, and a stolen database yields nothing usable. A fast hash is
 enough because the input is 256 random bits (no dictionary to try).
 
-One-time codes are 6 digits, so any hash of them can be brute-forced offline; what protects
-them is that they live 5 minutes, are used once, and wrong guesses lock the phone out. They are
-still hashed (with the phone and a per-code salt) so a database dump shows no live code.
+One-time codes are 6 digits, so a plain hash of them could be brute-forced offline. They are
+hashed (with the phone and a per-code salt) under the pepper, a key the database does not hold,
+so a dump alone cannot be tried; what else protects them is that they live 5 minutes, are used
+once, and wrong guesses lock the phone out.
 """
 
-import hashlib
 import hmac
 import re
 import secrets
+
+from backend.core.crypto import FieldCipher
 
 PHONE_RE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits only: \d also matches ١٢٣
 _PHONE_SEPARATORS = re.compile(r"[\s-]")
@@ -51,24 +53,28 @@ def new_code() -> str:
     return f"{secrets.randbelow(10**6):06d}"
 
 
-def hash_code(phone: str, code: str, salt: str) -> str:
-    """``salt$sha256(salt:phone:code)``."""
-    digest = hashlib.sha256(f"{salt}:{phone}:{code}".encode()).hexdigest()
-    return f"{salt}${digest}"
+def hash_code(cipher: FieldCipher, phone: str, code: str, salt: str) -> str:
+    """``salt$HMAC-SM3(pepper, salt:phone:code)``."""
+    return f"{salt}${cipher.peppered(f'{salt}:{phone}:{code}')}"
 
 
-def new_code_hash(phone: str, code: str) -> str:
-    return hash_code(phone, code, secrets.token_hex(8))
+def new_code_hash(cipher: FieldCipher, phone: str, code: str) -> str:
+    return hash_code(cipher, phone, code, secrets.token_hex(8))
 
 
-def code_matches(stored: str, phone: str, code: str) -> bool:
+def code_matches(cipher: FieldCipher, stored: str, phone: str, code: str) -> bool:
     salt, _, _ = stored.partition("$")
-    return hmac.compare_digest(stored, hash_code(phone, code, salt))
+    return hmac.compare_digest(stored, hash_code(cipher, phone, code, salt))
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def hash_token(cipher: FieldCipher, token: str) -> str:
+    return cipher.peppered(token)
+
+
+def token_hashes(cipher: FieldCipher, token: str) -> list[str]:
+    """The token's hash under every key of the ring: a token outlives a key rotation."""
+    return cipher.peppered_all(token)

@@ -6,6 +6,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.core.sealed import Sealed
 from backend.models import Base, UTCDateTime
 
 
@@ -89,13 +90,13 @@ class EventSignup(Base):
     checked_in_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     attendance: Mapped[str | None] = mapped_column(String(16))
     excuse_reason: Mapped[str | None] = mapped_column(String(16))
-    excuse_note: Mapped[str | None] = mapped_column(String(200))
+    excuse_note: Mapped[str | None] = mapped_column(Sealed("event_signups.excuse_note"))
     excuse_auto: Mapped[bool] = mapped_column(default=False)
     excused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     appeal_reason: Mapped[str | None] = mapped_column(String(16))
-    appeal_text: Mapped[str | None] = mapped_column(String(500))
+    appeal_text: Mapped[str | None] = mapped_column(Sealed("event_signups.appeal_text"))
     appeal_state: Mapped[str | None] = mapped_column(String(16))
-    appeal_note: Mapped[str | None] = mapped_column(String(500))
+    appeal_note: Mapped[str | None] = mapped_column(Sealed("event_signups.appeal_note"))
     appealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     appeal_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     guide_trip_id: Mapped[str | None] = mapped_column(String(36))

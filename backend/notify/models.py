@@ -5,9 +5,10 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.core.sealed import Sealed, SealedJSON
 from backend.models import ROW_ID_MAX, Base, UTCDateTime
 from backend.trips import models as _trips  # noqa: F401  (the table trip_id refers to)
 
@@ -49,11 +50,11 @@ class Notification(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     trip_id: Mapped[str | None] = mapped_column(ForeignKey("trips.id", ondelete="CASCADE"))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    data: Mapped[dict[str, Any]] = mapped_column(SealedJSON("notifications.data"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    sms_phone: Mapped[str | None] = mapped_column(String(11))
-    sms_text: Mapped[str | None] = mapped_column(Text)
+    sms_phone: Mapped[str | None] = mapped_column(Sealed("notifications.sms_phone"))
+    sms_text: Mapped[str | None] = mapped_column(Sealed("notifications.sms_text"))
     sms_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sms_attempts: Mapped[int] = mapped_column(default=0)
 

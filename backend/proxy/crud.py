@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
+from backend.core.sealed import session_cipher
 from backend.core.security import mask_phone
 from backend.idempotency import user_scope
 from backend.models import IdempotencyRecord, User
@@ -52,14 +53,16 @@ def create_code(
         code = new_code()
         taken = session.scalars(
             select(ConsentCode.id)
-            .where(ConsentCode.code_hash == hash_code(code), *_live_codes(now))
+            .where(
+                ConsentCode.code_hash == hash_code(session_cipher(session), code), *_live_codes(now)
+            )
             .limit(1)
         ).first()
         if taken is None:
             break
     row = ConsentCode(
         resident_id=resident.id,
-        code_hash=hash_code(code),
+        code_hash=hash_code(session_cipher(session), code),
         lasts=lasts.value,
         created_at=now,
         expires_at=now + CODE_TTL,
@@ -98,7 +101,9 @@ def redeem(session: Session, helper: User, code_text: str, now: datetime) -> Con
     row = None
     if CODE.fullmatch(code):
         row = session.scalars(
-            select(ConsentCode).where(ConsentCode.code_hash == hash_code(code), *_live_codes(now))
+            select(ConsentCode).where(
+                ConsentCode.code_hash == hash_code(session_cipher(session), code), *_live_codes(now)
+            )
         ).first()
     if row is None:
         raise errors.consent_code_invalid()

@@ -6,6 +6,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.core.sealed import Sealed
 from backend.models import Base, UTCDateTime
 
 
@@ -43,9 +44,9 @@ class Volunteer(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    real_name: Mapped[str] = mapped_column(String(32))
-    id_number: Mapped[str] = mapped_column(String(18))
-    phone: Mapped[str] = mapped_column(String(11))
+    real_name: Mapped[str] = mapped_column(Sealed("volunteers.real_name"))
+    id_number: Mapped[str] = mapped_column(Sealed("volunteers.id_number"))
+    phone: Mapped[str] = mapped_column(Sealed("volunteers.phone"))
     skills: Mapped[list[str]] = mapped_column(JSON)
     skills_mask: Mapped[int] = mapped_column(Integer)
     districts: Mapped[list[str]] = mapped_column(JSON)
@@ -56,7 +57,7 @@ class Volunteer(Base):
     verified_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspended_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    suspended_reason: Mapped[str | None] = mapped_column(String(200))
+    suspended_reason: Mapped[str | None] = mapped_column(Sealed("volunteers.suspended_reason"))
     example_data: Mapped[bool] = mapped_column(default=False)
 
     @property
@@ -86,15 +87,15 @@ class Trip(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     state: Mapped[str] = mapped_column(String(16))
-    from_place: Mapped[str] = mapped_column(String(100))
-    to_place: Mapped[str] = mapped_column(String(100))
+    from_place: Mapped[str] = mapped_column(Sealed("trips.from_place"))
+    to_place: Mapped[str] = mapped_column(Sealed("trips.to_place"))
     start_at: Mapped[datetime] = mapped_column(UTCDateTime)
     district: Mapped[str] = mapped_column(String(6))
     needs: Mapped[list[str]] = mapped_column(JSON)
     needs_mask: Mapped[int] = mapped_column(Integer)
-    contact_phone: Mapped[str] = mapped_column(String(11))
-    notes: Mapped[str | None] = mapped_column(String(200))
-    code_word: Mapped[str | None] = mapped_column(String(16))
+    contact_phone: Mapped[str] = mapped_column(Sealed("trips.contact_phone"))
+    notes: Mapped[str | None] = mapped_column(Sealed("trips.notes"))
+    code_word: Mapped[str | None] = mapped_column(Sealed("trips.code_word"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -117,5 +118,5 @@ class TripRating(Base):
     rater_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     ratee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     stars: Mapped[int] = mapped_column(Integer)
-    comment: Mapped[str | None] = mapped_column(String(200))
+    comment: Mapped[str | None] = mapped_column(Sealed("trip_ratings.comment"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -9,17 +9,20 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.orm import Session
 
 from backend.core import migrate
 from backend.core.config import Settings
 from backend.core.db import create_db_engine
+from backend.crud import get_user_by_phone
 from backend.main import create_app
 from backend.tables import metadata
+from tests.databases import server_keys
 
 
 @pytest.fixture
 def engine(empty_db_url: str) -> Iterator[Engine]:
-    engine = create_db_engine(empty_db_url)
+    engine = create_db_engine(empty_db_url, server_keys())
     yield engine
     engine.dispose()
 
@@ -64,9 +67,12 @@ def test_a_database_at_the_first_revision_is_upgraded_with_its_rows(engine: Engi
     migrate.upgrade(engine)
 
     with engine.connect() as connection:
-        names = connection.execute(text("SELECT name FROM users")).scalars().all()
+        stored = connection.execute(text("SELECT name, phone FROM users")).one()
         tables = set(inspect(connection).get_table_names())
-    assert names == ["张阿姨"]
+    assert all(value.startswith("sm4:") for value in stored)  # revision 0004 sealed them
+    with Session(engine) as session:
+        user = get_user_by_phone(session, "13900000001")  # by its new blind index
+        assert user is not None and user.name == "张阿姨"
     assert not {"login_guards", "consent_guards"} & tables  # revision 0002 dropped them
 
 

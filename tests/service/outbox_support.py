@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sync_support import BackendServer
 
-from backend.models import ActivityEntry, InboxItem, User
+from backend.crud import get_user_by_phone
+from backend.models import ActivityEntry, InboxItem
 
 
 class Clock:
@@ -34,7 +35,7 @@ class Clock:
 def server_user_id(backend: BackendServer, phone: str) -> int:
     """Read in a transaction of its own, never held open while the server writes."""
     with backend.session() as session:
-        return session.scalars(select(User.id).where(User.phone == phone)).one()
+        return get_user_by_phone(session, phone).id
 
 
 def server_keys(backend: BackendServer, phone: str) -> list[str | None]:

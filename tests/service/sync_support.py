@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from backend.core.config import Settings
 from backend.core.db import create_db_engine, create_session_factory
 from backend.embedded import free_port
-from backend.main import create_app
+from backend.main import create_app, load_keys
 from backend.models import CatalogItem
 from services.client import PersonalServices
 from services.sync.sender import DrainStop
@@ -143,7 +143,8 @@ class BackendServer:
     def _session_factory(self) -> Callable[[], Session]:
         engine = self._engines.get(self.db_path)
         if engine is None:
-            engine = self._engines[self.db_path] = create_db_engine(self.db_url)
+            keys = load_keys(Settings(data_dir=self.data_dir))  # the server's own dev key file
+            engine = self._engines[self.db_path] = create_db_engine(self.db_url, keys)
         return create_session_factory(engine)
 
     @contextmanager

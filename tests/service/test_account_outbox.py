@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 from sync_support import DEV_CODE, BackendServer, FlakyTransport
 
+from backend.crud import get_user_by_phone
 from backend.demo_users import RESIDENT_PHONE, VOLUNTEER_PHONE
 from backend.models import ActivityEntry, AuthToken, User
 from services.client import PersonalServices
@@ -29,7 +30,7 @@ def signed_in(make_client: MakeClient, backend: BackendServer, **kwargs) -> Pers
 
 def server_user(backend: BackendServer, phone: str = RESIDENT_PHONE) -> User:
     with backend.session() as session:
-        user = session.scalars(select(User).where(User.phone == phone)).one()
+        user = get_user_by_phone(session, phone)
         session.expunge(user)
         return user
 

@@ -23,8 +23,11 @@ import pytest
 from sqlalchemy import update
 from sync_support import DEV_CODE, BackendServer, FlakyTransport
 
+from backend.core.config import Settings
+from backend.core.crypto import FieldCipher
 from backend.core.security import hash_token
 from backend.demo_users import RESIDENT_PHONE
+from backend.main import load_keys
 from backend.models import AuthToken
 from services.api import TokenPair
 from services.client import PersonalServices
@@ -180,7 +183,9 @@ def assert_positive_controls(root: Path, backend: BackendServer, pair: TokenPair
     client_bytes = b"".join(p.read_bytes() for p in files_under(root / CLIENT))
     assert ADDRESS.encode() in client_bytes
     backend_bytes = b"".join(p.read_bytes() for p in root.glob("backend.sqlite3*"))
-    assert hash_token(pair.access_token).encode() in backend_bytes, "the server keeps hashes"
+    cipher = FieldCipher(load_keys(Settings(data_dir=backend.data_dir)))
+    kept = hash_token(cipher, pair.access_token).encode()
+    assert kept in backend_bytes, "the server keeps hashes"
     assert backend.db_path.exists()
 
 

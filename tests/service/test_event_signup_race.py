@@ -22,6 +22,7 @@ from backend.core.config import DEFAULT_SEED_DIR, Settings
 from backend.core.db import create_db_engine, create_session_factory
 from backend.embedded import EmbeddedBackend
 from backend.events.models import EventSignup
+from backend.main import load_keys
 from bench.claim_race import API, signed_in
 from bench.signup_race import (
     STAFF_PHONE,
@@ -68,7 +69,11 @@ def staff(backend: EmbeddedBackend) -> Iterator[httpx.Client]:
 
 
 def test_two_hundred_concurrent_sign_ups_for_fifty_places(
-    backend: EmbeddedBackend, staff: httpx.Client, people: list[httpx.Client], db_url: str
+    backend: EmbeddedBackend,
+    staff: httpx.Client,
+    people: list[httpx.Client],
+    db_url: str,
+    tmp_path: Path,
 ):
     start = datetime.now(UTC) + timedelta(days=2)
     event_id = publish_event(staff, start, capacity=PLACES, title="并发报名")
@@ -105,7 +110,7 @@ def test_two_hundred_concurrent_sign_ups_for_fifty_places(
     assert again.status_code == 200 and again.json()["id"] == someone.signup_id
     assert again.json()["waitlist_position"] == someone.body["waitlist_position"]
 
-    engine = create_db_engine(db_url)
+    engine = create_db_engine(db_url, load_keys(Settings(data_dir=tmp_path)))
     try:
         with create_session_factory(engine)() as session:
             rows = session.scalar(

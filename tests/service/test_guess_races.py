@@ -21,6 +21,7 @@ from backend.core.attempts import attempts_made
 from backend.core.config import Settings
 from backend.core.db import create_db_engine, create_session_factory
 from backend.embedded import EmbeddedBackend
+from backend.main import load_keys
 from backend.proxy.limits import PER_HELPER
 from backend.sign_in_limits import WRONG_CODES_PER_GUESSER
 from bench.at_once import API, all_at_once
@@ -60,7 +61,9 @@ def guess(client: httpx.Client, n: int) -> httpx.Response:
     return client.post(f"{API}/auth/token", json=body, headers=headers)
 
 
-def test_two_hundred_wrong_codes_at_once_have_five_judged(backend: EmbeddedBackend, db_url: str):
+def test_two_hundred_wrong_codes_at_once_have_five_judged(
+    backend: EmbeddedBackend, db_url: str, tmp_path: Path
+):
     clients = [httpx.Client(base_url=backend.url, timeout=TIMEOUT) for _ in range(GUESSES)]
     try:
         answers = all_at_once(clients, guess, join_timeout=TIMEOUT)
@@ -76,7 +79,7 @@ def test_two_hundred_wrong_codes_at_once_have_five_judged(backend: EmbeddedBacke
     }
     left = sorted(r.json()["tries_left"] for r in answers if r.status_code == 401)
     assert left == [1, 2, 3, 4], "each judged guess had its own count"
-    engine = create_db_engine(db_url)
+    engine = create_db_engine(db_url, load_keys(Settings(data_dir=tmp_path)))
     try:
         with create_session_factory(engine)() as session:
             judged = attempts_made(session, "sign_in_wrong_phone", PHONE, datetime.now(UTC))

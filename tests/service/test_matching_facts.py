@@ -12,12 +12,11 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 from sync_support import DEV_CODE, BackendServer
 
 from backend.core.config import DEFAULT_SEED_DIR
+from backend.crud import get_user_by_phone
 from backend.demo_users import RESIDENT_PHONE
-from backend.models import User
 from services.api import ApiClient
 from services.catalog import Catalog
 from services.client import PersonalServices
@@ -39,7 +38,7 @@ def signed_in(make_client: MakeClient, backend: BackendServer) -> PersonalServic
 
 def server_facts(backend: BackendServer) -> dict[str, Any]:
     with backend.session() as session:
-        return session.scalars(select(User.facts).where(User.phone == RESIDENT_PHONE)).one()
+        return get_user_by_phone(session, RESIDENT_PHONE).facts
 
 
 def seed(name: str) -> list[dict[str, Any]]:

@@ -40,8 +40,9 @@ from sqlalchemy import delete, select, update
 from sync_support import DEV_CODE, BackendServer
 
 from app.features import OUTBOX_KINDS
+from backend.crud import get_user_by_phone
 from backend.idempotency import request_fingerprint
-from backend.models import AuthToken, IdempotencyRecord, InboxItem, User
+from backend.models import AuthToken, IdempotencyRecord, InboxItem
 from services.account.tokens import MemoryTokenStore
 from services.api import ApiClient
 from services.client import PersonalServices, build_personal_services
@@ -299,7 +300,7 @@ def test_a_thousand_actions_through_a_faulty_link_arrive_once_each_in_order(
         view = person.client.personal.view()
         assert view.waiting == 0
         with backend.session() as session:
-            user = session.scalars(select(User).where(User.phone == person.phone)).one()
+            user = get_user_by_phone(session, person.phone)
             answers = dict(
                 session.execute(
                     select(InboxItem.id, InboxItem.answer).where(InboxItem.user_id == user.id)
@@ -540,5 +541,5 @@ def test_a_client_killed_mid_drain_loses_and_repeats_nothing_after_restarts(
     assert any("answer" in p for p in payloads), "the mix has inbox answers too"
     last_address = [p["changes"]["address"] for p in payloads if "changes" in p][-1]
     with backend.session() as session:
-        address = session.scalars(select(User.address).where(User.phone == phone)).one()
+        address = get_user_by_phone(session, phone).address
     assert address == last_address, summary

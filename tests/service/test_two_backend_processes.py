@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from backend.core.keys import KeyRing
 from backend.demo_users import RESIDENT_PHONE
 from backend.embedded import free_port
 from bench.at_once import API
@@ -33,7 +34,7 @@ STARTUP = 90.0
 
 
 class BackendProcess:
-    def __init__(self, db_url: str, data_dir: Path) -> None:
+    def __init__(self, db_url: str, data_dir: Path, key_file: Path) -> None:
         self.port = free_port("127.0.0.1")
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -41,6 +42,7 @@ class BackendProcess:
             "SUNSHINE_ENV": "dev",
             "SUNSHINE_DEV_LOGIN_CODE": DEV_CODE,
             "SUNSHINE_DATA_DIR": str(data_dir),
+            "SUNSHINE_KEY_FILE": str(key_file),  # processes of one database share its keys
         }
         command = [sys.executable, "-m", "backend", "--port", str(self.port), "--db", db_url]
         self.process = subprocess.Popen(
@@ -72,7 +74,9 @@ class BackendProcess:
 @pytest.fixture
 def backends(pg_cluster, tmp_path: Path) -> Iterator[list[BackendProcess]]:
     db_url = pg_cluster.create_database()
-    started = [BackendProcess(db_url, tmp_path / f"data-{n}") for n in range(2)]
+    key_file = tmp_path / "keys.json"
+    KeyRing.create(key_file)
+    started = [BackendProcess(db_url, tmp_path / f"data-{n}", key_file) for n in range(2)]
     try:
         for backend in started:
             backend.wait_until_ready()

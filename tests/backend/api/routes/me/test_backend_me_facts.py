@@ -9,13 +9,14 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from me_support import DEV_CODE, ME, auth
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from backend.core import migrate
 from backend.core.clock import FakeClock
 from backend.core.config import Settings
 from backend.core.db import create_db_engine
+from backend.crud import get_user_by_phone
 from backend.demo_users import (
     RESIDENT_BIRTH_DATE,
     RESIDENT_FACTS,
@@ -23,6 +24,7 @@ from backend.demo_users import (
     VOLUNTEER_PHONE,
 )
 from backend.models import ActivityEntry, User, birth_date_from_id_number
+from tests.databases import server_keys
 
 # What /me shows for 张阿姨: her seeded facts, her birth date from the ID, low income unknown.
 AUNT_FACTS = {**RESIDENT_FACTS, "birth_date": RESIDENT_BIRTH_DATE, "low_income": None}
@@ -33,7 +35,13 @@ def patch(client: TestClient, headers: dict[str, str], body: Any, version: int =
 
 
 def stored_facts(session: Session, phone: str = RESIDENT_PHONE) -> dict[str, Any] | None:
-    return session.scalars(select(User.facts).where(User.phone == phone)).one()
+    return _user(session, phone).facts
+
+
+def _user(session: Session, phone: str) -> User:
+    user = get_user_by_phone(session, phone)
+    assert user is not None
+    return user
 
 
 def test_the_demo_resident_has_facts_with_her_birth_date_from_the_id_number(
@@ -134,11 +142,7 @@ def test_invalid_facts_are_422_and_change_nothing(
 def test_a_birth_date_on_record_wins_over_the_id_number(
     client: TestClient, aunt: dict[str, str], session: Session
 ):
-    session.execute(
-        update(User)
-        .where(User.phone == RESIDENT_PHONE)
-        .values(facts={"birth_date": "1956-01-02", "hukou": "other"})
-    )
+    _user(session, RESIDENT_PHONE).facts = {"birth_date": "1956-01-02", "hukou": "other"}
     session.commit()
 
     facts = client.get(ME, headers=aunt).json()["facts"]
@@ -149,7 +153,7 @@ def test_a_birth_date_on_record_wins_over_the_id_number(
 def test_no_id_number_means_no_birth_date(
     client: TestClient, aunt: dict[str, str], session: Session
 ):
-    session.execute(update(User).where(User.phone == RESIDENT_PHONE).values(id_number=None))
+    _user(session, RESIDENT_PHONE).id_number = None
     session.commit()
 
     assert client.get(ME, headers=aunt).json()["facts"]["birth_date"] is None
@@ -179,7 +183,7 @@ def test_a_database_from_before_facts_existed_gets_the_column_on_start(
 ):
     """A database made before Alembic and before the column (backend.core.migrate adopts it)."""
     settings = Settings(db_url=empty_db_url, seed_dir=seed_dir, dev_login_code=DEV_CODE)
-    old = create_db_engine(settings.db_url)
+    old = create_db_engine(settings.db_url, server_keys())
     migrate.upgrade(old, to=migrate.FIRST_REVISION)
     with old.begin() as connection:
         connection.execute(text("DROP TABLE alembic_version"))

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from backend.core.clock import FakeClock
 from backend.core.config import Settings
+from backend.crud import get_user_by_phone
 from backend.demo_users import RESIDENT_PHONE, STAFF_PHONE, VOLUNTEER_PHONE, seed_demo_users
-from backend.models import User
 from backend.trips.models import Volunteer
 
 VOLUNTEERS = f"{API}/volunteers"
@@ -291,7 +291,7 @@ def test_a_database_seeded_before_volunteers_existed_gets_the_demo_registration_
 ):
     app = make_app(settings)
     with app.state.session_factory() as session:  # as an earlier version left it
-        user = session.scalars(select(User).where(User.phone == VOLUNTEER_PHONE)).one()
+        user = get_user_by_phone(session, VOLUNTEER_PHONE)
         session.delete(session.get(Volunteer, user.id))
         user.id_number = "310104199001011234"
         session.commit()
@@ -299,7 +299,7 @@ def test_a_database_seeded_before_volunteers_existed_gets_the_demo_registration_
     make_app(settings)  # the next start seeds again
     with app.state.session_factory() as session:
         assert seed_demo_users(session) == 0, "and again: no new users"
-        user = session.scalars(select(User).where(User.phone == VOLUNTEER_PHONE)).one()
+        user = get_user_by_phone(session, VOLUNTEER_PHONE)
         assert user.id_number == "310104199001011233"
         assert session.get(Volunteer, user.id).status == "verified"
         assert len(session.scalars(select(Volunteer)).all()) == 1
