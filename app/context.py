@@ -50,16 +50,15 @@ class AppContext:
 
 def build_context(settings: ClientSettings, api_url: str, *, kiosk: bool = False) -> AppContext:
     # A kiosk keeps the person's rows and display choices in memory only (DESIGN.md §3).
-    store = LocalStore(settings.store_path, personal_in_memory=kiosk)
+    tokens = open_token_store(settings.data_dir, kiosk=kiosk)
+    store = LocalStore(settings.store_path, personal_in_memory=kiosk, key=tokens.data_key())
     api = ApiClient(api_url, timeout=settings.request_timeout)
     search = CatalogSearch(store)
     runner = SyncRunner(
         CatalogSync(api, store, listeners=[search.catalog_changed]), interval=settings.sync_interval
     )
     clock = app_clock(settings.test_now)
-    personal = build_personal_services(
-        api, store, open_token_store(settings.data_dir, kiosk=kiosk), OUTBOX_KINDS, clock=clock
-    )
+    personal = build_personal_services(api, store, tokens, OUTBOX_KINDS, clock=clock)
     preferences = (
         MemoryPreferencesStore(KIOSK_DEFAULTS) if kiosk else PreferencesStore(settings.data_dir)
     )

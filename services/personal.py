@@ -20,7 +20,14 @@ from services.inbox.kinds import INBOX_ANSWERS, INBOX_REPLY
 from services.proxy.kinds import CONSENTS, PROXY_CONSENTS
 from services.sync.kinds import OutboxKinds
 from services.sync.outbox import Outbox
-from services.sync.store import OWNER_KEY, LocalStore, read_personal, read_snapshot, save_snapshot
+from services.sync.store import (
+    OWNER_KEY,
+    PERSONAL_VALUE,
+    LocalStore,
+    read_personal,
+    read_snapshot,
+    save_snapshot,
+)
 from services.trips.kinds import OPEN_TRIPS, VOLUNTEER
 from services.validation import clean_contact_changes, clean_fact_changes
 
@@ -89,7 +96,8 @@ class PersonalData:
 
     def snapshots(self) -> dict[str, Any]:
         rows = self.store.read(
-            f"SELECT key, value FROM personal_data WHERE key IN ({','.join('?' * len(SNAPSHOT_KEYS))})",
+            f"SELECT key, {PERSONAL_VALUE} FROM personal_data "
+            f"WHERE key IN ({','.join('?' * len(SNAPSHOT_KEYS))})",
             SNAPSHOT_KEYS,
         )
         return {key: json.loads(value) for key, value in rows}

@@ -37,7 +37,13 @@ from services.errors import (
     SunshineError,
 )
 from services.sync.outbox import WAITING, act_for_of, principal_of
-from services.sync.store import OWNER_KEY, LocalStore, read_personal, write_personal
+from services.sync.store import (
+    OWNER_KEY,
+    PERSONAL_VALUE,
+    LocalStore,
+    read_personal,
+    write_personal,
+)
 from services.validation import normalise_code, normalise_phone
 
 logger = logging.getLogger(__name__)
@@ -89,12 +95,16 @@ class Account:
 
     def owner(self) -> str | None:
         """The signed-in user's id, as the server gave it; None when nobody is signed in."""
-        rows = self.store.read("SELECT value FROM personal_data WHERE key = ?", (OWNER_KEY,))
+        rows = self.store.read(
+            f"SELECT {PERSONAL_VALUE} FROM personal_data WHERE key = ?", (OWNER_KEY,)
+        )
         return rows[0][0] if rows else None
 
     def acting_for(self) -> dict[str, Any] | None:
         """``{consent_id, resident_id, resident_name}`` while acting for a resident, else None."""
-        rows = self.store.read("SELECT value FROM personal_data WHERE key = ?", (ACTING_KEY,))
+        rows = self.store.read(
+            f"SELECT {PERSONAL_VALUE} FROM personal_data WHERE key = ?", (ACTING_KEY,)
+        )
         return json.loads(rows[0][0]) if rows else None
 
     def principal(self) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from services.api import ApiResponse
 from services.sync.kinds import ActionKind, Request, Snapshots
-from services.sync.store import save_snapshot
+from services.sync.store import OUTBOX_PAYLOAD, SEALED_PAYLOAD, save_snapshot
 
 PROFILE_EDIT = "profile_edit"
 CONTACT_FIELDS = ("address", "emergency_contact")
@@ -44,7 +44,8 @@ def _profile_settle(db: sqlite3.Connection, payload: dict[str, Any], response: A
     # not on the one this edit replaced (else our own edits would conflict with each other).
     old, new = payload["base_version"], response.body["version"]
     rows = db.execute(
-        "SELECT id, payload FROM outbox WHERE kind = ? AND status IN ('pending', 'in_flight')",
+        f"SELECT id, {OUTBOX_PAYLOAD} FROM outbox "
+        "WHERE kind = ? AND status IN ('pending', 'in_flight')",
         (PROFILE_EDIT,),
     ).fetchall()
     for action_id, raw in rows:
@@ -52,7 +53,7 @@ def _profile_settle(db: sqlite3.Connection, payload: dict[str, Any], response: A
         if queued["base_version"] == old:
             queued["base_version"] = new
             db.execute(
-                "UPDATE outbox SET payload = ? WHERE id = ?",
+                f"UPDATE outbox SET payload = {SEALED_PAYLOAD} WHERE id = ?",
                 (json.dumps(queued, ensure_ascii=False, sort_keys=True), action_id),
             )
 

@@ -8,6 +8,11 @@
 * kiosk: memory only, always -- the next stranger at the screen must find nothing.
 
 Backends that store secrets in plain or weakly encrypted files (``keyrings.alt``) are refused.
+
+The store also keeps the key the person's rows in the local database are sealed with
+(``data_key``, ``services.sync.sealing``): a second keyring entry, made on first use and kept
+across sign-outs. Where the tokens live in memory, so does the key, and what the app sealed is
+readable only while it runs.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 
 from services.api import TokenPair
+from services.sync.sealing import KEY_BYTES, new_key
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +42,7 @@ class TokenStore(Protocol):
     def load(self) -> TokenPair | None: ...
     def save(self, tokens: TokenPair) -> None: ...
     def clear(self) -> None: ...
+    def data_key(self) -> bytes: ...
 
 
 class MemoryTokenStore:
@@ -44,6 +51,10 @@ class MemoryTokenStore:
     def __init__(self) -> None:
         self._tokens: TokenPair | None = None
         self._lock = threading.Lock()
+        self._data_key = new_key()
+
+    def data_key(self) -> bytes:
+        return self._data_key
 
     def load(self) -> TokenPair | None:
         with self._lock:
@@ -68,6 +79,27 @@ class KeyringTokenStore:
         self._account = account
         self._memory = MemoryTokenStore()
         self._loaded = False
+
+    def data_key(self) -> bytes:
+        """The keyring's, or a new one saved there (if saving fails: this run's own)."""
+        entry = f"{self._account}-data-key"
+        try:
+            stored = self._backend.get_password(KEYRING_SERVICE, entry)
+        except keyring.errors.KeyringError as exc:
+            logger.warning("keyring read failed: %s", type(exc).__name__)
+            return self._memory.data_key()
+        try:
+            key = bytes.fromhex(stored or "")
+        except ValueError:
+            key = b""
+        if len(key) == KEY_BYTES:
+            return key
+        key = self._memory.data_key()
+        try:
+            self._backend.set_password(KEYRING_SERVICE, entry, key.hex())
+        except keyring.errors.KeyringError as exc:
+            logger.warning("keyring write failed: %s", type(exc).__name__)
+        return key
 
     def load(self) -> TokenPair | None:
         if not self._loaded:

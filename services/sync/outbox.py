@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from services.sync.store import LocalStore
+from services.sync.store import OUTBOX_PAYLOAD, SEALED_PAYLOAD, LocalStore
 
 
 class OutboxStatus(StrEnum):
@@ -60,7 +60,8 @@ def _user(owner: str) -> tuple[str, str, str]:
 
 
 _COLUMNS = (
-    "seq, id, owner, kind, payload, status, attempts, last_error, next_attempt_at, created_at"
+    f"seq, id, owner, kind, {OUTBOX_PAYLOAD}, status, attempts, last_error, next_attempt_at, "
+    "created_at"
 )
 
 
@@ -110,7 +111,7 @@ class Outbox:
         action_id = str(uuid.uuid4())
         db.execute(
             "INSERT INTO outbox (id, owner, kind, payload, status, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            f"VALUES (?, ?, ?, {SEALED_PAYLOAD}, ?, ?)",
             (
                 action_id,
                 owner,
@@ -164,7 +165,7 @@ class Outbox:
         for someone they acted for); each is returned exactly once."""
         with self.store.transaction() as db:
             rows = db.execute(
-                "SELECT id, kind, payload, rejection_code FROM outbox "
+                f"SELECT id, kind, {OUTBOX_PAYLOAD}, rejection_code FROM outbox "
                 f"WHERE {_OF_USER} AND status = ? AND reported = 0 ORDER BY seq",
                 (*_user(owner), OutboxStatus.REJECTED.value),
             ).fetchall()

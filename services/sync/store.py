@@ -12,11 +12,19 @@ kiosk must open offline -- but the person's rows (``personal_data``, ``outbox``,
 SQLite resolves an unqualified table name in ``temp`` before ``main``, so every query in the
 client reads and writes the memory tables without knowing. Whatever an earlier, non-kiosk run
 left in the file's own personal tables is deleted when a kiosk opens it.
+
+The person's rows are sealed (``services.sync.sealing``) under the key the token store keeps
+(``TokenStore.data_key``): ``personal_data.value`` and ``outbox.payload`` are written through
+the SQL function ``seal`` and read through ``unseal`` (``PERSONAL_VALUE``, ``OUTBOX_PAYLOAD``),
+so a copied data dir shows no name, phone, place or code word. Opening the store seals rows
+an older version left plain, and drops rows sealed under a key it no longer has (the keyring
+entry was lost: they could never be read again).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -25,6 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from services.api import CatalogChange
+from services.sync.sealing import RowSealer, new_key
+
+logger = logging.getLogger(__name__)
 
 # The public side: what a kiosk keeps on disk.
 CATALOG_SCHEMA = """
@@ -73,6 +84,12 @@ CREATE TABLE IF NOT EXISTS {db}.service_usage (
 );
 """
 PERSONAL_TABLES = ("personal_data", "outbox", "service_usage")
+# The sealed columns (table, column); each is sealed under the label "table.column".
+SEALED_COLUMNS = (("personal_data", "value"), ("outbox", "payload"))
+PERSONAL_VALUE = "unseal(value, 'personal_data.value')"  # in a SELECT: the plain value
+SEALED_VALUE = "seal(?, 'personal_data.value')"  # in an INSERT or UPDATE: the value sealed
+OUTBOX_PAYLOAD = "unseal(payload, 'outbox.payload')"
+SEALED_PAYLOAD = "seal(?, 'outbox.payload')"
 SCHEMA = CATALOG_SCHEMA + _PERSONAL_SCHEMA.format(db="main")
 
 CURSOR_KEY = "catalog_cursor"
@@ -82,13 +99,21 @@ RESYNC_ACTIVE_KEY = "catalog_resync_active"
 
 
 class LocalStore:
-    def __init__(self, path: Path, *, personal_in_memory: bool = False) -> None:
-        """``personal_in_memory``: kiosk mode (see the module's docstring)."""
+    def __init__(
+        self, path: Path, *, personal_in_memory: bool = False, key: bytes | None = None
+    ) -> None:
+        """``personal_in_memory``: kiosk mode; ``key``: what the person's rows are sealed with
+        (see the module's docstring). Without one, a key of this run's own: what it seals can
+        be read until the app stops."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.kiosk = personal_in_memory
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        sealer = RowSealer(key if key is not None else new_key())
+        self._db.create_function("seal", 2, sealer.seal)
+        self._db.create_function("unseal", 2, sealer.unseal, deterministic=True)
+        self._db.create_function("sealed_here", 2, sealer.sealed_here, deterministic=True)
         # First, before any temp table exists: temp tables, their journals and any sort
         # SQLite spills stay in memory, never in a temporary file.
         self._db.execute("PRAGMA temp_store=MEMORY")
@@ -103,8 +128,9 @@ class LocalStore:
                 _run_script(db, _PERSONAL_SCHEMA.format(db="temp"))
                 for table in PERSONAL_TABLES:  # a non-kiosk run's leftovers in the file
                     db.execute(f"DELETE FROM main.{table}")
-        if self.kiosk:
-            self._checkpoint()
+            else:
+                _seal_plain_rows_and_drop_unreadable(db)
+        self._checkpoint()  # no plain or dropped rows left behind in the WAL
 
     def close(self) -> None:
         with self._lock:
@@ -247,6 +273,23 @@ class LocalStore:
         return int(row[0])
 
 
+def _seal_plain_rows_and_drop_unreadable(db: sqlite3.Connection) -> None:
+    dropped = 0
+    for table, column in SEALED_COLUMNS:
+        label = f"{table}.{column}"
+        db.execute(
+            f"UPDATE main.{table} SET {column} = seal({column}, ?) WHERE {column} NOT LIKE 'sm4:%'",
+            (label,),
+        )
+        dropped += db.execute(
+            f"DELETE FROM main.{table} WHERE NOT sealed_here({column}, ?)", (label,)
+        ).rowcount
+    if dropped:
+        logger.warning(
+            "%d personal rows were sealed under a key this device no longer has", dropped
+        )
+
+
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     for statement in script.split(";"):
         if statement.strip():
@@ -257,13 +300,13 @@ def _run_script(db: sqlite3.Connection, script: str) -> None:
 
 
 def read_personal(db: sqlite3.Connection, key: str) -> str | None:
-    row = db.execute("SELECT value FROM personal_data WHERE key = ?", (key,)).fetchone()
+    row = db.execute(f"SELECT {PERSONAL_VALUE} FROM personal_data WHERE key = ?", (key,)).fetchone()
     return None if row is None else row[0]
 
 
 def write_personal(db: sqlite3.Connection, key: str, value: str) -> None:
     db.execute(
-        "INSERT INTO personal_data (key, value) VALUES (?, ?) "
+        f"INSERT INTO personal_data (key, value) VALUES (?, {SEALED_VALUE}) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (key, value),
     )

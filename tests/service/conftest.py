@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sync_support import SMALL_SEED, BackendServer, write_seed_dir
+from sync_support import DEVICE_KEY, SMALL_SEED, BackendServer, write_seed_dir
 
 from app.features import OUTBOX_KINDS
 from backend.core.config import DEFAULT_SEED_DIR
@@ -92,7 +92,8 @@ def make_store(tmp_path: Path) -> Iterator[Callable[[str], LocalStore]]:
     with ExitStack() as made:
 
         def make(name: str = "client") -> LocalStore:
-            return made.enter_context(closing(LocalStore(tmp_path / name / "store.sqlite3")))
+            store = LocalStore(tmp_path / name / "store.sqlite3", key=DEVICE_KEY)
+            return made.enter_context(closing(store))
 
         yield make
 

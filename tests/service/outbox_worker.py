@@ -58,10 +58,11 @@ def main() -> None:
     link = SlowTransport() if speed == "slow" else httpx.HTTPTransport()
     tokens = MemoryTokenStore()
     tokens.save(TokenPair.model_validate_json(os.environ["SUNSHINE_WORKER_TOKENS"]))
+    key = bytes.fromhex(os.environ["SUNSHINE_WORKER_STORE_KEY"])  # as the device's keyring has it
     transport = FaultTransport(FAULT_RATE, rng=random.Random(seed), inner=link)
     api = ApiClient(os.environ["SUNSHINE_WORKER_URL"], timeout=5.0, transport=transport)
     client = build_personal_services(
-        api, LocalStore(Path(store_path)), tokens, OUTBOX_KINDS, POLICY
+        api, LocalStore(Path(store_path), key=key), tokens, OUTBOX_KINDS, POLICY
     )
 
     for n in range(count):

@@ -27,6 +27,9 @@ from services.client import PersonalServices
 from services.sync.sender import DrainStop
 from services.sync.store import LocalStore
 
+# The key a device's keyring keeps for its local store (TokenStore.data_key): the same across
+# the restarts a test makes, as on a real device.
+DEVICE_KEY = bytes(range(16))
 HOST = "127.0.0.1"
 DEV_CODE = "246810"  # the backend's SUNSHINE_DEV_LOGIN_CODE in service tests
 START_TIMEOUT = 15.0

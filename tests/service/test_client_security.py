@@ -29,6 +29,7 @@ from backend.core.security import hash_token
 from backend.demo_users import RESIDENT_PHONE
 from backend.main import load_keys
 from backend.models import AuthToken
+from services.account.kinds import PROFILE_EDIT
 from services.api import TokenPair
 from services.client import PersonalServices
 from services.errors import SignedOutError
@@ -179,9 +180,11 @@ def assert_no_file_holds(root: Path, secrets: set[str]) -> None:
 
 
 def assert_positive_controls(root: Path, backend: BackendServer, pair: TokenPair) -> None:
-    """The scanned bytes are the right ones: the client's edit and the token's hash are there."""
+    """The scanned bytes are the right ones: the client's outbox rows (their kind in the clear,
+    the edit sealed: tests/unit/services/sync/test_kiosk_store.py) and the token's hash."""
     client_bytes = b"".join(p.read_bytes() for p in files_under(root / CLIENT))
-    assert ADDRESS.encode() in client_bytes
+    assert PROFILE_EDIT.encode() in client_bytes and b"sm4:" in client_bytes
+    assert ADDRESS.encode() not in client_bytes
     backend_bytes = b"".join(p.read_bytes() for p in root.glob("backend.sqlite3*"))
     cipher = FieldCipher(load_keys(Settings(data_dir=backend.data_dir)))
     kept = hash_token(cipher, pair.access_token).encode()

@@ -37,7 +37,7 @@ from pathlib import Path
 import pytest
 from outbox_support import Clock, give_inbox_items, server_keys, server_user_id
 from sqlalchemy import delete, select, update
-from sync_support import DEV_CODE, BackendServer
+from sync_support import DEV_CODE, DEVICE_KEY, BackendServer
 
 from app.features import OUTBOX_KINDS
 from backend.crud import get_user_by_phone
@@ -49,7 +49,7 @@ from services.client import PersonalServices, build_personal_services
 from services.inbox.kinds import INBOX_ANSWERS
 from services.sync.outbox import OutboxStatus
 from services.sync.sender import DrainStop, RetryPolicy
-from services.sync.store import LocalStore
+from services.sync.store import OUTBOX_PAYLOAD, LocalStore
 from tests.fault_transport import FAULT_KINDS, PASS, FaultTransport
 
 MakeClient = Callable[..., PersonalServices]
@@ -428,6 +428,7 @@ def worker_env(client: PersonalServices, backend: BackendServer) -> dict[str, st
     env = dict(os.environ)
     env["SUNSHINE_WORKER_URL"] = backend.url
     env["SUNSHINE_WORKER_TOKENS"] = pair.model_dump_json()  # through the env, never a file
+    env["SUNSHINE_WORKER_STORE_KEY"] = DEVICE_KEY.hex()
     return env
 
 
@@ -458,11 +459,11 @@ def read_until(process: subprocess.Popen, word: str) -> list[str]:
 
 def outbox_rows(store_path: Path) -> list[tuple[str, str, str]]:
     """(id, status, payload) of every outbox row, in order, read as a separate process would."""
-    store = LocalStore(store_path)
+    store = LocalStore(store_path, key=DEVICE_KEY)
     try:
         return [
             (r[0], r[1], r[2])
-            for r in store.read("SELECT id, status, payload FROM outbox ORDER BY seq")
+            for r in store.read(f"SELECT id, status, {OUTBOX_PAYLOAD} FROM outbox ORDER BY seq")
         ]
     finally:
         store.close()
@@ -476,7 +477,7 @@ def test_a_client_killed_mid_drain_loses_and_repeats_nothing_after_restarts(
     rng = random.Random(SEED + 1)
     phone = "13900009999"
     store_path = tmp_path / "killed" / "store.sqlite3"
-    store = LocalStore(store_path)
+    store = LocalStore(store_path, key=DEVICE_KEY)
     client = build_personal_services(
         ApiClient(backend.url, timeout=5.0), store, MemoryTokenStore(), OUTBOX_KINDS, POLICY
     )

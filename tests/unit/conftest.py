@@ -1,5 +1,6 @@
-"""Fixtures shared by the unit tests: a real SQLite store in the test's own directory, and the
-language sentences are said in (Chinese again after each test)."""
+"""Fixtures shared by the unit tests: a real SQLite store in the test's own directory (with the
+key its personal rows are sealed with, for reopening it), and the language sentences are said
+in (Chinese again after each test)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.i18n import set_language
+from services.sync.sealing import new_key
 from services.sync.store import LocalStore
 
 
@@ -18,8 +20,14 @@ def path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(path: Path) -> Iterator[LocalStore]:
-    store = LocalStore(path)
+def store_key() -> bytes:
+    """What the token store would keep: the key the person's rows are sealed with."""
+    return new_key()
+
+
+@pytest.fixture
+def store(path: Path, store_key: bytes) -> Iterator[LocalStore]:
+    store = LocalStore(path, key=store_key)
     yield store
     store.close()
 

@@ -22,7 +22,7 @@ from services.catalog import Catalog
 from services.errors import InputError, SignedOutError
 from services.events.commands import EventCommands
 from services.personal import PersonalData
-from services.sync.store import LocalStore, save_snapshot
+from services.sync.store import OUTBOX_PAYLOAD, LocalStore, save_snapshot
 from services.trips.commands import TripCommands, TripDraft
 from services.validation import APPEAL_TEXT_LIMIT, EXCUSE_NOTE_LIMIT
 
@@ -164,7 +164,7 @@ def actions(personal: PersonalData, store: LocalStore) -> EventCommands:
 
 
 def queued(actions: EventCommands | TripCommands) -> list[tuple[str, dict[str, Any]]]:
-    rows = actions.personal.store.read("SELECT kind, payload FROM outbox ORDER BY seq")
+    rows = actions.personal.store.read(f"SELECT kind, {OUTBOX_PAYLOAD} FROM outbox ORDER BY seq")
     return [(kind, json.loads(payload)) for kind, payload in rows]
 
 

@@ -22,7 +22,14 @@ from services.proxy.commands import ProxyCommands, clean_consent_code
 from services.proxy.kinds import CONSENT_END, CONSENT_WITHDRAW, CONSENTS, PROXY_CONSENTS
 from services.sync.outbox import Outbox, act_for_of, principal_of
 from services.sync.sender import OutboxSender, RetryPolicy
-from services.sync.store import OWNER_KEY, LocalStore, read_snapshot, save_snapshot, write_personal
+from services.sync.store import (
+    OWNER_KEY,
+    PERSONAL_VALUE,
+    LocalStore,
+    read_snapshot,
+    save_snapshot,
+    write_personal,
+)
 
 OWNER = "7"
 CONSENT = "c-1"
@@ -183,7 +190,7 @@ def test_acting_is_kept_in_the_store_and_replaces_the_snapshots(services, store:
 
     assert acting == {"consent_id": CONSENT, "resident_id": "1", "resident_name": "张阿姨"}
     assert json.loads(
-        store.read(f"SELECT value FROM personal_data WHERE key = '{ACTING_KEY}'")[0][0]
+        store.read(f"SELECT {PERSONAL_VALUE} FROM personal_data WHERE key = '{ACTING_KEY}'")[0][0]
     )
     assert account.principal() == f"{OWNER}~{CONSENT}"
     view = personal.view()

@@ -1,11 +1,13 @@
-"""Kiosk mode (``LocalStore(path, personal_in_memory=True)``): nothing of the person on disk.
+"""Kiosk mode (``LocalStore(path, personal_in_memory=True)``): nothing of the person on disk;
+an own device: the person's rows on disk, sealed (issue 18, item 8).
 
 A person signs in through ``Account`` (against an in-process fake server), loads their data
 through ``PersonalData``, queues actions through the ``Outbox`` and opens services counted by
 ``ServiceUsage``. Then every byte of every file in the data dir (the database, its -wal and
--shm) is searched for what they left: their phone, their name, their address, their event code
-and their action's idempotency key. The same run without kiosk mode *does* leave them there,
-so the search is known to look in the right place.
+-shm) is searched for what they left: their phone, their name, their address, their event code,
+their action's idempotency key and the service they used. The same run without kiosk mode
+leaves the last two there in the clear (an id and a count), so the search is known to look in
+the right place; the rest is sealed, and opens again only with the same key.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from services.api import ApiClient, CatalogChange
 from services.catalog import Catalog
 from services.personal import PersonalData
 from services.sync.outbox import Outbox, OutboxStatus
-from services.sync.store import PERSONAL_TABLES, LocalStore
+from services.sync.sealing import new_key
+from services.sync.store import PERSONAL_TABLES, PERSONAL_VALUE, LocalStore
 from services.usage import ServiceUsage
 
 PHONE = "13912345678"
@@ -36,6 +39,8 @@ SIGNUP_CODE = "Q7ZK-PRIVATE-CODE-4411"  # token-like: a personal event code the 
 ACCESS, REFRESH = "acc-" + "x1" * 20, "ref-" + "y2" * 20
 PRIVATE_SERVICE = "svc-private-usage-marker"
 OWNER = "user-kiosk-7"
+SEALED = {"phone", "name", "address", "signup code"}  # on an own device: sealed in the file
+PLAIN_ON_A_DEVICE = {"idempotency key", "used service"}  # an action's id, a service's id
 
 
 def problem(status: int, code: str) -> httpx.Response:
@@ -79,8 +84,8 @@ class Session:
     action_id: str = ""
 
 
-def open_session(path: Path, *, kiosk: bool) -> Session:
-    store = LocalStore(path, personal_in_memory=kiosk)
+def open_session(path: Path, *, kiosk: bool, key: bytes | None = None) -> Session:
+    store = LocalStore(path, personal_in_memory=kiosk, key=key)
     api = ApiClient("http://backend.test", transport=httpx.MockTransport(fake_server))
     account = Account(api, MemoryTokenStore(), store)
     outbox = Outbox(store)
@@ -170,8 +175,8 @@ def test_a_kiosk_writes_nothing_personal_and_a_device_does(data_dir: Path, kiosk
 
     if kiosk_mode:
         assert while_open == set() and after_close == set()
-    else:  # the positive control: the search finds what an own device keeps
-        assert while_open == set(secrets) and after_close == set(secrets)
+    else:  # the positive control: the search finds what an own device keeps in the clear
+        assert while_open == PLAIN_ON_A_DEVICE and after_close == PLAIN_ON_A_DEVICE
     assert b"\xe5\x85\xac\xe5\xbc\x80" in b"".join(files_in(data_dir).values()), "catalogue: 公开"
     for token in (ACCESS, REFRESH):  # tokens stay in memory in both modes
         assert not any(token.encode() in b for b in files_in(data_dir).values())
@@ -199,7 +204,7 @@ def test_a_kiosk_deletes_what_an_earlier_own_device_run_left(data_dir: Path):
     use_it_like_a_person(device)
     secrets = personal_secrets(device)
     device.store.close()
-    assert found(data_dir, secrets) == set(secrets)
+    assert found(data_dir, secrets) == PLAIN_ON_A_DEVICE
 
     kiosk = open_session(path, kiosk=True)
     for table in PERSONAL_TABLES:
@@ -220,13 +225,51 @@ def test_a_kiosk_deletes_leftovers_still_in_the_wal_of_a_run_that_crashed(tmp_pa
     for name in ("store.sqlite3", "store.sqlite3-wal"):  # the files as a crash leaves them
         shutil.copy(tmp_path / "device" / name, crashed / name)
     device.store.close()
-    assert found(crashed, secrets) == set(secrets)
+    assert found(crashed, secrets) == PLAIN_ON_A_DEVICE
 
     kiosk = open_session(crashed / "store.sqlite3", kiosk=True)
     assert kiosk.store.count() == 1, "the committed catalogue page survived the crash"
     assert found(crashed, secrets) == set()
     kiosk.store.close()
     assert found(crashed, secrets) == set()
+
+
+def test_an_own_device_reads_its_sealed_rows_again_only_with_the_same_key(data_dir: Path):
+    path, key = data_dir / "store.sqlite3", new_key()
+    device = open_session(path, kiosk=False, key=key)
+    use_it_like_a_person(device)
+    secrets = personal_secrets(device)
+    device.store.close()
+    assert found(data_dir, secrets) & SEALED == set()
+
+    again = open_session(path, kiosk=False, key=key)  # the app restarted: the keyring's key
+    me = again.personal.view().me
+    assert me is not None and (me["name"], me["phone"]) == (NAME, PHONE)
+    assert again.outbox.waiting(OWNER)[0].payload["changes"] == {"address": ADDRESS}
+    again.store.close()
+
+    copied = open_session(path, kiosk=False, key=new_key())  # the file, without its key
+    assert copied.personal.view().me is None and copied.outbox.waiting(OWNER) == []
+    assert copied.store.read("SELECT COUNT(*) FROM personal_data") == [(0,)], "dropped, not kept"
+    assert copied.store.count() == 1, "the catalogue is not personal: kept"
+    copied.store.close()
+
+
+def test_rows_an_older_version_left_plain_are_sealed_when_the_store_opens(path: Path):
+    first = LocalStore(path)
+    with first.transaction() as db:  # as a version before sealing wrote them
+        db.execute("INSERT INTO personal_data (key, value) VALUES ('me', ?)", (f'"{NAME}"',))
+    first.close()
+    key = new_key()
+
+    reopened = LocalStore(path, key=key)
+    try:
+        assert reopened.read(f"SELECT {PERSONAL_VALUE} FROM personal_data") == [(f'"{NAME}"',)]
+        [(stored,)] = reopened.read("SELECT value FROM personal_data")
+        assert stored.startswith("sm4:")
+    finally:
+        reopened.close()
+    assert NAME.encode() not in b"".join(files_in(path.parent).values())
 
 
 # -- every existing query works unchanged, against the memory tables ----------------------------

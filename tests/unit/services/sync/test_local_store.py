@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from services.api import CatalogChange
-from services.sync.store import LocalStore
+from services.sync.store import PERSONAL_VALUE, LocalStore
 
 
 def change(
@@ -223,7 +223,7 @@ def test_a_store_made_before_service_usage_existed_opens_and_keeps_its_rows(path
     try:
         assert store.kiosk is False
         assert store.cursor() == "old-cursor"
-        assert store.read("SELECT value FROM personal_data") == [("user-1",)]
+        assert store.read(f"SELECT {PERSONAL_VALUE} FROM personal_data") == [("user-1",)]
         assert store.read("SELECT COUNT(*) FROM service_usage") == [(0,)]
     finally:
         store.close()

@@ -164,12 +164,12 @@ def test_each_rejection_is_taken_once_in_order(outbox: Outbox):
     assert [r.id for r in outbox.take_rejections(ALICE)] == [third]
 
 
-def test_rejections_survive_a_restart_until_taken(path: Path, outbox: Outbox):
+def test_rejections_survive_a_restart_until_taken(path: Path, outbox: Outbox, store_key: bytes):
     action_id = enqueue(outbox)
     outbox.mark_rejected(action_id, "trip_taken", "409 trip_taken")
     outbox.store.close()
 
-    reopened = LocalStore(path)
+    reopened = LocalStore(path, key=store_key)
     try:
         assert [r.id for r in Outbox(reopened).take_rejections(ALICE)] == [action_id]
         assert Outbox(reopened).take_rejections(ALICE) == []

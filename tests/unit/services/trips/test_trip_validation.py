@@ -19,7 +19,7 @@ from personal_support import signed_in_personal
 from server_rows import trip_row
 
 from services.errors import InputError
-from services.sync.store import LocalStore, save_snapshot
+from services.sync.store import OUTBOX_PAYLOAD, LocalStore, save_snapshot
 from services.trips.commands import TripCommands, TripDraft, VolunteerForm
 from services.validation import (
     AVAILABILITY,
@@ -310,7 +310,7 @@ def actions(store: LocalStore) -> Iterator[TripCommands]:
 
 
 def queued(actions: TripCommands) -> list[tuple[str, dict[str, Any]]]:
-    rows = actions.personal.store.read("SELECT kind, payload FROM outbox ORDER BY seq")
+    rows = actions.personal.store.read(f"SELECT kind, {OUTBOX_PAYLOAD} FROM outbox ORDER BY seq")
     return [(kind, json.loads(payload)) for kind, payload in rows]
 
 
