@@ -45,7 +45,8 @@ class Drafts:
         self.appeal_text = ""
         self.door_code = ""
         self.door_search = ""
-        # Acting on behalf: the consent code the helper types.
+        # Acting on behalf: the resident's phone and consent code the helper types.
+        self.act_for_phone = ""
         self.consent_code = ""
 
 

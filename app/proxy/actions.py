@@ -76,6 +76,9 @@ class ProxyActions(GuidingActions):
 
     # -- the helper -----------------------------------------------------------------------------
 
+    def type_phone(self, text: str) -> None:
+        self.state.drafts.act_for_phone = text
+
     def type_code(self, text: str) -> None:
         self.state.drafts.consent_code = text
 
@@ -87,11 +90,14 @@ class ProxyActions(GuidingActions):
             return
         self.state.busy = True
         try:
-            consent = await asyncio.to_thread(self._services.redeem, self.state.drafts.consent_code)
+            drafts = self.state.drafts
+            consent = await asyncio.to_thread(
+                self._services.redeem, drafts.act_for_phone, drafts.consent_code
+            )
         except SunshineError as exc:
             self._tell(proxy_failure_sentence(exc), error=True)
         else:
-            self.state.drafts.consent_code = ""
+            self.state.drafts.act_for_phone = self.state.drafts.consent_code = ""
             self._refresh_view()
             self._go("/")
             self._tell(started_sentence(consent["resident"]["name"]))

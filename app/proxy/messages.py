@@ -37,9 +37,10 @@ ACTION_WORDS = {
     "event_appeal": N_("appealed a no-show"),
 }
 PROBLEMS = {
-    "invalid_format": N_("The consent code has 6 digits. Please check it."),
+    "invalid_format": N_("The consent code has 8 digits. Please check it."),
     "consent_code_invalid": N_(
-        "This consent code is wrong, has expired or was used already. Ask for a new one."
+        "This consent code is wrong for this phone number, has expired or was used already. "
+        "Check the number, or ask for a new code."
     ),
     "own_consent": N_("This is your own consent code; give it to the person who helps you."),
     "too_many_attempts": N_("Too many wrong codes. Please wait a few minutes and try again."),
@@ -68,13 +69,14 @@ def lasts_label(lasts: str) -> str:
 
 
 def spoken_code(code: str) -> str:
-    """Read in two groups of three, as the person says it to the helper."""
-    return f"{code[:3]} {code[3:]}"
+    """Read in two groups of four, as the person says it to the helper."""
+    return f"{code[:4]} {code[4:]}"
 
 
 def code_sentence(grant: Record, now: datetime) -> str:
     return _(
-        "Consent code: {code}. Tell it to the person helping you before {until}. It works once."
+        "Consent code: {code}. Tell it and your phone number to the person helping you before "
+        "{until}. It works once."
     ).format(code=spoken_code(str(grant["code"])), until=when_words(grant["expires_at"], now))
 
 

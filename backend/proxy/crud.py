@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.core.sealed import session_cipher
 from backend.core.security import mask_phone
+from backend.crud import get_user_by_phone
 from backend.idempotency import user_scope
 from backend.models import IdempotencyRecord, User
 from backend.notify.notifications import notify_proxy_started
@@ -49,17 +50,7 @@ def create_code(
             )
         ).all(),
     )
-    while True:  # unique among live codes: a code names exactly one resident
-        code = new_code()
-        taken = session.scalars(
-            select(ConsentCode.id)
-            .where(
-                ConsentCode.code_hash == hash_code(session_cipher(session), code), *_live_codes(now)
-            )
-            .limit(1)
-        ).first()
-        if taken is None:
-            break
+    code = new_code()  # the resident's only live code now: their earlier ones just died
     row = ConsentCode(
         resident_id=resident.id,
         code_hash=hash_code(session_cipher(session), code),
@@ -93,26 +84,30 @@ def _forget_codes(session: Session, rows: list[ConsentCode] | tuple[ConsentCode,
             )
 
 
-def redeem(session: Session, helper: User, code_text: str, now: datetime) -> Consent:
-    """Turn a live code into a consent for ``helper``; the code is used up and the resident
-    told. Wrong, expired and used codes are one problem (the caller has counted the try:
-    ``backend.proxy.limits``)."""
+def redeem(
+    session: Session, helper: User, resident_phone: str, code_text: str, now: datetime
+) -> Consent:
+    """Turn a live code of the resident with ``resident_phone`` into a consent for ``helper``;
+    the code is used up and the resident told. Wrong, expired and used codes, and a phone with
+    no such code (or no account), are one problem: nobody learns who has an account (the
+    caller has counted the try: ``backend.proxy.limits``)."""
     code = code_text.strip()
+    resident = get_user_by_phone(session, resident_phone)
     row = None
-    if CODE.fullmatch(code):
+    if resident is not None and CODE.fullmatch(code):
         row = session.scalars(
             select(ConsentCode).where(
-                ConsentCode.code_hash == hash_code(session_cipher(session), code), *_live_codes(now)
+                ConsentCode.resident_id == resident.id,
+                ConsentCode.code_hash == hash_code(session_cipher(session), code),
+                *_live_codes(now),
             )
         ).first()
-    if row is None:
+    if row is None or resident is None:
         raise errors.consent_code_invalid()
     if row.resident_id == helper.id:
         raise errors.own_consent()
     row.used_at = now
     _forget_codes(session, [row])
-    resident = session.get(User, row.resident_id)
-    assert resident is not None  # the foreign key cascades
     lasts = Lasts(row.lasts)
     consent = Consent(
         id=str(uuid.uuid4()),

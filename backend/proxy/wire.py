@@ -3,8 +3,9 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from backend.core.security import normalise_phone
 from backend.proxy.models import ConsentState, Lasts, ProxyKind
 
 
@@ -19,7 +20,10 @@ class ConsentCodeRequest(BaseModel):
 
 
 class ConsentCodePublic(BaseModel):
-    code: str = Field(pattern=r"^[0-9]{6}$", description="Read it to the helper; works once.")
+    code: str = Field(
+        pattern=r"^[0-9]{8}$",
+        description="Read it, with the resident's phone number, to the helper; works once.",
+    )
     expires_at: datetime
     lasts: Lasts
 
@@ -27,7 +31,17 @@ class ConsentCodePublic(BaseModel):
 class RedeemRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(max_length=32, examples=["123456"], description="The resident's code.")
+    resident_phone: str = Field(
+        max_length=32,
+        examples=["13800000001"],
+        description="The resident's mobile number: their code works only with it.",
+    )
+    code: str = Field(max_length=32, examples=["12345678"], description="The resident's code.")
+
+    @field_validator("resident_phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        return normalise_phone(value)
 
 
 class PersonPublic(BaseModel):

@@ -2,8 +2,9 @@
 acting for the resident, and ending consents from either side; no flet.
 
 * ``create_code`` and ``redeem`` need the server at once (a code lives 10 minutes): they raise
-  ``OfflineError`` / ``ProblemError`` as ``ApiClient`` does. ``redeem`` checks the code first
-  (``InputError("consent_code", "invalid_format")`` unless 6 digits) and then starts acting.
+  ``OfflineError`` / ``ProblemError`` as ``ApiClient`` does. ``redeem`` checks the resident's
+  phone (``InputError("phone", …)``) and the code first (``InputError("consent_code",
+  "invalid_format")`` unless 8 digits) and then starts acting.
 * ``withdraw`` (the resident) and ``end`` (the helper) are outbox actions, shown at once.
 
 Checks before sending raise ``InputError(field, code)`` with the server's codes where there is
@@ -24,17 +25,18 @@ from services.errors import InputError, OfflineError
 from services.personal import PersonalData
 from services.proxy.kinds import CONSENT_END, CONSENT_WITHDRAW
 from services.proxy.states import ACTIVE
+from services.validation import normalise_phone
 
 logger = logging.getLogger(__name__)
 
 LASTS = ("day", "month")
-CODE_LENGTH = 6
+CODE_LENGTH = 8
 _SPACES = re.compile(r"[\s-]+")
-_CODE = re.compile(r"[0-9]{6}")  # ASCII digits only
+_CODE = re.compile(rf"[0-9]{{{CODE_LENGTH}}}")  # ASCII digits only
 
 
 def clean_consent_code(text: str) -> str:
-    """The 6-digit code typed, spaces and dashes ignored; ``InputError`` otherwise."""
+    """The 8-digit code typed, spaces and dashes ignored; ``InputError`` otherwise."""
     code = _SPACES.sub("", text or "")
     if not _CODE.fullmatch(code):
         raise InputError("consent_code", "invalid_format")
@@ -68,17 +70,19 @@ class ProxyCommands:
 
     # -- the helper ----------------------------------------------------------------------------
 
-    def redeem(self, code_text: str) -> dict[str, Any]:
-        """Redeem the resident's code and act for them from now on; the consent. Online only.
+    def redeem(self, phone_text: str, code_text: str) -> dict[str, Any]:
+        """Redeem the code of the resident with this phone and act for them from now on; the
+        consent. Online only.
 
         The snapshots become the resident's, fetched at once when the server answers.
         """
+        phone = normalise_phone(phone_text)
         code = clean_consent_code(code_text)
         self.account.ensure_can_switch()
         consent = self.account.call(
             "POST",
             "/proxy/consents",
-            json={"code": code},
+            json={"resident_phone": phone, "code": code},
             key=str(uuid.uuid4()),
             principal=self.account.owner(),
         ).body

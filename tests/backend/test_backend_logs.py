@@ -49,7 +49,10 @@ def test_texts_and_their_people_never_reach_the_log(
     code_word = aunt.get(f"{trips}/{claimed['id']}").json()["code_word"]
     assert aunt.post(f"{trips}/{claimed['id']}/cancel").status_code == 200  # told by SMS
     consent_code = aunt.post(f"{API}/me/consent-codes").json()["code"]
-    assert niece.post(f"{API}/proxy/consents", json={"code": consent_code}).status_code == 201
+    redeemed = niece.post(
+        f"{API}/proxy/consents", json={"resident_phone": RESIDENT_PHONE, "code": consent_code}
+    )
+    assert redeemed.status_code == 201
 
     text = logged_text(every_log)
     secrets: dict[str, Any] = {

@@ -50,10 +50,12 @@ def test_consent_act_see_withdraw_refused(browser, launcher, tmp_path, artifacts
         resident.activate("consent-code-day")
         resident.wait_for_announcement("同意码：")
         code = resident.text_of("consent-code").replace(" ", "")
-        assert len(code) == 6 and code.isdigit()
+        assert len(code) == 8 and code.isdigit()
 
-        # The clerk types it and acts for her: every screen says for whom.
+        # The clerk types her phone number and the code, and acts for her: every screen says
+        # for whom.
         open_from_profile(clerk, "nav-act-for", "screen-act-for")
+        type_into(clerk, "act-for-phone", RESIDENT_PHONE)
         type_into(clerk, "act-for-code", code)
         clerk.activate("act-for-submit")
         clerk.wait_for_announcement("您现在正在代张阿姨办理")

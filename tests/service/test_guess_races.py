@@ -20,6 +20,7 @@ import pytest
 from backend.core.attempts import attempts_made
 from backend.core.config import Settings
 from backend.core.db import create_db_engine, create_session_factory
+from backend.demo_users import RESIDENT_PHONE
 from backend.embedded import EmbeddedBackend
 from backend.main import load_keys
 from backend.proxy.limits import PER_HELPER
@@ -98,7 +99,8 @@ def test_two_hundred_wrong_consent_codes_at_once_have_five_judged(
     def redeem(client: httpx.Client, n: int) -> httpx.Response:
         # No resident made a code, so every one is wrong.
         headers = {**bearer, "Idempotency-Key": str(uuid.uuid4())}
-        return client.post(f"{API}/proxy/consents", json={"code": f"{n:06d}"}, headers=headers)
+        body = {"resident_phone": RESIDENT_PHONE, "code": f"{n:08d}"}
+        return client.post(f"{API}/proxy/consents", json=body, headers=headers)
 
     answers = all_at_once(clients, redeem, join_timeout=TIMEOUT)
 

@@ -43,9 +43,9 @@ def people(make_client: MakeClient, backend: BackendServer):
 def test_acting_for_a_resident_from_code_to_withdrawal(people, backend: BackendServer):
     aunt, helper, event = people
     code = aunt.proxy.create_code()
-    assert len(code["code"]) == 6 and code["lasts"] == "day"
+    assert len(code["code"]) == 8 and code["lasts"] == "day"
 
-    consent = helper.proxy.redeem(f"{code['code'][:3]} {code['code'][3:]}")
+    consent = helper.proxy.redeem(RESIDENT_PHONE, f"{code['code'][:4]} {code['code'][4:]}")
 
     view = helper.personal.view()
     assert view.acting_for == {
@@ -95,7 +95,7 @@ def test_an_action_queued_while_acting_goes_as_the_resident_after_stopping(
     people, backend: BackendServer
 ):
     aunt, helper, event = people
-    helper.proxy.redeem(aunt.proxy.create_code("month")["code"])
+    helper.proxy.redeem(RESIDENT_PHONE, aunt.proxy.create_code("month")["code"])
     pull(helper)
     signup_id = helper.events.sign_up(event["id"])
 
@@ -119,7 +119,7 @@ def test_an_action_queued_while_acting_goes_as_the_resident_after_stopping(
 
 def test_force_stopping_drops_the_residents_waiting_actions(people, backend: BackendServer):
     aunt, helper, event = people
-    helper.proxy.redeem(aunt.proxy.create_code()["code"])
+    helper.proxy.redeem(RESIDENT_PHONE, aunt.proxy.create_code()["code"])
     pull(helper)
     helper.events.sign_up(event["id"])
 
@@ -132,7 +132,7 @@ def test_force_stopping_drops_the_residents_waiting_actions(people, backend: Bac
 
 def test_the_helper_ends_a_consent_through_the_outbox(people):
     aunt, helper, _event = people
-    consent = helper.proxy.redeem(aunt.proxy.create_code()["code"])
+    consent = helper.proxy.redeem(RESIDENT_PHONE, aunt.proxy.create_code()["code"])
     with pytest.raises(InputError) as acting:
         helper.proxy.end(consent["id"])
     assert acting.value.code == "not_on_behalf"
@@ -150,20 +150,20 @@ def test_the_helper_ends_a_consent_through_the_outbox(people):
 def test_codes_are_checked_and_refused(people):
     aunt, helper, _event = people
     with pytest.raises(InputError) as typed:
-        helper.proxy.redeem("12345")
+        helper.proxy.redeem(RESIDENT_PHONE, "1234567")
     assert (typed.value.field, typed.value.code) == ("consent_code", "invalid_format")
     code = aunt.proxy.create_code()["code"]
     with pytest.raises(ProblemError) as own:
-        aunt.proxy.redeem(code)
+        aunt.proxy.redeem(RESIDENT_PHONE, code)
     assert own.value.code == "own_consent" and aunt.account.acting_for() is None
     with pytest.raises(ProblemError) as wrong:
-        helper.proxy.redeem("000000" if code != "000000" else "111111")
+        helper.proxy.redeem(RESIDENT_PHONE, "00000000" if code != "00000000" else "11111111")
     assert wrong.value.code == "consent_code_invalid" and helper.account.acting_for() is None
 
 
 def test_signing_out_while_acting_forgets_it_and_logs_the_session_out(people):
     aunt, helper, _event = people
-    helper.proxy.redeem(aunt.proxy.create_code()["code"])
+    helper.proxy.redeem(RESIDENT_PHONE, aunt.proxy.create_code()["code"])
     token = helper.account.tokens.load().access_token
 
     helper.account.sign_out()
@@ -179,7 +179,7 @@ def test_signing_out_while_acting_forgets_it_and_logs_the_session_out(people):
 
 def test_acting_survives_a_restart(people, make_client: MakeClient, backend: BackendServer):
     aunt, helper, _event = people
-    consent = helper.proxy.redeem(aunt.proxy.create_code()["code"])
+    consent = helper.proxy.redeem(RESIDENT_PHONE, aunt.proxy.create_code()["code"])
 
     # Another process on the same store: the acting state is read from it, not from memory.
     from services.client import build_personal_services

@@ -1,11 +1,12 @@
-"""Act for someone (screen-act-for): a relative or clerk types the resident's one-time consent
-code and then acts for them; the consents they hold are listed, each can be given back."""
+"""Act for someone (screen-act-for): a relative or clerk types the resident's phone number and
+one-time consent code and then acts for them; the consents they hold are listed, each can be
+given back."""
 
 from __future__ import annotations
 
 import flet as ft
 
-from accessibility.semantics import action_button, body_text, heading
+from accessibility.semantics import action_button, body_text, heading, text_input
 from app.actions import Actions
 from app.i18n import _
 from app.proxy.messages import consent_sentence
@@ -32,11 +33,19 @@ def act_for_view(path: str, route: Route, state: AppState, actions: Actions) -> 
         body_text(
             _(
                 "Ask the resident to open “Acting for me” and make a consent code, then type "
-                "it here. Everything you do for them is recorded and shown to them."
+                "their phone number and the code here. Everything you do for them is recorded "
+                "and shown to them."
             )
         ),
+        text_input(
+            _("The resident's mobile phone number"),
+            "act-for-phone",
+            value=state.drafts.act_for_phone,
+            on_change=lambda e: proxy.type_phone(e.control.value or ""),
+            keyboard_type=ft.KeyboardType.PHONE,
+        ),
         *sent_field(
-            _("Consent code (6 digits)"),
+            _("Consent code (8 digits)"),
             "act-for-code",
             state.drafts.consent_code,
             proxy.type_code,

@@ -71,7 +71,8 @@ def create_consent_code(
     responses=problem_responses(401, 403, 409, 422, 429, 500),
     summary="Redeem a resident's code: act for them from now on",
     description=(
-        "Wrong, expired or used code: `409 consent_code_invalid`; my own code: `409 "
+        "The resident's phone number and their 8-digit code. Wrong, expired or used code, or "
+        "one that is not this phone's: `409 consent_code_invalid`; my own code: `409 "
         "own_consent`. Each code is counted before it is judged: after 5 wrong codes within "
         "10 minutes, or 30 codes from one client address within an hour, `429 "
         "too_many_attempts` with Retry-After, even for a right code. After 300 wrong codes "
@@ -86,7 +87,7 @@ def redeem_consent(body: RedeemRequest, change: ChangeDep, address: ClientAddres
     def effect() -> Response:
         limits.count_try(session, user.id, address, now)
         try:
-            consent = crud.redeem(session, user, body.code, now)
+            consent = crud.redeem(session, user, body.resident_phone, body.code, now)
         except ProblemError as exc:
             if exc.code == "consent_code_invalid":
                 limits.count_wrong(session, now)

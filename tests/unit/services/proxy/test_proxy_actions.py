@@ -135,17 +135,28 @@ def test_end_leaves_the_helpers_live_list_when_settled(store: LocalStore):
 # -- checks -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", ["123456", " 123 456 ", "123-456"])
-def test_a_code_is_six_digits_spaces_ignored(typed: str):
-    assert clean_consent_code(typed) == "123456"
+@pytest.mark.parametrize("typed", ["12345678", " 1234 5678 ", "1234-5678"])
+def test_a_code_is_eight_digits_spaces_ignored(typed: str):
+    assert clean_consent_code(typed) == "12345678"
 
 
-@pytest.mark.parametrize("typed", ["", "12345", "1234567", "12345a", "１２３４５６", "١٢٣٤٥٦"])
+@pytest.mark.parametrize(
+    "typed", ["", "123456", "1234567", "123456789", "1234567a", "１２３４５６７８", "١٢٣٤٥٦٧٨"]
+)
 def test_anything_else_is_refused_before_sending(typed: str, services, server: FakeServer):
     *_, proxy, _sender = services
     with pytest.raises(InputError) as refused:
-        proxy.redeem(typed)
+        proxy.redeem("13800000001", typed)
     assert (refused.value.field, refused.value.code) == ("consent_code", "invalid_format")
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("typed", ["", "1380000000", "23800000001"])
+def test_the_residents_phone_is_checked_before_sending(typed: str, services, server: FakeServer):
+    *_, proxy, _sender = services
+    with pytest.raises(InputError) as refused:
+        proxy.redeem(typed, "12345678")
+    assert refused.value.field == "phone"
     assert server.requests == []
 
 

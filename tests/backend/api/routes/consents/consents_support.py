@@ -6,6 +6,8 @@ from typing import Any
 
 from route_support import API, EVENTS, Person, create_staff_event
 
+from backend.demo_users import RESIDENT_PHONE
+
 CODES = f"{API}/me/consent-codes"
 PROXY = f"{API}/proxy/consents"
 MY_CONSENTS = f"{API}/me/consents"
@@ -23,12 +25,15 @@ def new_code(resident: Person, lasts: str | None = None) -> str:
     return response.json()["code"]
 
 
-def redeem(helper: Person, code: str, key: str | None = None) -> Any:
-    return helper.post(PROXY, json={"code": code}, key=key)
+def redeem(
+    helper: Person, code: str, key: str | None = None, resident_phone: str = RESIDENT_PHONE
+) -> Any:
+    """The helper types the resident's phone (the demo resident's unless given) and code."""
+    return helper.post(PROXY, json={"resident_phone": resident_phone, "code": code}, key=key)
 
 
 def consent_between(resident: Person, helper: Person, lasts: str | None = None) -> dict[str, Any]:
-    response = redeem(helper, new_code(resident, lasts))
+    response = redeem(helper, new_code(resident, lasts), resident_phone=resident.phone)
     assert response.status_code == 201, response.text
     return response.json()
 

@@ -34,12 +34,12 @@ def _at(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-def test_a_code_is_six_digits_valid_ten_minutes(aunt: Person, clock: FakeClock):
+def test_a_code_is_eight_digits_valid_ten_minutes(aunt: Person, clock: FakeClock):
     response = make_code(aunt)
 
     assert response.status_code == 201, response.text
     body = response.json()
-    assert len(body["code"]) == 6 and body["code"].isdigit()
+    assert len(body["code"]) == 8 and body["code"].isdigit()
     assert body["lasts"] == "day"
     assert _at(body["expires_at"]) == clock() + timedelta(minutes=10)
 
@@ -92,6 +92,27 @@ def test_wrong_expired_and_used_codes_get_one_answer(
         (409, "consent_code_invalid")
     ] * 5
     assert len({a.json()["detail"] for a in answers}) == 1
+
+
+def test_a_code_works_only_with_its_residents_phone(aunt: Person, helper: Person, person: Any):
+    code = new_code(aunt)
+    someone = person("13900000031")
+    someone.me()  # another resident, with an account
+
+    answers = [
+        redeem(helper, code, resident_phone=phone) for phone in (someone.phone, "13900000099")
+    ]  # someone else's phone; a phone with no account: the same answer
+
+    assert [problem_code(a) for a in answers] == ["consent_code_invalid"] * 2
+    assert len({a.json()["detail"] for a in answers}) == 1
+    assert redeem(helper, code, resident_phone=aunt.phone).status_code == 201
+
+
+def test_a_malformed_resident_phone_is_422_on_that_field(aunt: Person, helper: Person):
+    response = redeem(helper, new_code(aunt), resident_phone="1380000")
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"][-1] == "resident_phone"
 
 
 def test_my_own_code_is_refused(aunt: Person):
