@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 
 from backend.core.config import Settings
 from backend.core.db import WRITE_TRANSACTION, create_db_engine, create_session_factory
+from backend.core.key_checks import check_key_file
 from backend.core.keys import KeyFileError, KeyRing
 from backend.core.logs import configure_logging
 from backend.core.migrate import current, upgrade
@@ -82,10 +83,14 @@ def main(argv: list[str] | None = None) -> int:
         return _new_key_file(args.path)
     if args.command == "migrate":
         return _migrate(args.db)
-    if args.command == "staff":
-        return _staff(args.db, args.phone, args.districts)
-    if args.command == "rotate-keys":
-        return _rotate_keys(args.db)
+    try:
+        if args.command == "staff":
+            return _staff(args.db, args.phone, args.districts)
+        if args.command == "rotate-keys":
+            return _rotate_keys(args.db)
+    except KeyFileError as error:
+        print(error, file=sys.stderr)
+        return 2
     overrides: dict[str, object] = {"env": "dev"} if args.dev else {}
     if args.db is not None:
         overrides["db_url"] = args.db
@@ -162,6 +167,7 @@ def _staff(db_url: str | None, phone: str, districts: list[str]) -> int:
     try:
         upgrade(engine)
         with create_session_factory(engine)() as session:
+            check_key_file(session)  # else the phone's index would not find them
             begin_write(session)
             user = appoint(session, phone, districts)
             session.commit()
@@ -177,6 +183,8 @@ def _rotate_keys(db_url: str | None) -> int:
         return 2
     try:
         upgrade(engine)
+        with create_session_factory(engine)() as session:
+            check_key_file(session)  # the old keys must be the database's, or nothing opens
         cipher = cipher_of(engine.dialect)
         with engine.execution_options(**{WRITE_TRANSACTION: True}).begin() as connection:
             rewritten = reseal(connection, cipher, sealed_columns(metadata))

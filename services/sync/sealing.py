@@ -61,7 +61,3 @@ class RowSealer:
         except ValueError:
             return False
         return True
-
-
-def is_sealed(stored: str) -> bool:
-    return stored.startswith(PREFIX)

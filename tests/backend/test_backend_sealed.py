@@ -100,13 +100,7 @@ def test_after_a_key_rotation_every_value_is_under_the_new_key_and_everyone_stay
     document["keys"]["k2"] = secrets.token_hex(32)
     document["current"] = "k2"
     key_file.write_text(json.dumps(document))
-    rotated = subprocess.run(
-        [sys.executable, "-m", "backend", "rotate-keys", "--db", db_url],
-        env={"PATH": "/usr/bin:/bin", "SUNSHINE_KEY_FILE": str(key_file), "SUNSHINE_ENV": "dev"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    rotated = rotate_keys(db_url, key_file)
     assert rotated.returncode == 0, rotated.stderr
     assert "sealed again under key k2" in rotated.stdout
 
@@ -115,6 +109,17 @@ def test_after_a_key_rotation_every_value_is_under_the_new_key_and_everyone_stay
     client = TestClient(after)
     assert client.get(f"{API}/me", headers=her).json()["name"] == "张阿姨"  # still signed in
     assert client.get(f"{API}/me", headers=auth(client, RESIDENT_PHONE)).status_code == 200
+
+
+def rotate_keys(db_url: str, key_file: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m backend rotate-keys`` as an operator runs it, with the server's key file."""
+    return subprocess.run(
+        [sys.executable, "-m", "backend", "rotate-keys", "--db", db_url],
+        env={"PATH": "/usr/bin:/bin", "SUNSHINE_KEY_FILE": str(key_file), "SUNSHINE_ENV": "dev"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def key_ids(engine: Engine) -> list[str]:
@@ -154,3 +159,21 @@ def test_a_server_given_another_key_under_the_same_id_refuses_to_start(
     with pytest.raises(KeyFileError, match="not the key this database was sealed with"):
         make_app(Settings(db_url=db_url, seed_dir=seed_dir, key_file=theirs))
     make_app(Settings(db_url=db_url, seed_dir=seed_dir, key_file=ours))  # ours still starts
+
+
+def test_rotating_with_another_key_file_changes_nothing_and_says_why(
+    make_app: Any, db_url: str, seed_dir: Path, tmp_path: Path
+):
+    ours, theirs = tmp_path / "ours.json", tmp_path / "theirs.json"
+    KeyRing.create(ours, key_id="k1")
+    KeyRing.create(theirs, key_id="k1")
+    app = make_app(Settings(db_url=db_url, seed_dir=seed_dir, key_file=ours))
+    app.state.engine.dispose()
+
+    rotated = rotate_keys(db_url, theirs)
+
+    assert rotated.returncode == 2
+    assert "not the key this database was sealed with" in rotated.stderr
+    assert set(
+        key_ids(make_app(Settings(db_url=db_url, seed_dir=seed_dir, key_file=ours)).state.engine)
+    ) == {"k1"}
