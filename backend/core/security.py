@@ -1,8 +1,9 @@
 """Phone numbers, one-time codes and tokens.
 
 Tokens are opaque random strings (``secrets.token_urlsafe(32)``: 256 bits), and the database
-keeps only their HMAC-SM3 under the key file's pepper (``FieldCipher.peppered``). Why not signed, JWT-like tokens: rotation and reuse detection of
-refresh tokens, and sign-out, need server-side state anyway; opaque tokens have no signing key
+keeps only their HMAC-SM3 under the key file's pepper (``FieldCipher.peppered``). Why not
+signed, JWT-like tokens: rotation and reuse detection of refresh tokens, and sign-out, need
+server-side state anyway; opaque tokens have no signing key
 that could leak or need rotating, and a stolen database yields nothing usable. A fast hash is
 enough because the input is 256 random bits (no dictionary to try).
 

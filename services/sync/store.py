@@ -128,9 +128,11 @@ class LocalStore:
                 _run_script(db, _PERSONAL_SCHEMA.format(db="temp"))
                 for table in PERSONAL_TABLES:  # a non-kiosk run's leftovers in the file
                     db.execute(f"DELETE FROM main.{table}")
+                changed = True  # the file's personal tables were emptied
             else:
-                _seal_plain_rows_and_drop_unreadable(db)
-        self._checkpoint()  # no plain or dropped rows left behind in the WAL
+                changed = _seal_plain_rows_and_drop_unreadable(db)
+        if changed:  # no plain or deleted rows left behind in the WAL
+            self._checkpoint()
 
     def close(self) -> None:
         with self._lock:
@@ -273,14 +275,15 @@ class LocalStore:
         return int(row[0])
 
 
-def _seal_plain_rows_and_drop_unreadable(db: sqlite3.Connection) -> None:
-    dropped = 0
+def _seal_plain_rows_and_drop_unreadable(db: sqlite3.Connection) -> bool:
+    """Whether any row was sealed or dropped."""
+    sealed = dropped = 0
     for table, column in SEALED_COLUMNS:
         label = f"{table}.{column}"
-        db.execute(
+        sealed += db.execute(
             f"UPDATE main.{table} SET {column} = seal({column}, ?) WHERE {column} NOT LIKE 'sm4:%'",
             (label,),
-        )
+        ).rowcount
         dropped += db.execute(
             f"DELETE FROM main.{table} WHERE NOT sealed_here({column}, ?)", (label,)
         ).rowcount
@@ -288,6 +291,7 @@ def _seal_plain_rows_and_drop_unreadable(db: sqlite3.Connection) -> None:
         logger.warning(
             "%d personal rows were sealed under a key this device no longer has", dropped
         )
+    return bool(sealed or dropped)
 
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:

@@ -43,13 +43,13 @@ SEALED = (
     SealedColumns("visits", ["id"], ["visitor_name", "summary"]),
     SealedColumns("inbox_items", ["id"], ["body", "answer_note"]),
 )
-# How PostgreSQL turns the old types into text (SQLite copies the table and keeps the values).
+# How PostgreSQL turns the columns that were not text into text (SQLite copies the table and
+# keeps the values).
 _AS_TEXT = {
-    "facts": "facts::text",
-    "data": "data::text",
-    "body": "translate(encode(body, 'base64'), E'\\n', '')",
+    ("users", "facts"): "facts::text",
+    ("notifications", "data"): "data::text",
+    ("idempotency_records", "body"): "translate(encode(body, 'base64'), E'\\n', '')",
 }
-_NOT_TEXT_BEFORE = {("users", "facts"), ("notifications", "data"), ("idempotency_records", "body")}
 
 
 def upgrade() -> None:
@@ -80,7 +80,7 @@ def upgrade() -> None:
     for spec in SEALED:
         with op.batch_alter_table(spec.table, schema=None) as batch_op:
             for name in spec.columns:
-                using = _AS_TEXT[name] if (spec.table, name) in _NOT_TEXT_BEFORE else None
+                using = _AS_TEXT.get((spec.table, name))
                 batch_op.alter_column(name, type_=sa.Text(), postgresql_using=using)
 
     cipher = cipher_of(bind.dialect)
