@@ -7,7 +7,7 @@ for the volunteer, waiting to be sent, confirming, the registration form, pendin
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -21,7 +21,7 @@ from app.state import AppState
 from app.trips.actions import TripActions
 from app.trips.forms import OpenTripFilter
 from services.catalog import District
-from services.clock import utc_now
+from services.clock import SHANGHAI, shanghai_day, utc_now
 from services.personal import PersonalView
 from views.notifications.screen import notifications_view
 from views.trips.mine import trips_view
@@ -61,11 +61,17 @@ def trip(trip_id: str, state: str, role: str | None = "resident", **extra: Any) 
     }
 
 
+def this_morning() -> datetime:
+    """10:00 today in Shanghai: the form's first day is today whatever the hour of the run."""
+    today = shanghai_day(utc_now())
+    return datetime.combine(today, time(10), SHANGHAI).astimezone(UTC)
+
+
 def make(state: AppState) -> tuple[SimpleNamespace, TripActions]:
     told: list[str] = []
     trips = TripActions(
         state,
-        SimpleNamespace(clock=utc_now),  # no service is called while building a screen
+        SimpleNamespace(clock=this_morning),  # no service is called while building a screen
         told.append,
         lambda: None,
         lambda _route: None,
