@@ -90,7 +90,7 @@ i18n: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output \
 		--project=sunshine --copyright-holder="Sunshine contributors" -o $(LOCALES)/sunshine.pot .
 	$(VENV)/bin/pybabel update -i $(LOCALES)/sunshine.pot -d $(LOCALES) -D sunshine \
-		--no-fuzzy-matching --ignore-obsolete
+		--no-fuzzy-matching --ignore-obsolete --no-wrap
 	$(MAKE) i18n-compile
 
 i18n-compile: install $(MO_FILES)

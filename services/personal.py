@@ -179,6 +179,19 @@ class PersonalData:
             for key, value in answers.items():
                 save_snapshot(db, key, value)
 
+    def refresh_own(self, key: str) -> None:
+        """Fetch one of the person's own lists (``OWN_LISTS``: the consents they granted or
+        hold) now, while someone waits on the other side; nothing while acting for another."""
+        principal = self.account.principal()
+        if principal is None or self.account.acting_for() is not None:
+            return
+        own = self._get(OWN_LISTS[key], principal, absent=(403, 404))
+        with self.store.transaction() as db:
+            if read_personal(db, OWNER_KEY) is None or principal_in(db) != principal:
+                return  # signed out, or started acting, while we were fetching
+            items = [] if own is None else own["items"]
+            save_snapshot(db, key, _keep_newer(read_snapshot(db, key), items))
+
     def _get(self, path: str, principal: str | None, *, absent: int | tuple[int, ...]) -> Any:
         """The answer's body, or None when the server answers with the status ``absent`` (or
         refuses it to someone acting for another: ``403 not_on_behalf``)."""

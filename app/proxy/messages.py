@@ -11,12 +11,13 @@ from app.account.messages import failure_sentence, mask_phone
 from app.i18n import N_, _
 from app.time_words import parse_time, when_words
 from services.errors import InputError, ProblemError, SunshineError
-from services.proxy.kinds import CONSENT_END, CONSENT_WITHDRAW
+from services.proxy.kinds import CONSENT_CONFIRM, CONSENT_END, CONSENT_WITHDRAW
 from services.sync.outbox import Rejection
 
 Record = Mapping[str, Any]
 
 STATES = {
+    "pending": N_("waiting for confirmation"),
     "active": N_("valid"),
     "withdrawn": N_("withdrawn"),
     "ended": N_("ended by the helper"),
@@ -48,6 +49,11 @@ PROBLEMS = {
         "For everyone's safety, consent codes cannot be used for a while. Please try again in "
         "an hour."
     ),
+    "consent_pending": N_(
+        "The resident has not confirmed yet. Ask them to confirm on their own phone, under "
+        "“Acting for me”."
+    ),
+    "consent_active": N_("You have confirmed this consent already."),
     "consent_withdrawn": N_("The resident has withdrawn their consent."),
     "consent_expired": N_("The consent has expired. Ask the resident for a new code."),
     "consent_ended": N_("This consent has ended."),
@@ -59,6 +65,7 @@ PROBLEMS = {
 }
 CONSENT_GONE = ("consent_withdrawn", "consent_expired", "consent_ended")
 KIND_SUBJECTS = {
+    CONSENT_CONFIRM: N_("Confirming the consent did not work."),
     CONSENT_WITHDRAW: N_("Withdrawing the consent did not work."),
     CONSENT_END: N_("Ending the consent did not work."),
 }
@@ -115,6 +122,40 @@ def started_sentence(name: str) -> str:
     return _("You are now acting for {name}. Their information is shown.").format(name=name)
 
 
+def request_sentence(name: str) -> str:
+    """To the resident: a helper redeemed their code and waits for them."""
+    return _(
+        "{name} asks to act for you. If you gave them your code, confirm below; if not, refuse."
+    ).format(name=name)
+
+
+def confirmed_sentence(name: str) -> str:
+    return _("Confirmed. {name} can act for you now.").format(name=name)
+
+
+def refused_sentence(name: str) -> str:
+    return _("Refused. {name} cannot act for you.").format(name=name)
+
+
+def asked_sentence(name: str) -> str:
+    """To the helper, after redeeming: the resident must confirm first."""
+    return _(
+        "{name} is asked to confirm on their own phone, under “Acting for me”. Wait here: you "
+        "act for them as soon as they confirm."
+    ).format(name=name)
+
+
+def not_confirmed_sentence(name: str) -> str:
+    return _("{name} did not confirm. Ask them for a new code if they want your help.").format(
+        name=name
+    )
+
+
+def confirmed_here_sentence(name: str) -> str:
+    """To a helper who left the screen while waiting: where to go now."""
+    return _("{name} confirmed. Open “Act for someone” to act for them.").format(name=name)
+
+
 def stopped_sentence() -> str:
     return _("You are acting as yourself again.")
 
@@ -146,9 +187,18 @@ def proxy_rejection_sentence(rejection: Rejection) -> str | None:
 
 
 def proxy_notification_sentence(item: Record) -> str | None:
-    if item.get("kind") != "proxy_started":
-        return None
     data = item.get("data") or {}
-    return _(
-        "{name} can now act for you with your consent. You can withdraw it under “Acting for me”."
-    ).format(name=data.get("helper_name") or "")
+    kind = item.get("kind")
+    if kind == "proxy_requested":
+        return _(
+            "{name} asks to act for you. Confirm or refuse under “Acting for me”. Until you "
+            "confirm, they cannot act for you."
+        ).format(name=data.get("helper_name") or "")
+    if kind == "proxy_confirmed":
+        return confirmed_here_sentence(str(data.get("resident_name") or ""))
+    if kind == "proxy_started":  # before residents confirmed: still in older inboxes
+        return _(
+            "{name} can now act for you with your consent. You can withdraw it under “Acting "
+            "for me”."
+        ).format(name=data.get("helper_name") or "")
+    return None

@@ -25,7 +25,9 @@ class NotificationKind(StrEnum):
     EVENT_NO_SHOW = "event_no_show"
     EVENT_EXCUSED = "event_excused"
     EVENT_APPEAL_DECIDED = "event_appeal_decided"
-    PROXY_STARTED = "proxy_started"
+    PROXY_STARTED = "proxy_started"  # before consents were confirmed (kept in old inboxes)
+    PROXY_REQUESTED = "proxy_requested"
+    PROXY_CONFIRMED = "proxy_confirmed"
 
 
 class Notification(Base):
@@ -75,7 +77,9 @@ class NotificationPublic(BaseModel):
             "trip_started, trip_completed: volunteer_name; volunteer_verified: nothing. "
             "Events (trip_id null): event_promoted, event_no_show: event_id, title, start_at; "
             "event_excused: the same and reason; event_appeal_decided: the same and accepted, "
-            "note. proxy_started (trip_id null): consent_id, helper_name."
+            "note. Acting on behalf (trip_id null): proxy_requested (to the resident, who is "
+            "asked to confirm), proxy_started (older inboxes): consent_id, helper_name; "
+            "proxy_confirmed (to the helper): consent_id, resident_name."
         )
     )
     created_at: datetime

@@ -120,13 +120,13 @@ def notify_event(
     return _add(session, user_id, kind, None, data, now, sms_phone if text else None, text)
 
 
-PROXY_STARTED_SMS = (
-    "{helper_name}（{helper_phone}）已凭您的授权码开始代您办理事项，{until}前有效。"
-    "如非本人授权，请在“代办授权”中随时撤回。"
+PROXY_REQUESTED_SMS = (
+    "{helper_name}（{helper_phone}）请求代您办理事项。如果是您把同意码告诉了对方，请在{until}前"
+    "打开阳光申办的“他人代我办理”确认；如非本人授权，请拒绝。不确认，对方不能代办。"
 )
 
 
-def notify_proxy_started(
+def notify_proxy_requested(
     session: Session,
     resident: User,
     *,
@@ -136,14 +136,30 @@ def notify_proxy_started(
     until: datetime,
     now: datetime,
 ) -> Notification:
-    """Someone began acting for ``resident``: in the app and by SMS (the helper's phone masked)."""
+    """Someone redeemed ``resident``'s code and waits for them to confirm: in the app and by
+    SMS (the helper's phone masked), so a guessed code is noticed by its owner at once."""
     data = {"consent_id": consent_id, "helper_name": helper_name}
-    text = SMS_PREFIX + PROXY_STARTED_SMS.format(
+    text = SMS_PREFIX + PROXY_REQUESTED_SMS.format(
         helper_name=helper_name, helper_phone=mask_phone(helper_phone), until=spoken_time(until)
     )
     return _add(
-        session, resident.id, NotificationKind.PROXY_STARTED, None, data, now, resident.phone, text
+        session,
+        resident.id,
+        NotificationKind.PROXY_REQUESTED,
+        None,
+        data,
+        now,
+        resident.phone,
+        text,
     )
+
+
+def notify_proxy_confirmed(
+    session: Session, helper_id: int, *, consent_id: str, resident_name: str, now: datetime
+) -> Notification:
+    """The resident confirmed: the helper may act for them now (in the app only)."""
+    data = {"consent_id": consent_id, "resident_name": resident_name}
+    return _add(session, helper_id, NotificationKind.PROXY_CONFIRMED, None, data, now, None, None)
 
 
 def notify_user(session: Session, user_id: int, kind: NotificationKind, now: datetime) -> None:
@@ -175,8 +191,12 @@ def _add(
     return row
 
 
-# What a volunteer is told as a volunteer: a helper acting for them never sees these.
-_VOLUNTEER_KINDS = (NotificationKind.VOLUNTEER_VERIFIED.value,)
+# What a person is told as a volunteer, or as someone who acts for others: a helper acting for
+# them never sees these (nor whom they act for).
+_NOT_FOR_HELPERS = (
+    NotificationKind.VOLUNTEER_VERIFIED.value,
+    NotificationKind.PROXY_CONFIRMED.value,
+)
 
 
 def list_for(session: Session, user_id: int) -> list[Notification]:
@@ -187,7 +207,7 @@ def list_for(session: Session, user_id: int) -> list[Notification]:
         mine = select(Trip.id).where(Trip.requester_id == user_id)
         query = query.where(
             or_(Notification.trip_id.is_(None), Notification.trip_id.in_(mine)),
-            Notification.kind.not_in(_VOLUNTEER_KINDS),
+            Notification.kind.not_in(_NOT_FOR_HELPERS),
         )
     return list(session.scalars(query.order_by(Notification.id.desc()).limit(LIST_LIMIT)))
 

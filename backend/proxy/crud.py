@@ -12,7 +12,7 @@ from backend.core.security import mask_phone
 from backend.crud import get_user_by_phone
 from backend.idempotency import user_scope
 from backend.models import IdempotencyRecord, User
-from backend.notify.notifications import notify_proxy_started
+from backend.notify.notifications import notify_proxy_confirmed, notify_proxy_requested
 from backend.proxy import errors
 from backend.proxy.codes import CODE, hash_code, new_code
 from backend.proxy.models import (
@@ -24,6 +24,7 @@ from backend.proxy.models import (
 )
 
 CODE_TTL = timedelta(minutes=10)
+CONFIRM_TTL = timedelta(minutes=10)  # a redeemed code's consent waits this long for the resident
 LASTS = {Lasts.DAY: timedelta(hours=12), Lasts.MONTH: timedelta(days=30)}
 ACTIONS_SHOWN = 200  # per consent, newest first
 
@@ -87,8 +88,8 @@ def _forget_codes(session: Session, rows: list[ConsentCode] | tuple[ConsentCode,
 def redeem(
     session: Session, helper: User, resident_phone: str, code_text: str, now: datetime
 ) -> Consent:
-    """Turn a live code of the resident with ``resident_phone`` into a consent for ``helper``;
-    the code is used up and the resident told. Wrong, expired and used codes, and a phone with
+    """Turn a live code of the resident with ``resident_phone`` into a pending consent for
+    ``helper``, which the resident is asked to confirm; the code is used up. Wrong, expired and used codes, and a phone with
     no such code (or no account), are one problem: nobody learns who has an account (the
     caller has counted the try: ``backend.proxy.limits``)."""
     code = code_text.strip()
@@ -115,12 +116,12 @@ def redeem(
         helper_id=helper.id,
         lasts=lasts.value,
         granted_at=now,
-        expires_at=now + LASTS[lasts],
+        expires_at=now + CONFIRM_TTL,
         version=1,
     )
     session.add(consent)
     session.flush()
-    notify_proxy_started(
+    notify_proxy_requested(
         session,
         resident,
         consent_id=consent.id,
@@ -132,12 +133,36 @@ def redeem(
     return consent
 
 
+def confirm(session: Session, consent: Consent, now: datetime) -> Consent:
+    """The resident confirms a pending consent on their own device: it works from now, for as
+    long as the code said, and the helper is told. An active one is answered as it is; one
+    withdrawn, ended or expired cannot be confirmed any more (``403 consent_<state>``)."""
+    state = consent.state(now)
+    if state is ConsentState.PENDING:
+        consent.confirmed_at = now
+        consent.expires_at = now + LASTS[Lasts(consent.lasts)]
+        consent.version += 1
+        session.flush()
+        resident = session.get(User, consent.resident_id)
+        assert resident is not None  # the foreign key cascades
+        notify_proxy_confirmed(
+            session,
+            consent.helper_id,
+            consent_id=consent.id,
+            resident_name=resident.name or mask_phone(resident.phone),
+            now=now,
+        )
+    elif state is not ConsentState.ACTIVE:
+        raise errors.consent_stopped(state.value)
+    return consent
+
+
 def get_consent(session: Session, consent_id: str) -> Consent | None:
     return session.get(Consent, consent_id)
 
 
 def helper_consents(session: Session, helper: User, now: datetime) -> list[Consent]:
-    """The helper's live consents, newest first."""
+    """The helper's live consents (pending or active), newest first."""
     return list(
         session.scalars(
             select(Consent)
@@ -179,8 +204,9 @@ def actions_of(session: Session, consent_ids: list[str]) -> dict[str, list[Proxy
 
 
 def end(session: Session, consent: Consent, reason: ConsentState, now: datetime) -> Consent:
-    """Withdrawn (resident) or ended (helper) now; a consent no longer active stays as it is."""
-    if consent.state(now) is ConsentState.ACTIVE:
+    """Withdrawn (resident: also refusing one still pending) or ended (helper) now; a consent
+    no longer live stays as it is."""
+    if consent.state(now) in (ConsentState.PENDING, ConsentState.ACTIVE):
         consent.end_reason = reason.value
         consent.ended_at = now
         consent.version += 1

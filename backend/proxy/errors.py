@@ -46,8 +46,10 @@ def consent_not_found() -> ProblemError:
 
 
 def consent_stopped(state: str) -> ProblemError:
-    """403 ``consent_withdrawn`` / ``consent_ended`` / ``consent_expired``."""
+    """403 ``consent_pending`` / ``consent_withdrawn`` / ``consent_ended`` /
+    ``consent_expired``."""
     titles = {
+        "pending": "The resident has not confirmed this consent on their own device yet.",
         "withdrawn": "The resident withdrew the consent.",
         "ended": "This consent was ended.",
         "expired": "This consent has expired.",

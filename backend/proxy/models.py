@@ -16,6 +16,7 @@ class Lasts(StrEnum):
 
 
 class ConsentState(StrEnum):
+    PENDING = "pending"  # redeemed; the resident has not confirmed it on their own device yet
     ACTIVE = "active"
     WITHDRAWN = "withdrawn"  # by the resident
     ENDED = "ended"  # by the helper
@@ -59,8 +60,14 @@ class ConsentCode(Base):
 
 
 class Consent(Base):
-    """One resident's consent that one helper act for them, until ``expires_at`` unless the
-    resident withdraws it or the helper ends it first (``ended_at`` and ``end_reason``)."""
+    """One resident's consent that one helper act for them.
+
+    Redeeming a code makes it pending: it works only once the resident confirms it on their
+    own device (``confirmed_at``), so a guessed code alone gives nobody anything. Unconfirmed,
+    it expires at ``expires_at`` (minutes away); confirmed, it lasts until the new
+    ``expires_at`` unless the resident withdraws it or the helper ends it first (``ended_at``
+    and ``end_reason``).
+    """
 
     __tablename__ = "consents"
 
@@ -69,6 +76,7 @@ class Consent(Base):
     helper_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     lasts: Mapped[str] = mapped_column(String(8))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(16))  # "withdrawn" | "ended"
@@ -79,6 +87,8 @@ class Consent(Base):
             return ConsentState(self.end_reason)
         if self.expires_at <= now:
             return ConsentState.EXPIRED
+        if self.confirmed_at is None:
+            return ConsentState.PENDING
         return ConsentState.ACTIVE
 
 

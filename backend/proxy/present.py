@@ -31,6 +31,7 @@ def present_all(
                 resident=person(resident),
                 helper=person(helper),
                 granted_at=consent.granted_at,
+                confirmed_at=consent.confirmed_at,
                 expires_at=consent.expires_at,
                 ended_at=consent.ended_at,
                 version=consent.version,

@@ -63,7 +63,12 @@ class ConsentPublic(BaseModel):
     resident: PersonPublic
     helper: PersonPublic
     granted_at: datetime
-    expires_at: datetime
+    confirmed_at: datetime | None = Field(
+        description="When the resident confirmed it; null while pending."
+    )
+    expires_at: datetime = Field(
+        description="While pending, when it lapses unconfirmed; then when it ends by itself."
+    )
     ended_at: datetime | None
     version: int
     actions: list[ProxyActionPublic] = Field(

@@ -4,14 +4,19 @@ acting for the resident, and ending consents from either side; no flet.
 * ``create_code`` and ``redeem`` need the server at once (a code lives 10 minutes): they raise
   ``OfflineError`` / ``ProblemError`` as ``ApiClient`` does. ``redeem`` checks the resident's
   phone (``InputError("phone", …)``) and the code first (``InputError("consent_code",
-  "invalid_format")`` unless 8 digits) and then starts acting.
-* ``withdraw`` (the resident) and ``end`` (the helper) are outbox actions, shown at once.
+  "invalid_format")`` unless 8 digits). The consent it makes is *pending*: the resident
+  confirms it on their own device, and then the helper acts for them (``act_for``).
+* ``watch_granted`` (the resident, after making a code) and ``watch_held`` (the helper, while
+  the resident confirms) fetch that one list at once, so neither waits for the next refresh.
+* ``confirm`` and ``withdraw`` (the resident: withdrawing one pending refuses it) and ``end``
+  (the helper) are outbox actions, shown at once.
 
 Checks before sending raise ``InputError(field, code)`` with the server's codes where there is
 one: ``proxy``: ``not_on_behalf`` (a consent action while acting for someone),
 ``actions_waiting`` (stopping or switching while the resident's actions wait); ``consent``:
-``consent_not_found``, ``consent_withdrawn``, ``consent_ended``, ``consent_expired``;
-``lasts``: ``invalid``.
+``consent_not_found``, ``consent_pending`` (acting before the resident confirmed),
+``consent_active`` (confirming one confirmed already), ``consent_withdrawn``, ``consent_ended``,
+``consent_expired``; ``lasts``: ``invalid``.
 """
 
 from __future__ import annotations
@@ -23,8 +28,14 @@ from typing import Any
 
 from services.errors import InputError, OfflineError
 from services.personal import PersonalData
-from services.proxy.kinds import CONSENT_END, CONSENT_WITHDRAW
-from services.proxy.states import ACTIVE
+from services.proxy.kinds import (
+    CONSENT_CONFIRM,
+    CONSENT_END,
+    CONSENT_WITHDRAW,
+    CONSENTS,
+    PROXY_CONSENTS,
+)
+from services.proxy.states import ACTIVE, LIVE, PENDING
 from services.validation import normalise_phone
 
 logger = logging.getLogger(__name__)
@@ -63,19 +74,29 @@ class ProxyCommands:
             principal=self.account.owner(),
         ).body
 
+    def watch_granted(self) -> list[dict[str, Any]]:
+        """The consents I granted, fetched now (a helper may just have redeemed my code)."""
+        self._not_acting()
+        self.personal.refresh_own(CONSENTS)
+        return self.personal.view().consents
+
+    def confirm(self, consent_id: str) -> str:
+        """Confirm on my own device that the helper may act for me (outbox kind
+        ``consent_confirm``); shown at once."""
+        consent = self._consent(self.personal.view().consents, consent_id, (PENDING,))
+        return self.personal.act(CONSENT_CONFIRM, {"consent_id": consent["id"]}, as_self=True)
+
     def withdraw(self, consent_id: str) -> str:
-        """Withdraw a consent I granted (outbox kind ``consent_withdraw``); shown at once."""
+        """Withdraw a consent I granted, or refuse one waiting for me (outbox kind
+        ``consent_withdraw``); shown at once."""
         consent = self._consent(self.personal.view().consents, consent_id)
         return self.personal.act(CONSENT_WITHDRAW, {"consent_id": consent["id"]}, as_self=True)
 
     # -- the helper ----------------------------------------------------------------------------
 
     def redeem(self, phone_text: str, code_text: str) -> dict[str, Any]:
-        """Redeem the code of the resident with this phone and act for them from now on; the
-        consent. Online only.
-
-        The snapshots become the resident's, fetched at once when the server answers.
-        """
+        """Redeem the code of the resident with this phone: the consent, pending until they
+        confirm it (then ``act_for`` it). Online only."""
         phone = normalise_phone(phone_text)
         code = clean_consent_code(code_text)
         self.account.ensure_can_switch()
@@ -86,6 +107,24 @@ class ProxyCommands:
             key=str(uuid.uuid4()),
             principal=self.account.owner(),
         ).body
+        try:
+            self.personal.refresh_own(PROXY_CONSENTS)
+        except OfflineError as exc:  # the list fills in at the next refresh
+            logger.info("refresh after redeeming failed: %s", type(exc).__name__)
+        return consent
+
+    def watch_held(self, consent_id: str) -> dict[str, Any] | None:
+        """The consent I hold, fetched now (the resident may just have confirmed it); None
+        once it is no longer live (refused, lapsed or ended)."""
+        self._not_acting()
+        self.personal.refresh_own(PROXY_CONSENTS)
+        held = self.personal.view().proxy_consents
+        return next((c for c in held if c["id"] == consent_id and c["state"] in LIVE), None)
+
+    def act_for(self, consent_id: str) -> dict[str, Any]:
+        """Act for the resident of a consent I hold, once they confirmed it; the snapshots
+        become theirs, fetched at once."""
+        consent = self._consent(self.personal.view().proxy_consents, consent_id, (ACTIVE,))
         self.account.start_acting(consent)
         self._refresh()
         return consent
@@ -106,12 +145,15 @@ class ProxyCommands:
         if self.account.acting_for() is not None:
             raise InputError("proxy", "not_on_behalf")
 
-    def _consent(self, shown: list[dict[str, Any]], consent_id: str) -> dict[str, Any]:
+    def _consent(
+        self, shown: list[dict[str, Any]], consent_id: str, states: tuple[str, ...] = LIVE
+    ) -> dict[str, Any]:
+        """The consent shown with this id, if it is in one of ``states``."""
         self._not_acting()
         consent = next((c for c in shown if c["id"] == consent_id), None)
         if consent is None:
             raise InputError("consent", "consent_not_found")
-        if consent["state"] != ACTIVE:
+        if consent["state"] not in states:
             raise InputError("consent", f"consent_{consent['state']}")
         return consent
 

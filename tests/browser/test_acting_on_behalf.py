@@ -1,5 +1,7 @@
 """代办 end to end in the web build: a resident gives a clerk a one-time consent code, the clerk
-acts for her, she sees what was done, withdraws, and the clerk's next action is refused.
+redeems it and waits, the resident hears the request and confirms it on her own device, the
+clerk then acts for her at once, she sees what was done, withdraws, and the clerk's next action
+is refused.
 
 Two app processes (each with its own data dir) against one reference backend, two browser
 contexts, driven through the semantics tree only.
@@ -52,13 +54,32 @@ def test_consent_act_see_withdraw_refused(browser, launcher, tmp_path, artifacts
         code = resident.text_of("consent-code").replace(" ", "")
         assert len(code) == 8 and code.isdigit()
 
-        # The clerk types her phone number and the code, and acts for her: every screen says
-        # for whom.
+        # The clerk types her phone number and the code, and is told to wait for her.
         open_from_profile(clerk, "nav-act-for", "screen-act-for")
         type_into(clerk, "act-for-phone", RESIDENT_PHONE)
         type_into(clerk, "act-for-code", code)
         clerk.activate("act-for-submit")
-        clerk.wait_for_announcement("您现在正在代张阿姨办理")
+        clerk.wait_for_announcement("已请张阿姨在自己的手机上")
+        (pending,) = server_get(backend.url, "/me/consents")["items"]
+        assert pending["state"] == "pending"
+        assert f"act-for-start-{pending['id']}" not in clerk.identifiers()
+
+        # She hears who asks, without leaving the screen, and confirms on her own device.
+        resident.wait_for_announcement("王社工请求代您办理", timeout_s=60)
+        resident.wait_for(f"consent-confirm-{pending['id']}")
+        resident.screenshot(artifacts / "consent-asked.png")
+        for page, app, path, identifier in (
+            (resident, resident_app, "/consent", "screen-consent"),
+            (clerk, clerk_app, "/act-for", "screen-act-for"),
+        ):  # both waiting: audited as they are now
+            audit = audit_route(page, app.url, STANDARD, path, identifier, artifacts / "pending")
+            assert audit.problems() == [], (path, audit.screenshot, audit.problems())
+        resident.wait_for(f"consent-confirm-{pending['id']}")
+        resident.activate(f"consent-confirm-{pending['id']}")
+        resident.wait_for_announcement("已确认。王社工现在可以代您办理")
+
+        # The clerk acts for her as soon as she confirmed: every screen says for whom.
+        clerk.wait_for_announcement("您现在正在代张阿姨办理", timeout_s=60)
         clerk.wait_for("screen-home")
         assert "张阿姨" in clerk.text_of("acting-for")
         clerk.wait_for_text("home-profile", "张阿姨")

@@ -1,5 +1,6 @@
 """Acting on behalf (代办) end to end, on the REAL backend over HTTP, each person with their own
-client: the resident makes a code, the helper redeems it and sees the resident's data, signs her
+client: the resident makes a code, the helper redeems it, the resident confirms it on her own
+device (through the outbox), the helper acts for her and sees the resident's data, signs her
 up for an event through the outbox, the resident sees what was done for her and withdraws (also
 through the outbox); the helper's next action comes back refused (consent_withdrawn) as a
 rejection, and when they stop acting they see their own data again. An action queued while acting
@@ -40,12 +41,69 @@ def people(make_client: MakeClient, backend: BackendServer):
     return aunt, helper, event
 
 
+def act_for(aunt, helper, lasts: str = "day") -> dict:
+    """The helper redeems a fresh code of the aunt's, she confirms it, and the helper acts."""
+    consent = helper.proxy.redeem(RESIDENT_PHONE, aunt.proxy.create_code(lasts)["code"])
+    aunt.proxy.watch_granted()
+    aunt.proxy.confirm(consent["id"])
+    assert aunt.sender.drain().sent == 1
+    assert helper.proxy.watch_held(consent["id"])["state"] == "active"
+    return helper.proxy.act_for(consent["id"])
+
+
+def test_the_helper_acts_only_after_the_resident_confirms(people):
+    aunt, helper, _event = people
+
+    consent = helper.proxy.redeem(RESIDENT_PHONE, aunt.proxy.create_code()["code"])
+
+    assert consent["state"] == "pending" and helper.account.acting_for() is None
+    assert [c["state"] for c in helper.personal.view().proxy_consents] == ["pending"]
+    with pytest.raises(InputError) as early:
+        helper.proxy.act_for(consent["id"])
+    assert (early.value.field, early.value.code) == ("consent", "consent_pending")
+    assert helper.proxy.watch_held(consent["id"])["state"] == "pending"
+
+    [asked] = aunt.proxy.watch_granted()  # fetched at once, not at the next refresh
+    assert asked["id"] == consent["id"] and asked["state"] == "pending"
+    aunt.proxy.confirm(consent["id"])
+    assert aunt.personal.view().consents[0]["state"] == "active"  # at once
+    assert aunt.sender.drain().sent == 1
+    with pytest.raises(InputError) as twice:
+        aunt.proxy.confirm(consent["id"])
+    assert twice.value.code == "consent_active"
+
+    assert helper.proxy.watch_held(consent["id"])["state"] == "active"
+    helper.proxy.act_for(consent["id"])
+    assert helper.account.acting_for()["consent_id"] == consent["id"]
+    assert helper.personal.view().me["phone"] == RESIDENT_PHONE
+
+
+def test_a_refused_consent_leaves_the_helpers_list(people):
+    aunt, helper, _event = people
+    consent = helper.proxy.redeem(RESIDENT_PHONE, aunt.proxy.create_code()["code"])
+    aunt.proxy.watch_granted()
+
+    aunt.proxy.withdraw(consent["id"])
+    assert aunt.sender.drain().sent == 1
+
+    assert helper.proxy.watch_held(consent["id"]) is None
+    assert helper.personal.view().proxy_consents == []
+    with pytest.raises(InputError) as late:
+        aunt.proxy.confirm(consent["id"])
+    assert late.value.code == "consent_withdrawn"
+
+
 def test_acting_for_a_resident_from_code_to_withdrawal(people, backend: BackendServer):
     aunt, helper, event = people
     code = aunt.proxy.create_code()
     assert len(code["code"]) == 8 and code["lasts"] == "day"
 
     consent = helper.proxy.redeem(RESIDENT_PHONE, f"{code['code'][:4]} {code['code'][4:]}")
+    aunt.proxy.watch_granted()
+    aunt.proxy.confirm(consent["id"])
+    assert aunt.sender.drain().sent == 1
+    helper.proxy.watch_held(consent["id"])
+    helper.proxy.act_for(consent["id"])
 
     view = helper.personal.view()
     assert view.acting_for == {
@@ -69,7 +127,7 @@ def test_acting_for_a_resident_from_code_to_withdrawal(people, backend: BackendS
         ("event_signup", {"event_id": event["id"]})
     ]
     assert [s["id"] for s in aunt.personal.view().signups] == [signup_id]
-    assert any(n["kind"] == "proxy_started" for n in aunt.personal.view().notifications)
+    assert any(n["kind"] == "proxy_requested" for n in aunt.personal.view().notifications)
 
     aunt.proxy.withdraw(consent["id"])
     assert aunt.personal.view().consents[0]["state"] == "withdrawn"  # at once
@@ -95,7 +153,7 @@ def test_an_action_queued_while_acting_goes_as_the_resident_after_stopping(
     people, backend: BackendServer
 ):
     aunt, helper, event = people
-    helper.proxy.redeem(RESIDENT_PHONE, aunt.proxy.create_code("month")["code"])
+    act_for(aunt, helper, "month")
     pull(helper)
     signup_id = helper.events.sign_up(event["id"])
 
@@ -119,7 +177,7 @@ def test_an_action_queued_while_acting_goes_as_the_resident_after_stopping(
 
 def test_force_stopping_drops_the_residents_waiting_actions(people, backend: BackendServer):
     aunt, helper, event = people
-    helper.proxy.redeem(RESIDENT_PHONE, aunt.proxy.create_code()["code"])
+    act_for(aunt, helper)
     pull(helper)
     helper.events.sign_up(event["id"])
 
@@ -132,7 +190,7 @@ def test_force_stopping_drops_the_residents_waiting_actions(people, backend: Bac
 
 def test_the_helper_ends_a_consent_through_the_outbox(people):
     aunt, helper, _event = people
-    consent = helper.proxy.redeem(RESIDENT_PHONE, aunt.proxy.create_code()["code"])
+    consent = act_for(aunt, helper)
     with pytest.raises(InputError) as acting:
         helper.proxy.end(consent["id"])
     assert acting.value.code == "not_on_behalf"
@@ -163,7 +221,7 @@ def test_codes_are_checked_and_refused(people):
 
 def test_signing_out_while_acting_forgets_it_and_logs_the_session_out(people):
     aunt, helper, _event = people
-    helper.proxy.redeem(RESIDENT_PHONE, aunt.proxy.create_code()["code"])
+    act_for(aunt, helper)
     token = helper.account.tokens.load().access_token
 
     helper.account.sign_out()
@@ -179,7 +237,7 @@ def test_signing_out_while_acting_forgets_it_and_logs_the_session_out(people):
 
 def test_acting_survives_a_restart(people, make_client: MakeClient, backend: BackendServer):
     aunt, helper, _event = people
-    consent = helper.proxy.redeem(RESIDENT_PHONE, aunt.proxy.create_code()["code"])
+    consent = act_for(aunt, helper)
 
     # Another process on the same store: the acting state is read from it, not from memory.
     from services.client import build_personal_services

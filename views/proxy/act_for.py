@@ -1,6 +1,6 @@
 """Act for someone (screen-act-for): a relative or clerk types the resident's phone number and
-one-time consent code and then acts for them; the consents they hold are listed, each can be
-given back."""
+one-time consent code, waits for the resident to confirm on their own phone, and then acts for
+them; the consents they hold are listed, waiting or confirmed, each can be given back."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import flet as ft
 from accessibility.semantics import action_button, body_text, heading, text_input
 from app.actions import Actions
 from app.i18n import _
-from app.proxy.messages import consent_sentence
+from app.proxy.messages import asked_sentence, consent_sentence
 from app.registry import Route
 from app.state import AppState
-from services.proxy.states import is_active
+from services.proxy.states import is_active, is_live
 from views.chrome import card, screen_view
 from views.controls import sent_field
 from views.gates import form_notice, sign_in_first
@@ -56,25 +56,35 @@ def act_for_view(path: str, route: Route, state: AppState, actions: Actions) -> 
         heading(_("People I can act for"), level=2),
     ]
     now = actions.now()
-    held = [c for c in state.personal.proxy_consents if is_active(c)]
+    held = [c for c in state.personal.proxy_consents if is_live(c)]
     if not held:
         controls.append(body_text(_("No one has given you consent.")))
     for consent in held:
         resident = consent.get("resident") or {}
         name = str(resident.get("name") or "")
-        controls.append(
-            card(
-                f"held-consent-{consent['id']}",
-                [
-                    heading(name, level=3),
-                    body_text(consent_sentence(consent, resident, now)),
-                    action_button(
-                        _("Give this consent back"),
-                        f"act-for-end-{consent['id']}",
-                        lambda _e, c=consent["id"], n=name: proxy.end(c, n),
-                        icon=ft.Icons.BLOCK,
-                    ),
-                ],
+        parts: list[ft.Control] = [
+            heading(name, level=3),
+            body_text(consent_sentence(consent, resident, now)),
+        ]
+        if is_active(consent):
+            parts.append(
+                action_button(
+                    _("Act for {name}").format(name=name),
+                    f"act-for-start-{consent['id']}",
+                    lambda _e, c=consent["id"], n=name: proxy.act_for(c, n),
+                    icon=ft.Icons.HANDSHAKE,
+                    primary=True,
+                )
+            )
+        else:
+            parts.append(body_text(asked_sentence(name)))
+        parts.append(
+            action_button(
+                _("Give this consent back"),
+                f"act-for-end-{consent['id']}",
+                lambda _e, c=consent["id"], n=name: proxy.end(c, n),
+                icon=ft.Icons.BLOCK,
             )
         )
+        controls.append(card(f"held-consent-{consent['id']}", parts))
     return screen_view(path, route.identifier, title, controls, actions)

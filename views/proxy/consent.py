@@ -16,12 +16,13 @@ from app.proxy.messages import (
     code_sentence,
     consent_sentence,
     lasts_label,
+    request_sentence,
     spoken_code,
 )
 from app.registry import Route
 from app.state import AppState
 from app.time_words import parse_time
-from services.proxy.states import is_active
+from services.proxy.states import is_active, is_pending
 from views.chrome import card, screen_view, wrap
 from views.gates import form_notice, sign_in_first
 
@@ -95,8 +96,29 @@ def consent_view(path: str, route: Route, state: AppState, actions: Actions) -> 
             body_text(consent_sentence(consent, helper, now)),
             *[body_text(action_sentence(a, helper, now)) for a in consent.get("actions") or []],
         ]
-        if not consent.get("actions"):
+        if not consent.get("actions") and not is_pending(consent):
             parts.append(body_text(_("Nothing has been done for you under this consent.")))
+        if is_pending(consent):
+            parts += [
+                body_text(request_sentence(helper_name)),
+                wrap(
+                    [
+                        action_button(
+                            _("Confirm: let {name} act for me").format(name=helper_name),
+                            f"consent-confirm-{consent['id']}",
+                            lambda _e, c=consent["id"], n=helper_name: proxy.confirm(c, n),
+                            icon=ft.Icons.CHECK,
+                            primary=True,
+                        ),
+                        action_button(
+                            _("Refuse"),
+                            f"consent-refuse-{consent['id']}",
+                            lambda _e, c=consent["id"], n=helper_name: proxy.refuse(c, n),
+                            icon=ft.Icons.BLOCK,
+                        ),
+                    ]
+                ),
+            ]
         if is_active(consent):
             parts.append(
                 action_button(

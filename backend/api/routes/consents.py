@@ -43,7 +43,7 @@ def _consent_json(
     responses=problem_responses(401, 403, 409, 422, 500),
     summary="Make a one-time code that lets a helper act for me",
     description=(
-        "6 digits, valid 10 minutes, usable once; making another one invalidates my earlier "
+        "8 digits, valid 10 minutes, usable once; making another one invalidates my earlier "
         "unused codes. `lasts`: the consent the code gives lasts 12 hours (`day`, the default) "
         "or 30 days (`month`) unless I withdraw it. A retry with the same Idempotency-Key "
         "answers the same code while it is still usable."
@@ -77,8 +77,10 @@ def create_consent_code(
         "10 minutes, or 30 codes from one client address within an hour, `429 "
         "too_many_attempts` with Retry-After, even for a right code. After 300 wrong codes "
         "across the service within an hour, `429 redeeming_paused` for everyone (Retry-After: "
-        "at most an hour). The resident is told (SMS too). Then send `X-Act-For: <id>` to act "
-        "for them."
+        "at most an hour). The consent is `pending`: the resident is asked (in the app and "
+        "by SMS) to confirm it on their own device within 10 minutes. Then send `X-Act-For: "
+        "<id>` to act for them once they confirm it (until then `state` is `pending` and acting is `403 "
+        "consent_pending`)."
     ),
 )
 def redeem_consent(body: RedeemRequest, change: ChangeDep, address: ClientAddressDep) -> Response:
@@ -104,7 +106,7 @@ def redeem_consent(body: RedeemRequest, change: ChangeDep, address: ClientAddres
     response_model=ConsentList,
     responses=problem_responses(401, 403, 500),
     summary="The residents I may act for now",
-    description="My live consents, newest first (`actions` is []).",
+    description="My live consents (`pending` or `active`), newest first (`actions` is []).",
 )
 def read_helper_consents(user: CurrentUserDep, session: SessionDep, clock: ClockDep) -> ConsentList:
     now = clock()
@@ -155,13 +157,36 @@ def read_my_consents(user: CurrentUserDep, session: SessionDep, clock: ClockDep)
 
 
 @router.post(
+    "/me/consents/{consent_id}/confirm",
+    response_model=ConsentPublic,
+    responses=problem_responses(401, 403, 404, 409, 422, 500),
+    summary="Confirm a consent a helper asked for (resident)",
+    description=(
+        "A `pending` consent becomes `active`: the helper may act for me from now, for 12 hours "
+        "or 30 days as my code said, and is told. Confirming again is answered as it is; a "
+        "consent withdrawn, ended or expired: `403 consent_<state>`. Not mine: `404 "
+        "consent_not_found`."
+    ),
+)
+def confirm_consent(consent_id: ConsentId, change: ChangeDep) -> Response:
+    user, session, now = change.user, change.session, change.now
+
+    def effect() -> Response:
+        consent = crud.confirm(session, _own(session, consent_id, user, "resident"), now)
+        return _consent_json(session, consent, now, with_actions=True)
+
+    return change.run(effect)
+
+
+@router.post(
     "/me/consents/{consent_id}/withdraw",
     response_model=ConsentPublic,
     responses=problem_responses(401, 403, 404, 409, 422, 500),
     summary="Withdraw a consent (resident)",
     description=(
-        "The helper can no longer act for me (`403 consent_withdrawn`). Withdrawing again, or "
-        "a consent that ended or expired, is answered as it is. Not mine: `404 "
+        "The helper can no longer act for me (`403 consent_withdrawn`); a `pending` one is "
+        "refused this way. Withdrawing again, or a consent that ended or expired, is answered "
+        "as it is. Not mine: `404 "
         "consent_not_found`."
     ),
 )

@@ -19,7 +19,13 @@ from services.errors import InputError
 from services.inbox.kinds import INBOX_REPLY
 from services.personal import PersonalData
 from services.proxy.commands import ProxyCommands, clean_consent_code
-from services.proxy.kinds import CONSENT_END, CONSENT_WITHDRAW, CONSENTS, PROXY_CONSENTS
+from services.proxy.kinds import (
+    CONSENT_CONFIRM,
+    CONSENT_END,
+    CONSENT_WITHDRAW,
+    CONSENTS,
+    PROXY_CONSENTS,
+)
 from services.sync.outbox import Outbox, act_for_of, principal_of
 from services.sync.sender import OutboxSender, RetryPolicy
 from services.sync.store import (
@@ -114,6 +120,33 @@ def test_withdraw_shows_at_once_and_settles_with_the_answer(store: LocalStore):
         assert read_snapshot(db, CONSENTS) == [answer, consent("c-2")]
 
 
+def test_confirm_shows_a_pending_consent_active_at_once_and_settles(store: LocalStore):
+    kind = OUTBOX_KINDS[CONSENT_CONFIRM]
+    snapshots = {CONSENTS: [consent(state="pending"), consent("c-2", state="withdrawn")]}
+
+    kind.overlay(snapshots, {"consent_id": CONSENT})
+    kind.overlay(snapshots, {"consent_id": "c-2"})  # refused meanwhile: left as it is
+
+    assert [(c["state"], c.get("sending")) for c in snapshots[CONSENTS]] == [
+        ("active", True),
+        ("withdrawn", None),
+    ]
+    assert kind.request({"consent_id": CONSENT}).path == f"/me/consents/{CONSENT}/confirm"
+    with store.transaction() as db:
+        save_snapshot(db, CONSENTS, [consent(state="pending")])
+        answer = consent(version=2)
+        kind.settle(db, {"consent_id": CONSENT}, ApiResponse(200, answer, httpx.Headers()))
+        assert read_snapshot(db, CONSENTS) == [answer]
+
+
+def test_refusing_a_pending_consent_shows_it_withdrawn():
+    snapshots = {CONSENTS: [consent(state="pending")]}
+
+    OUTBOX_KINDS[CONSENT_WITHDRAW].overlay(snapshots, {"consent_id": CONSENT})
+
+    assert snapshots[CONSENTS][0]["state"] == "withdrawn"
+
+
 def test_an_overlay_leaves_a_consent_no_longer_active_as_it_is():
     snapshots = {PROXY_CONSENTS: [consent(state="expired")]}
 
@@ -168,7 +201,10 @@ def test_withdraw_and_end_check_what_is_shown(services, store: LocalStore):
     for call, consent_id, code in [
         (proxy.withdraw, "nope", "consent_not_found"),
         (proxy.withdraw, "gone", "consent_expired"),
+        (proxy.confirm, "gone", "consent_expired"),
+        (proxy.confirm, "mine-1", "consent_not_found"),  # replaced above
         (proxy.end, "nope", "consent_not_found"),
+        (proxy.act_for, "nope", "consent_not_found"),
     ]:
         with pytest.raises(InputError) as refused:
             call(consent_id)
@@ -177,8 +213,21 @@ def test_withdraw_and_end_check_what_is_shown(services, store: LocalStore):
         proxy.create_code("year")
     assert lasts.value.code == "invalid"
 
+    with store.transaction() as db:
+        save_snapshot(db, PROXY_CONSENTS, [consent(state="pending")])
+    with pytest.raises(InputError) as early:
+        proxy.act_for(CONSENT)
+    assert early.value.code == "consent_pending"
+
     account.start_acting(consent())
-    for call in (proxy.create_code, lambda: proxy.end(CONSENT), lambda: proxy.withdraw("x")):
+    for call in (
+        proxy.create_code,
+        lambda: proxy.end(CONSENT),
+        lambda: proxy.withdraw("x"),
+        lambda: proxy.confirm("x"),
+        lambda: proxy.watch_granted(),
+        lambda: proxy.watch_held(CONSENT),
+    ):
         with pytest.raises(InputError) as acting:
             call()
         assert (acting.value.field, acting.value.code) == ("proxy", "not_on_behalf")

@@ -113,11 +113,28 @@ def test_consents_list_what_was_done_and_only_live_ones_can_be_withdrawn():
     assert "consent-withdraw-c-1" not in identifiers(view) and "已撤回" in texts(view)
 
 
+def test_a_consent_asked_for_is_confirmed_or_refused_not_withdrawn():
+    view = build(consent_view, "/consent", signed_in(consents=[consent("pending")]))
+    found = identifiers(view)
+    assert {"consent-confirm-c-1", "consent-refuse-c-1"} <= found
+    assert "consent-withdraw-c-1" not in found
+    assert "王社工请求代您办理" in texts(view) and "等待确认" in texts(view)
+    active = identifiers(build(consent_view, "/consent", signed_in(consents=[consent()])))
+    assert "consent-confirm-c-1" not in active and "consent-withdraw-c-1" in active
+
+
 def test_the_helper_types_a_code_and_sees_whom_they_can_act_for():
     state = signed_in(proxy_consents=[consent()])
     found = identifiers(build(act_for_view, "/act-for", state))
     assert {"act-for-phone", "act-for-code", "act-for-submit", "held-consent-c-1"} <= found
-    assert "act-for-end-c-1" in found
+    assert {"act-for-end-c-1", "act-for-start-c-1"} <= found
+
+
+def test_the_helper_waits_for_a_pending_consent_and_cannot_act_yet():
+    view = build(act_for_view, "/act-for", signed_in(proxy_consents=[consent("pending")]))
+    found = identifiers(view)
+    assert "act-for-start-c-1" not in found and "act-for-end-c-1" in found
+    assert "已请张阿姨在自己的手机上" in texts(view)
 
 
 def test_while_acting_every_screen_says_for_whom_and_offers_stop():
@@ -147,4 +164,8 @@ def test_rejections_and_the_message_about_a_new_helper_are_worded():
     assert proxy_rejection_sentence(withdraw).startswith("撤回同意没有成功。")
     note = {"kind": "proxy_started", "data": {"helper_name": "王社工"}}
     assert "王社工现在可以代您办理" in proxy_notification_sentence(note)
+    asked = {"kind": "proxy_requested", "data": {"helper_name": "王社工"}}
+    assert "王社工请求代您办理" in proxy_notification_sentence(asked)
+    confirmed = {"kind": "proxy_confirmed", "data": {"resident_name": "张阿姨"}}
+    assert "张阿姨已确认" in proxy_notification_sentence(confirmed)
     assert proxy_notification_sentence({"kind": "trip_claimed"}) is None

@@ -32,10 +32,27 @@ def redeem(
     return helper.post(PROXY, json={"resident_phone": resident_phone, "code": code}, key=key)
 
 
-def consent_between(resident: Person, helper: Person, lasts: str | None = None) -> dict[str, Any]:
+def pending_between(resident: Person, helper: Person, lasts: str | None = None) -> dict[str, Any]:
+    """The helper redeemed the resident's code; the resident has not confirmed it."""
     response = redeem(helper, new_code(resident, lasts), resident_phone=resident.phone)
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def confirm(resident: Person, consent_id: str) -> Any:
+    return resident.post(f"{MY_CONSENTS}/{consent_id}/confirm")
+
+
+def consent_between(resident: Person, helper: Person, lasts: str | None = None) -> dict[str, Any]:
+    """A consent the resident confirmed: the helper may act for them."""
+    response = confirm(resident, pending_between(resident, helper, lasts)["id"])
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def acting(helper: Person, consent: dict[str, Any]) -> Person:
+    """The same helper, sending X-Act-For with ``consent``."""
+    return Person(helper.client, helper.clock, helper.phone, act_for=consent["id"])
 
 
 def my_consents(resident: Person) -> list[dict[str, Any]]:

@@ -1,6 +1,7 @@
-"""Consent codes and consents: a 6-digit code lives 10 minutes and works once, the newest code
+"""Consent codes and consents: an 8-digit code lives 10 minutes and works once, the newest code
 replaces the earlier ones, a helper gets 5 wrong tries in 10 minutes (an address 30 in an hour,
-the whole service 300 wrong ones), the resident is told, and either side can end the consent."""
+the whole service 300 wrong ones), the resident confirms on their own device before the consent
+works, and either side can end the consent."""
 
 import hashlib
 import uuid
@@ -13,14 +14,17 @@ from consents_support import (
     MY_CONSENTS,
     PROXY,
     Person,
+    acting,
+    confirm,
     consent_between,
     make_code,
     my_consents,
     new_code,
+    pending_between,
     redeem,
 )
 from fastapi import FastAPI
-from route_support import RecordingSms, from_address, problem_code
+from route_support import API, RecordingSms, from_address, problem_code
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -183,28 +187,80 @@ def test_wrong_codes_spread_over_more_than_ten_minutes_do_not_lock(
     assert redeem(helper, new_code(aunt)).status_code == 201
 
 
-def test_redeeming_gives_a_day_or_a_month_and_tells_the_resident(
+def test_redeeming_asks_the_resident_who_confirms_a_day_or_a_month(
     aunt: Person, helper: Person, clock: FakeClock, sms: RecordingSms
 ):
-    day = consent_between(aunt, helper)
-    month = consent_between(aunt, helper, "month")
+    day = pending_between(aunt, helper)
+    month = pending_between(aunt, helper, "month")
 
-    assert day["state"] == "active" and day["actions"] == [] and day["ended_at"] is None
+    assert day["state"] == "pending" and day["confirmed_at"] is None
+    assert day["actions"] == [] and day["ended_at"] is None
     assert _at(day["granted_at"]) == clock()
-    assert _at(day["expires_at"]) == clock() + timedelta(hours=12)
-    assert _at(month["expires_at"]) == clock() + timedelta(days=30)
+    assert _at(day["expires_at"]) == clock() + timedelta(minutes=10)  # to confirm it
     me = aunt.me()
     assert day["resident"] == {"id": me["id"], "name": me["name"], "phone_masked": "138****0001"}
     assert day["helper"]["phone_masked"] == "150****0007"
-    notes = aunt.get(f"{CODES.removesuffix('/consent-codes')}/notifications").json()["items"]
+    notes = aunt.get(f"{API}/me/notifications").json()["items"]
     assert [(n["kind"], n["data"]["consent_id"]) for n in notes[:2]] == [
-        ("proxy_started", month["id"]),
-        ("proxy_started", day["id"]),
+        ("proxy_requested", month["id"]),
+        ("proxy_requested", day["id"]),
     ]
     assert notes[0]["data"]["helper_name"] == "150****0007"  # no name yet: the masked phone
     texts = [s for s in sms.sent if s.phone == "13800000001"]
     assert len(texts) == 2 and all(s.committed for s in texts)
     assert "150****0007" in texts[0].text and "15000000007" not in texts[0].text
+    assert "确认" in texts[0].text
+
+    clock.advance(minutes=2)
+    confirmed = confirm(aunt, day["id"])
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["state"] == "active" and confirmed.json()["version"] == 2
+    assert _at(confirmed.json()["confirmed_at"]) == clock()
+    assert _at(confirmed.json()["expires_at"]) == clock() + timedelta(hours=12)
+    monthly = confirm(aunt, month["id"]).json()
+    assert _at(monthly["expires_at"]) == clock() + timedelta(days=30)
+    told = helper.get(f"{API}/me/notifications").json()["items"]
+    assert [(n["kind"], n["data"]) for n in told] == [
+        ("proxy_confirmed", {"consent_id": month["id"], "resident_name": me["name"]}),
+        ("proxy_confirmed", {"consent_id": day["id"], "resident_name": me["name"]}),
+    ]
+    again = confirm(aunt, day["id"])  # answered as it is, the helper not told twice
+    assert again.status_code == 200 and again.json()["version"] == 2
+    assert len(helper.get(f"{API}/me/notifications").json()["items"]) == 2
+
+
+def test_a_pending_consent_cannot_be_acted_under(aunt: Person, helper: Person):
+    pending = pending_between(aunt, helper)
+
+    response = acting(helper, pending).get(f"{API}/me")
+
+    assert response.status_code == 403 and problem_code(response) == "consent_pending"
+    assert [c["state"] for c in helper.get(PROXY).json()["items"]] == ["pending"]
+
+
+def test_an_unconfirmed_consent_lapses_and_cannot_be_confirmed_late(
+    aunt: Person, helper: Person, clock: FakeClock
+):
+    pending = pending_between(aunt, helper)
+    clock.advance(minutes=10)
+
+    late = confirm(aunt, pending["id"])
+
+    assert late.status_code == 403 and problem_code(late) == "consent_expired"
+    assert helper.get(PROXY).json()["items"] == []
+    assert [c["state"] for c in my_consents(aunt)] == ["expired"]
+
+
+def test_the_resident_refuses_a_consent_they_did_not_give(aunt: Person, helper: Person):
+    pending = pending_between(aunt, helper)
+
+    refused = aunt.post(f"{MY_CONSENTS}/{pending['id']}/withdraw")
+    late = confirm(aunt, pending["id"])
+
+    assert refused.status_code == 200 and refused.json()["state"] == "withdrawn"
+    assert late.status_code == 403 and problem_code(late) == "consent_withdrawn"
+    response = acting(helper, pending).get(f"{API}/me")
+    assert response.status_code == 403 and problem_code(response) == "consent_withdrawn"
 
 
 def test_the_helper_lists_live_consents_and_ends_one(
@@ -220,10 +276,10 @@ def test_the_helper_lists_live_consents_and_ends_one(
     key = str(uuid.uuid4())
     ended = helper.post(f"{PROXY}/{first['id']}/end", key=key)
     assert ended.status_code == 200 and ended.json()["state"] == "ended"
-    assert ended.json()["version"] == 2 and ended.json()["ended_at"] is not None
+    assert ended.json()["version"] == 3 and ended.json()["ended_at"] is not None  # 2: confirmed
     assert helper.post(f"{PROXY}/{first['id']}/end", key=key).json() == ended.json()
     again = helper.post(f"{PROXY}/{first['id']}/end")
-    assert again.status_code == 200 and again.json()["version"] == 2
+    assert again.status_code == 200 and again.json()["version"] == 3
     assert [c["id"] for c in helper.get(PROXY).json()["items"]] == [second["id"]]
     clock.advance(days=31)
     assert helper.get(PROXY).json()["items"] == []
@@ -253,6 +309,8 @@ def test_only_the_two_of_them_reach_a_consent(aunt: Person, helper: Person, pers
         (helper, f"{MY_CONSENTS}/{consent['id']}/withdraw"),  # the helper cannot withdraw it
         (stranger, f"{PROXY}/{consent['id']}/end"),
         (aunt, f"{PROXY}/{consent['id']}/end"),  # the resident withdraws instead
+        (stranger, f"{MY_CONSENTS}/{consent['id']}/confirm"),
+        (helper, f"{MY_CONSENTS}/{consent['id']}/confirm"),  # only on the resident's device
         (aunt, f"{PROXY}/{uuid.uuid4()}/end"),
     ]:
         response = who.post(path)
@@ -261,6 +319,13 @@ def test_only_the_two_of_them_reach_a_consent(aunt: Person, helper: Person, pers
 
 
 def test_sign_in_is_required(client: Any):
-    for method, path in [("POST", CODES), ("POST", PROXY), ("GET", PROXY), ("GET", MY_CONSENTS)]:
+    confirming = f"{MY_CONSENTS}/{uuid.uuid4()}/confirm"
+    for method, path in [
+        ("POST", CODES),
+        ("POST", PROXY),
+        ("GET", PROXY),
+        ("GET", MY_CONSENTS),
+        ("POST", confirming),
+    ]:
         response = client.request(method, path, json={"code": "123456"})
         assert response.status_code == 401 and problem_code(response) == "unauthorized"

@@ -13,6 +13,7 @@ from consents_support import (
     MY_CONSENTS,
     PROXY,
     Person,
+    acting,
     consent_between,
     create_event,
     my_consents,
@@ -27,11 +28,6 @@ from backend.core.clock import FakeClock
 from backend.models import ActivityEntry
 from backend.proxy.acting import ALLOWED_READS
 from backend.proxy.models import ProxyAction
-
-
-def acting(helper: Person, consent: dict[str, Any]) -> Person:
-    """The same helper, sending X-Act-For with ``consent``."""
-    return Person(helper.client, helper.clock, helper.phone, act_for=consent["id"])
 
 
 def proxy_rows(session: Session) -> list[ProxyAction]:
@@ -74,7 +70,7 @@ def test_acting_for_a_volunteer_shows_nothing_of_the_trips_they_guide(
     for trip in (guided, cancelled):
         assert problem_code(as_volunteer.get(f"{trips}/{trip['id']}")) == "not_found"
     shown = as_volunteer.get(f"{API}/me/notifications").json()["items"]
-    assert [n["kind"] for n in shown] == ["proxy_started"]  # the consent itself, not the trip
+    assert [n["kind"] for n in shown] == ["proxy_requested"]  # the consent itself, not the trip
     for path in sorted(ALLOWED_READS):
         response = as_volunteer.get(API + path.format(trip_id=guided["id"]))
         assert response.status_code in (200, 404), (path, response.text)
