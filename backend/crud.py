@@ -241,24 +241,28 @@ def code_resend_wait(session: Session, phone: str, now: datetime) -> timedelta |
     return CODE_RESEND_INTERVAL - (now - last)
 
 
-def issue_code(session: Session, phone: str, now: datetime) -> str:
-    """A fresh one-time code for ``phone``. Codes sent earlier keep working until they expire:
-    a text that arrives late (or second) must not be a dead code. Returns the code."""
+def issue_code(session: Session, phone: str, now: datetime) -> tuple[str, LoginCode]:
+    """A fresh one-time code for ``phone`` and its row. Codes sent earlier keep working until
+    they expire: a text that arrives late (or second) must not be a dead code."""
     phone_index = _phone_index(session, phone)
     session.execute(
         delete(LoginCode).where(LoginCode.phone_index == phone_index, LoginCode.expires_at <= now)
     )
     code = security.new_code()
-    session.add(
-        LoginCode(
-            phone_index=phone_index,
-            code_hash=security.new_code_hash(session_cipher(session), phone, code),
-            created_at=now,
-            expires_at=now + CODE_TTL,
-        )
+    row = LoginCode(
+        phone_index=phone_index,
+        code_hash=security.new_code_hash(session_cipher(session), phone, code),
+        created_at=now,
+        expires_at=now + CODE_TTL,
     )
+    session.add(row)
     session.flush()
-    return code
+    return code, row
+
+
+def withdraw_code(session: Session, code_id: int) -> None:
+    """A code whose text never went out: gone, and with it the wait before the next one."""
+    session.execute(delete(LoginCode).where(LoginCode.id == code_id))
 
 
 def consume_code(session: Session, phone: str, code: str, now: datetime) -> bool:

@@ -222,6 +222,17 @@ def _release(session: Session, scope: str, key: str) -> None:
     session.commit()
 
 
+def forget(session: Session, scope: str, key: str | None) -> None:
+    """Drop the stored answer to ``key``, so that a retry runs the request again (its effect
+    was undone after the commit; the caller commits)."""
+    if key is not None:
+        session.execute(
+            delete(IdempotencyRecord).where(
+                IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
+            )
+        )
+
+
 def _replay(stored: StoredResponse) -> Response:
     headers = dict(stored.headers)
     media_type = headers.pop("content-type", None)

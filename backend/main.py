@@ -49,8 +49,9 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
         raise
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        app.state.sms.close()  # the gateway's connections
         engine.dispose()
 
     app = FastAPI(

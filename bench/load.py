@@ -22,10 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,12 +37,11 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from backend.embedded import free_port  # noqa: E402
 from bench.at_once import API  # noqa: E402
+from bench.deployed import DEV_CODE, deployed_server, own_cpu_seconds  # noqa: E402
 from bench.trips import percentile  # noqa: E402
 from tools.pg_cluster import running_cluster  # noqa: E402
 
-DEV_CODE = "246810"
 VOLUNTEER_SHARE = 0.2
 THINK_SECONDS = (1.0, 5.0)
 EXPECTED_REFUSALS = {409, 404, 403}  # answers a real client also gets (trip taken, full, ...)
@@ -222,52 +218,6 @@ async def session(user: User, stats: Stats, until: float) -> None:
         await one_action(user, stats)
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of ``pid`` and its children (uvicorn's workers), from /proc."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(stat.parent.name) == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
-
-
-def start_server(db_url: str, workers: int, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "SUNSHINE_ENV": "dev",
-        "SUNSHINE_DEV_LOGIN_CODE": DEV_CODE,
-        "SUNSHINE_BACKEND_DB": db_url,
-        "SUNSHINE_DATA_DIR": str(data_dir),
-    }
-    command = [
-        sys.executable, "-m", "uvicorn", "--factory", "backend.main:create_app",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--log-level", "warning", "--no-access-log",
-        # Longer than a user's think time: with uvicorn's 5 s, a request sent on a connection
-        # the server is closing at that moment fails (10 of 20,014 did), as behind a proxy
-        # whose keep-alive outlasts the server's (README).
-        "--timeout-keep-alive", "30",
-    ]  # fmt: skip
-    server = subprocess.Popen(command, env=env, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}{API}/ready", timeout=2).status_code == 200:
-                return server, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    server.kill()
-    raise RuntimeError(f"the server on {url} never became ready")
-
-
 async def run_load(url: str, users: int, seconds: float) -> tuple[Stats, float]:
     stats = Stats()
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
@@ -323,19 +273,11 @@ def report(
 def measure(
     engine: str, db_url: str, workers: int, users: int, seconds: float, data_dir: Path
 ) -> None:
-    server, url = start_server(db_url, workers, data_dir)
-    try:
-        server_before = _cpu_seconds(server.pid)
-        load_before = resource.getrusage(resource.RUSAGE_SELF)
-        stats, elapsed = asyncio.run(run_load(url, users, seconds))
-        load_after = resource.getrusage(resource.RUSAGE_SELF)
-        server_cpu = _cpu_seconds(server.pid) - server_before
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    load_cpu = (load_after.ru_utime + load_after.ru_stime) - (
-        load_before.ru_utime + load_before.ru_stime
-    )
+    with deployed_server(db_url, workers, data_dir) as server:
+        server_before, load_before = server.cpu_seconds(), own_cpu_seconds()
+        stats, elapsed = asyncio.run(run_load(server.url, users, seconds))
+        server_cpu = server.cpu_seconds() - server_before
+        load_cpu = own_cpu_seconds() - load_before
     report(engine, workers, stats, elapsed, server_cpu, load_cpu)
 
 

@@ -28,9 +28,11 @@ BATCH = 50
 
 
 class SmsProvider(Protocol):
-    """Sends one text; raises if the gateway did not accept it."""
+    """Sends one text; raises if the gateway did not accept it. Closed when the app stops."""
 
     def send(self, phone: str, text: str) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class LoggingSmsProvider:
@@ -42,6 +44,9 @@ class LoggingSmsProvider:
         logger.info(
             "SMS to %s not sent (dev mode: no gateway), %d characters", mask_phone(phone), len(text)
         )
+
+    def close(self) -> None:
+        pass
 
 
 class HttpSmsProvider:
@@ -57,6 +62,9 @@ class HttpSmsProvider:
 
     def send(self, phone: str, text: str) -> None:
         self._client.post(self._url, json={"phone": phone, "text": text}).raise_for_status()
+
+    def close(self) -> None:
+        self._client.close()
 
 
 def build_sms_provider(settings: Settings) -> SmsProvider:

@@ -73,6 +73,9 @@ class RecordingSms:
             rows = session.execute(select(Notification.sms_phone, Notification.sms_text)).all()
         self.sent.append(SentSms(phone, text, committed=(phone, text) in rows))
 
+    def close(self) -> None:
+        pass
+
     @property
     def texts(self) -> list[str]:
         return [s.text for s in self.sent]

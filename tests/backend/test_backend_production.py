@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
@@ -199,3 +200,15 @@ def test_the_http_provider_posts_each_text_with_its_token(gateway: str) -> None:
     Gateway.status = 503
     with pytest.raises(httpx.HTTPStatusError):  # the text stays unsent and is tried again
         provider.send("13800000001", "again")
+
+
+def test_the_gateway_connections_close_when_the_app_stops(
+    production_settings: ProductionSettings, make_app: Callable[..., FastAPI], gateway: str
+) -> None:
+    app = make_app(production_settings())
+    app.state.sms = provider = HttpSmsProvider(gateway, "gateway-token")  # on loopback
+    with TestClient(app):
+        provider.send("13800000001", "【阳光申办】验证码 123456")  # a connection is open now
+
+    with pytest.raises(RuntimeError, match="closed"):  # httpx: the client has been closed
+        provider.send("13800000001", "after the app stopped")

@@ -24,7 +24,7 @@ from backend.api.deps import (
 )
 from backend.core.problems import ProblemError, problem_responses, retry_after
 from backend.core.security import mask_phone
-from backend.idempotency import StoredResponse, run_idempotent
+from backend.idempotency import StoredResponse, forget, run_idempotent
 from backend.models import (
     CodeRequest,
     CodeSentPublic,
@@ -36,6 +36,7 @@ from backend.models import (
 from backend.notify.notifications import sign_in_code_text
 from backend.proxy import acting
 from backend.proxy.errors import not_on_behalf
+from backend.seed import begin_write
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 logger = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def send_code(
     request: Request,
 ) -> Response:
     now = clock()
-    sms = request.app.state.sms
+    issued: list[tuple[str, int]] = []  # the code this request made (none when replayed)
 
     def effect() -> Response:
         wait = crud.code_resend_wait(session, body.phone, now)
@@ -90,28 +91,36 @@ def send_code(
                 headers=retry_after(wait),
             )
         limits.count_text(session, body.phone, address, now)
-        code = crud.issue_code(session, body.phone, now)
+        code, row = crud.issue_code(session, body.phone, now)
+        issued.append((code, row.id))
         if settings.env == "dev":
             logger.info("dev mode: sign-in code for %s is %s", mask_phone(body.phone), code)
-        # Sent before the code is committed: if the gateway refuses, nothing is kept (no code,
-        # no wait before the next request) and the person can ask again at once.
-        try:
-            sms.send(body.phone, sign_in_code_text(code, crud.CODE_TTL))
-        except Exception:
-            logger.exception("the sign-in code text to %s failed", mask_phone(body.phone))
-            raise ProblemError(
-                503,
-                "sms_failed",
-                "Text message not sent",
-                "The code could not be sent by text message; please try again in a moment.",
-            ) from None
         sent = CodeSentPublic(
             expires_in=int(crud.CODE_TTL.total_seconds()),
             resend_after=int(crud.CODE_RESEND_INTERVAL.total_seconds()),
         )
         return JSONResponse(sent.model_dump(mode="json"), status_code=202)
 
-    return run_idempotent(session, idem, ANONYMOUS_SCOPE, now, effect)
+    response = run_idempotent(session, idem, ANONYMOUS_SCOPE, now, effect)
+    for code, code_id in issued:
+        # Sent once the code is committed, so no lock is held while the gateway answers. If it
+        # refuses, the code and the stored answer go again: nothing is kept (no wait before
+        # the next request) and the person can ask again at once.
+        try:
+            request.app.state.sms.send(body.phone, sign_in_code_text(code, crud.CODE_TTL))
+        except Exception:
+            logger.exception("the sign-in code text to %s failed", mask_phone(body.phone))
+            begin_write(session)
+            crud.withdraw_code(session, code_id)
+            forget(session, ANONYMOUS_SCOPE, idem.key)
+            session.commit()
+            raise ProblemError(
+                503,
+                "sms_failed",
+                "Text message not sent",
+                "The code could not be sent by text message; please try again in a moment.",
+            ) from None
+    return response
 
 
 def _token_response(access: str, refresh: str) -> JSONResponse:

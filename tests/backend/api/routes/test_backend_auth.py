@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from route_support import RecordingSms, from_address
 from sqlalchemy import inspect, text
 
+from backend import crud
 from backend.core.clock import FakeClock
 from backend.core.config import Settings
 
@@ -76,6 +77,30 @@ def test_a_code_the_gateway_did_not_take_is_not_kept(
     sms.fail = False
     again = client.post(CODE, json={"phone": PHONE})  # at once: no 30 s wait for a lost text
     assert again.status_code == 202 and len(sms.sent) == 1
+
+
+def test_the_code_is_committed_before_the_gateway_is_called_and_sent_once(
+    app: FastAPI, client: TestClient, clock: FakeClock
+):
+    """Nothing is locked while the gateway answers (it may take seconds): another session sees
+    the code already. A replay of the request sends nothing more."""
+    seen: list[bool] = []
+
+    class Watching(RecordingSms):
+        def send(self, phone: str, text: str) -> None:
+            with app.state.session_factory() as other:
+                seen.append(crud.code_resend_wait(other, phone, clock()) is not None)
+            super().send(phone, text)
+
+    sms = Watching(app.state.session_factory)
+    app.state.sms = sms
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+
+    first = client.post(CODE, json={"phone": PHONE}, headers=key)
+    replayed = client.post(CODE, json={"phone": PHONE}, headers=key)
+
+    assert first.status_code == replayed.status_code == 202
+    assert seen == [True] and len(sms.sent) == 1
 
 
 def test_sign_in_creates_a_resident_and_tokens_work(
