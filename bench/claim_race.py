@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from bench.at_once import API, all_at_once, resend_once
+from bench.at_once import API, all_at_once, http_client, resend_once
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class ClaimResult:
 
 def signed_in(url: str, phone: str, *, code: str, timeout: float) -> httpx.Client:
     """A client signed in with the backend's dev login code."""
-    client = httpx.Client(base_url=url, timeout=timeout)
+    client = http_client(url, timeout)
     response = client.post(f"{API}/auth/token", json={"phone": phone, "code": code})
     response.raise_for_status()
     client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 from backend.embedded import free_port
-from bench.at_once import API
+from bench.at_once import API, TLS
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_CODE = "246810"
@@ -84,7 +84,7 @@ def _wait_ready(url: str, server: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and server.poll() is None:
         try:
-            if httpx.get(f"{url}{API}/ready", timeout=2).status_code == 200:
+            if httpx.get(f"{url}{API}/ready", timeout=2, verify=TLS).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

@@ -37,7 +37,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.at_once import API  # noqa: E402
+from bench.at_once import API, TLS  # noqa: E402
 from bench.deployed import DEV_CODE, deployed_server, own_cpu_seconds  # noqa: E402
 from bench.trips import percentile  # noqa: E402
 from tools.pg_cluster import running_cluster  # noqa: E402
@@ -224,7 +224,7 @@ async def run_load(url: str, users: int, seconds: float) -> tuple[Stats, float]:
     people = [
         User(
             n,
-            httpx.AsyncClient(base_url=url, timeout=30, limits=limits),
+            httpx.AsyncClient(base_url=url, timeout=30, limits=limits, verify=TLS),
             n < users * VOLUNTEER_SHARE,
         )
         for n in range(users)

@@ -11,6 +11,7 @@ import pytest
 from backend.core.body_limit import MAX_BODY
 from backend.core.config import Settings
 from backend.embedded import EmbeddedBackend
+from bench.at_once import http_client
 
 API = "/api/v1"
 
@@ -19,7 +20,7 @@ API = "/api/v1"
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     data_dir: Path = tmp_path_factory.mktemp("body-limit")
     settings = Settings(env="dev", data_dir=data_dir, seed_dir=None)
-    with EmbeddedBackend(settings) as backend, httpx.Client(base_url=backend.url, timeout=30) as c:
+    with EmbeddedBackend(settings) as backend, http_client(backend.url, 30) as c:
         yield c
 
 

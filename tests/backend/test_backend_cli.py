@@ -12,6 +12,7 @@ import httpx
 
 from backend.core.config import Settings
 from backend.crud import get_user_by_phone
+from bench.at_once import TLS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,7 +28,7 @@ def _wait_for_health(url: str, process: subprocess.Popen[str], timeout: float) -
     while True:
         assert process.poll() is None, "backend exited early"
         try:
-            return httpx.get(url, timeout=1)
+            return httpx.get(url, timeout=1, verify=TLS)
         except httpx.TransportError:
             if time.monotonic() > deadline:
                 raise
@@ -63,7 +64,9 @@ def test_backend_serves_health_and_stops_on_sigint(tmp_path: Path, seed_dir: Pat
         assert response.status_code == 200
         assert response.json()["status"] == "ok"
 
-        changes = httpx.get(f"http://127.0.0.1:{port}/api/v1/catalog/changes", timeout=5).json()
+        changes = httpx.get(
+            f"http://127.0.0.1:{port}/api/v1/catalog/changes", timeout=5, verify=TLS
+        ).json()
         assert len(changes["changes"]) == 6
 
         process.send_signal(signal.SIGINT)

@@ -19,6 +19,7 @@ from test_sign_in_profile import DEV_CODE, FAST, server_auth, server_get, sign_i
 from backend.core.config import Settings as BackendSettings
 from backend.demo_users import RESIDENT_PHONE, STAFF_PHONE
 from backend.embedded import EmbeddedBackend, free_port
+from bench.at_once import TLS
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +47,7 @@ def create_event(url: str) -> str:
         "provides": ["现场手语翻译"],
     }
     headers = {**server_auth(url, STAFF_PHONE), "Idempotency-Key": str(uuid.uuid4())}
-    answer = httpx.post(f"{url}/api/v1/events", json=body, headers=headers)
+    answer = httpx.post(f"{url}/api/v1/events", json=body, headers=headers, verify=TLS)
     assert answer.status_code == 201, answer.text
     return answer.json()["id"]
 

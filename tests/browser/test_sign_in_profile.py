@@ -9,6 +9,7 @@ from flet_page import FletPage
 from backend.core.config import Settings as BackendSettings
 from backend.demo_users import RESIDENT_PHONE
 from backend.embedded import EmbeddedBackend, free_port
+from bench.at_once import TLS
 
 pytestmark = pytest.mark.browser
 
@@ -36,13 +37,13 @@ def sign_in(page: FletPage, phone: str = RESIDENT_PHONE) -> None:
 
 def server_get(url: str, path: str, phone: str = RESIDENT_PHONE) -> dict:
     """What the server itself holds for a demo person at ``path`` (e.g. "/me")."""
-    return httpx.get(f"{url}/api/v1{path}", headers=server_auth(url, phone)).json()
+    return httpx.get(f"{url}/api/v1{path}", headers=server_auth(url, phone), verify=TLS).json()
 
 
 def server_auth(url: str, phone: str) -> dict[str, str]:
-    token = httpx.post(f"{url}/api/v1/auth/token", json={"phone": phone, "code": DEV_CODE}).json()[
-        "access_token"
-    ]
+    token = httpx.post(
+        f"{url}/api/v1/auth/token", json={"phone": phone, "code": DEV_CODE}, verify=TLS
+    ).json()["access_token"]
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -9,6 +9,7 @@ import pytest
 from flet_page import FletPage
 
 from app.routes import ROUTES
+from bench.at_once import TLS
 
 pytestmark = pytest.mark.browser
 
@@ -106,8 +107,8 @@ def test_nothing_is_fetched_from_outside_and_no_font_fails(browser, app):
 def test_ctrl_c_stops_the_app_and_its_embedded_backend(launcher):
     app = launcher()
     backend_url = re.search(r"Sunshine backend: (\S+);", app.log()).group(1)
-    assert httpx.get(backend_url + "/api/v1/health").status_code == 200
+    assert httpx.get(backend_url + "/api/v1/health", verify=TLS).status_code == 200
     assert app.stop(timeout=30) == 0
     assert "Sunshine stopped." in app.log()
     with pytest.raises(httpx.TransportError):
-        httpx.get(backend_url + "/api/v1/health", timeout=2)
+        httpx.get(backend_url + "/api/v1/health", timeout=2, verify=TLS)

@@ -23,6 +23,7 @@ from backend.core.db import create_db_engine, create_session_factory
 from backend.embedded import free_port
 from backend.main import create_app, load_keys
 from backend.models import CatalogItem
+from bench.at_once import TLS
 from services.client import PersonalServices
 from services.sync.sender import DrainStop
 from services.sync.store import LocalStore
@@ -129,7 +130,9 @@ class BackendServer:
 
     def _healthy(self) -> bool:
         try:
-            return httpx.get(f"{self.url}/api/v1/health", timeout=1.0).status_code == 200
+            return (
+                httpx.get(f"{self.url}/api/v1/health", timeout=1.0, verify=TLS).status_code == 200
+            )
         except httpx.TransportError:
             return False
 

@@ -13,6 +13,7 @@ from sync_support import DEV_CODE, BackendServer, FlakyTransport
 from backend.crud import get_user_by_phone
 from backend.demo_users import RESIDENT_PHONE, VOLUNTEER_PHONE
 from backend.models import ActivityEntry, AuthToken, User
+from bench.at_once import TLS
 from services.client import PersonalServices
 from services.errors import InputError, ProblemError, SignedOutError
 from services.sync.outbox import OutboxStatus
@@ -294,6 +295,7 @@ def test_a_process_killed_mid_send_resends_with_the_same_key_on_restart(
             "Idempotency-Key": action_id,
             "If-Match": f'"{item.payload["base_version"]}"',
         },
+        verify=TLS,
     ).raise_for_status()
 
     restarted = make_client(backend.url)  # same store file, new process state

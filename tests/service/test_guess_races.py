@@ -25,7 +25,7 @@ from backend.embedded import EmbeddedBackend
 from backend.main import load_keys
 from backend.proxy.limits import PER_HELPER
 from backend.sign_in_limits import WRONG_CODES_PER_GUESSER
-from bench.at_once import API, all_at_once
+from bench.at_once import API, all_at_once, http_client
 from tests.databases import ENGINES, new_database_url
 
 GUESSES = 200
@@ -49,7 +49,7 @@ def backend(tmp_path: Path, db_url: str) -> Iterator[EmbeddedBackend]:
 
 @pytest.fixture
 def clients(backend: EmbeddedBackend) -> Iterator[list[httpx.Client]]:
-    clients = [httpx.Client(base_url=backend.url, timeout=TIMEOUT) for _ in range(GUESSES)]
+    clients = [http_client(backend.url, TIMEOUT) for _ in range(GUESSES)]
     yield clients
     for client in clients:
         client.close()
@@ -65,7 +65,7 @@ def guess(client: httpx.Client, n: int) -> httpx.Response:
 def test_two_hundred_wrong_codes_at_once_have_five_judged(
     backend: EmbeddedBackend, db_url: str, tmp_path: Path
 ):
-    clients = [httpx.Client(base_url=backend.url, timeout=TIMEOUT) for _ in range(GUESSES)]
+    clients = [http_client(backend.url, TIMEOUT) for _ in range(GUESSES)]
     try:
         answers = all_at_once(clients, guess, join_timeout=TIMEOUT)
     finally:

@@ -24,7 +24,7 @@ import pytest
 from backend.core.keys import KeyRing
 from backend.demo_users import RESIDENT_PHONE
 from backend.embedded import free_port
-from bench.at_once import API
+from bench.at_once import API, TLS
 from bench.claim_race import claim_all_at_once, publish_trip, signed_in, verified_volunteer
 
 DEV_CODE = "246810"
@@ -55,7 +55,7 @@ class BackendProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"backend exited: {self.process.stderr.read()}")
             try:
-                if httpx.get(f"{self.url}{API}/ready", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}{API}/ready", timeout=2, verify=TLS).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
@@ -114,7 +114,7 @@ def test_wrong_codes_sent_to_both_processes_are_counted_together(
     backends: list[BackendProcess],
 ):
     answers = []
-    with httpx.Client(timeout=TIMEOUT) as client:
+    with httpx.Client(timeout=TIMEOUT, verify=TLS) as client:
         for n in range(8):
             url = backends[n % 2].url
             body = {"phone": "13912349999", "code": f"{n:06d}"}  # no code was sent: all wrong
