@@ -83,12 +83,15 @@ class FaultTransport(httpx.BaseTransport):
         self.injected: Counter[str] = Counter()
         self.reached_server = 0
         self.answered: Counter[int] = Counter()  # the server's own answers that got through
+        # By URL path: requests the server may have acted on whose answer never came back.
+        self.lost_answers: Counter[str] = Counter()
         self.requests = 0
 
     def reset_counts(self) -> None:
         with self._lock:
             self.injected.clear()
             self.answered.clear()
+            self.lost_answers.clear()
             self.reached_server = self.requests = 0
 
     @property
@@ -109,6 +112,9 @@ class FaultTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         kind, retry_after = self._choose()
+        if kind in SENT:
+            with self._lock:
+                self.lost_answers[request.url.path] += 1
         if kind == PASS:
             response = self._inner.handle_request(request)
             with self._lock:

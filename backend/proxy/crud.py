@@ -89,9 +89,9 @@ def redeem(
     session: Session, helper: User, resident_phone: str, code_text: str, now: datetime
 ) -> Consent:
     """Turn a live code of the resident with ``resident_phone`` into a pending consent for
-    ``helper``, which the resident is asked to confirm; the code is used up. Wrong, expired and used codes, and a phone with
-    no such code (or no account), are one problem: nobody learns who has an account (the
-    caller has counted the try: ``backend.proxy.limits``)."""
+    ``helper``, which the resident is asked to confirm; the code is used up. Wrong, expired and
+    used codes, and a phone with no such code (or no account), are one problem: nobody learns
+    who has an account (the caller has counted the try: ``backend.proxy.limits``)."""
     code = code_text.strip()
     resident = get_user_by_phone(session, resident_phone)
     row = None

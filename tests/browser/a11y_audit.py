@@ -533,6 +533,7 @@ def settle(page: FletPage, timeout_s: float = 15, quiet_ms: int = 400) -> None:
 # pixels as "white on white" and "cut off". Taller screens are measured down to here, and the
 # text below is counted as not measured (ScreenAudit.unmeasured_text) instead of guessed at.
 MAX_HEIGHT = 8000
+SCROLL_EDGE = 64  # px above the viewport's bottom where a still-scrolling view may end
 
 
 def fit_viewport(page: FletPage, config: AuditConfig, rounds: int = 3) -> None:
@@ -681,19 +682,25 @@ def least_width(text: str, size: float) -> float:
 
 
 def shorter_than_label(
-    texts: list[dict[str, Any]], controls: list[dict[str, Any]], config: AuditConfig
+    texts: list[dict[str, Any]],
+    controls: list[dict[str, Any]],
+    config: AuditConfig,
+    drawn_to: float = math.inf,
 ) -> list[str]:
     """Text whose box cannot hold its label, even drawn at the look's smallest size and
     spread over as many lines as the box is tall; and empty text fields whose hint (the last
-    line of their name, after the label drawn above them) does not fit in the box."""
+    line of their name, after the label drawn above them) does not fit in the box.
+
+    Text whose box reaches ``drawn_to`` is not judged: on a screen still scrolling at
+    MAX_HEIGHT, a box there ends where the scrolling view does, not where its text does."""
     prefs = config.preferences_json()
     scale = look_for(prefs["large_text"], prefs["high_contrast"], prefs["text_scale"]).scale
     line = scale.small * scale.line_height
     found = []
     for node in texts:
         text = node["text"]
-        _, _, w, h = node["box"]
-        if len(text) < MIN_CHARS or w <= 0 or h <= 0:
+        _, top, w, h = node["box"]
+        if len(text) < MIN_CHARS or w <= 0 or h <= 0 or top + h >= drawn_to:
             continue
         lines = max(1, math.floor(h / line + 0.25))
         if least_width(text, scale.small) > lines * w * 1.05:
@@ -772,7 +779,11 @@ def audit_screen(
 
     # Text drawn shorter than what a screen reader says of it: an ellipsis ("大字版（长辈…"),
     # or a label cut inside a field or a fixed-height box.
-    audit.clipped_text = shorter_than_label(snap["texts"], controls, config)
+    # A screen longer than MAX_HEIGHT still scrolls: its view ends a page margin above the
+    # viewport's bottom, and the text there is cut by the view, not by its own box.
+    still_scrolls = page.page.evaluate(OVERFLOW_JS) > 0
+    drawn_to = vh - SCROLL_EDGE if still_scrolls else math.inf
+    audit.clipped_text = shorter_than_label(snap["texts"], controls, config, drawn_to)
 
     # Contrast, from the pixels (before any focus highlight is drawn).
     png = page.page.screenshot(full_page=False)
