@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -73,20 +74,24 @@ def deployed_server(db_url: str, workers: int, data_dir: Path) -> Iterator[Deplo
     server = subprocess.Popen(command, env=env, cwd=ROOT)
     try:
         url = f"http://127.0.0.1:{port}"
-        _wait_ready(url, server)
+        wait_ready(url, server)
         yield DeployedServer(url, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def _wait_ready(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and server.poll() is None:
+def wait_ready(url: str, process: subprocess.Popen[Any], timeout: float = 120.0) -> None:
+    """Until ``/ready`` answers 200; ``RuntimeError`` if ``process`` exits first or the time
+    runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server on {url} exited with {process.returncode}")
         try:
             if httpx.get(f"{url}{API}/ready", timeout=2, verify=TLS).status_code == 200:
                 return
-        except httpx.HTTPError:
+        except httpx.TransportError:
             pass
-        time.sleep(0.2)
+        time.sleep(0.1)
     raise RuntimeError(f"the server on {url} never became ready")

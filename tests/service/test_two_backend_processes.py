@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from backend.demo_users import RESIDENT_PHONE
 from backend.embedded import free_port
 from bench.at_once import API, TLS
 from bench.claim_race import claim_all_at_once, publish_trip, signed_in, verified_volunteer
+from bench.deployed import wait_ready
 
 DEV_CODE = "246810"
 VOLUNTEERS = 20
@@ -50,17 +50,12 @@ class BackendProcess:
         )
 
     def wait_until_ready(self) -> None:
-        deadline = time.monotonic() + STARTUP
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"backend exited: {self.process.stderr.read()}")
-            try:
-                if httpx.get(f"{self.url}{API}/ready", timeout=2, verify=TLS).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"backend on {self.url} never became ready")
+        try:
+            wait_ready(self.url, self.process, STARTUP)
+        except RuntimeError as exc:
+            if self.process.poll() is None:
+                raise
+            raise RuntimeError(f"backend exited: {self.process.stderr.read()}") from exc
 
     def stop(self) -> None:
         self.process.terminate()
