@@ -14,7 +14,8 @@ Semantics (DESIGN.md §3), for a key within one caller's scope (a user, or "anon
   older than ``STALE_AFTER`` belongs to a crashed request and is taken over);
 * only successful (2xx) responses are stored. An error rolls the effect back and releases the
   key, so retrying with the same key runs the request again: nothing happened the first time.
-* records live ``RETENTION`` (24 h) and are purged lazily.
+* records live ``RETENTION`` (24 h): a lapsed one counts as absent and is purged by a sweep
+  (``backend.api.housekeeping``), not by each request.
 
 Routes use it by wrapping their effect::
 
@@ -33,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fastapi import Response
-from sqlalchemy import delete
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -130,21 +131,52 @@ def run_idempotent(
         session.rollback()
         _release(session, scope, idem.key)
         raise
-    record = session.get(IdempotencyRecord, (scope, idem.key))
-    if record is None:  # cannot happen unless someone deleted our claim
-        session.rollback()
-        raise ProblemError(409, "idempotency_in_progress", "Request in progress")
+    ours = (IdempotencyRecord.scope == scope, IdempotencyRecord.key == idem.key)
     if 200 <= response.status_code < 300:
-        record.state = "done"
-        record.status = response.status_code
-        record.body = store(response) if store is not None else bytes(response.body)
-        record.headers = {
-            name: response.headers[name] for name in STORED_HEADERS if name in response.headers
-        }
+        finished = (
+            update(IdempotencyRecord)
+            .where(*ours)
+            .values(
+                state="done",
+                status=response.status_code,
+                body=store(response) if store is not None else bytes(response.body),
+                headers={
+                    name: response.headers[name]
+                    for name in STORED_HEADERS
+                    if name in response.headers
+                },
+            )
+        )
     else:
-        session.delete(record)
+        finished = delete(IdempotencyRecord).where(*ours)
+    if session.execute(finished.execution_options(synchronize_session=False)).rowcount != 1:
+        session.rollback()  # cannot happen unless someone deleted our claim
+        raise ProblemError(409, "idempotency_in_progress", "Request in progress")
     session.commit()  # the effect and its stored response, together
     return response
+
+
+def _commit_keeping_loaded(session: Session) -> None:
+    """Commit the claim without expiring what the session has loaded (the signed-in user, the
+    record): the claim wrote nothing else, and the effect would read both again otherwise."""
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
+def any_lapsed(session: Session, now: datetime) -> bool:
+    """Whether ``purge_lapsed`` has anything to do (a cheap indexed read)."""
+    lapsed = select(IdempotencyRecord.key).where(IdempotencyRecord.expires_at <= now).limit(1)
+    return session.scalar(lapsed) is not None
+
+
+def purge_lapsed(session: Session, now: datetime) -> int:
+    """Delete records whose ``RETENTION`` has passed."""
+    return session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= now)
+    ).rowcount
 
 
 def _after_effect(session: Session, response: Response) -> None:
@@ -158,8 +190,11 @@ def _claim(
 ) -> IdempotencyRecord | None:
     """Claim the key (committed); or return the finished record to replay; or raise."""
     assert idem.key is not None
-    session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= now))
     record = session.get(IdempotencyRecord, (scope, idem.key))
+    if record is not None and record.expires_at <= now:  # lapsed and not yet purged: a new use
+        session.delete(record)
+        session.flush()
+        record = None
     if record is None:
         session.add(
             IdempotencyRecord(
@@ -172,7 +207,7 @@ def _claim(
             )
         )
         try:
-            session.commit()
+            _commit_keeping_loaded(session)
             return None
         except IntegrityError:  # a concurrent duplicate claimed it first
             session.rollback()
@@ -195,7 +230,7 @@ def _claim(
         logger.warning("taking over an abandoned idempotency claim")
         record.started_at = now
         record.expires_at = now + RETENTION
-        session.commit()
+        _commit_keeping_loaded(session)
         return None
     session.rollback()  # read-only from here
     return record

@@ -22,7 +22,7 @@ from backend.core.migrate import upgrade
 from backend.core.problems import install_problems, problem_responses
 from backend.demo_users import seed_demo_users
 from backend.events.seed import seed_events
-from backend.notify.sms import build_sms_provider
+from backend.notify.sms import TextsWaiting, build_sms_provider
 from backend.proxy.acting import HEADER as ACT_FOR_HEADER
 from backend.seed import seed_catalog
 
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
     app.state.session_factory = session_factory
     app.state.clock = clock  # tests swap in a backend.core.clock.FakeClock
     app.state.sms = build_sms_provider(settings)  # tests swap in a recorder
+    app.state.texts_waiting = TextsWaiting(session_factory)
     install_problems(app)
     app.add_middleware(BodyLimit)  # 413 before any body is parsed, authorised or not
     # Outermost: every answer, a 413 or 500 included, carries the id its log lines carry.

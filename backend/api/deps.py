@@ -1,4 +1,9 @@
-"""Typed dependencies shared by the routes."""
+"""Typed dependencies shared by the routes.
+
+A dependency that neither blocks nor touches the database is ``async``: FastAPI runs a plain
+``def`` one in a worker thread, and each such hop costs a thread switch and, under load, a
+wait for the interpreter lock (``bench/load.py``).
+"""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -44,14 +49,14 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     """``app.state.clock``: the system clock, or a FakeClock a test put there."""
     return request.app.state.clock
 
@@ -59,7 +64,7 @@ def get_clock(request: Request) -> Clock:
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
-def get_client_address(request: Request) -> str:
+async def get_client_address(request: Request) -> str:
     """The caller's IP address. Behind a reverse proxy uvicorn takes it from X-Forwarded-For
     when the proxy is trusted (``--forwarded-allow-ips``; see the README)."""
     return request.client.host if request.client else "unknown"
@@ -123,7 +128,7 @@ def get_current_user(
             "Send Authorization: Bearer <access token>.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user = crud.user_for_access_token(session, credentials.credentials, clock())
+    user = _signed_in_user(request, session, credentials.credentials, clock())
     if user is None:
         raise ProblemError(
             401,
@@ -136,20 +141,30 @@ def get_current_user(
         user = acting.resolve(request, session, user, act_for, clock())
         if request.method not in SAFE_METHODS:
             session.info.setdefault(AFTER_EFFECT, []).append(acting.record)
-    if request.method not in SAFE_METHODS:
-        # The lookup opened the request's write transaction, which holds SQLite's write lock.
-        # Give it back before this dependency's worker thread returns: the route runs in
-        # another one, and when every worker waits for the lock (many concurrent writes) the
-        # holder could never get a thread to finish in. The route's first query takes the lock
-        # again and reloads the user inside its own transaction.
-        session.rollback()
+            # Resolving opened the request's write transaction, which holds SQLite's write
+            # lock. Give it back before this dependency's worker thread returns: the route
+            # runs in another one, and when every worker waits for the lock (many concurrent
+            # writes) the holder could never get a thread to finish in. The route's first
+            # query takes the lock again and reloads the user inside its own transaction.
+            session.rollback()
     return user
+
+
+def _signed_in_user(request: Request, session: Session, token: str, now: datetime) -> User | None:
+    """The token's user, in ``session``. A change looks them up in a read transaction of its
+    own: its session would take SQLite's write lock at its first query, and knowing who asks
+    does not need it (200 people signing up at once queue for the lock once each, not twice)."""
+    if request.method in SAFE_METHODS:
+        return crud.user_for_access_token(session, token, now)
+    with request.app.state.session_factory() as reader:
+        user = crud.user_for_access_token(reader, token, now)
+        return None if user is None else session.merge(user, load=False)
 
 
 CurrentUserDep = Annotated[User, Depends(get_current_user)]
 
 
-def get_staff_user(user: CurrentUserDep) -> User:
+async def get_staff_user(user: CurrentUserDep) -> User:
     """The signed-in user, who must be staff at a service point; 403 ``forbidden`` otherwise."""
     if Role.STAFF.value not in user.roles:
         raise ProblemError(
@@ -175,13 +190,13 @@ class Change:
         return run_idempotent(self.session, self.idem, user_scope(self.user.id), self.now, effect)
 
 
-def get_change(
+async def get_change(
     user: CurrentUserDep, session: SessionDep, clock: ClockDep, idem: IdempotencyDep
 ) -> Change:
     return Change(user, session, clock(), idem)
 
 
-def get_staff_change(
+async def get_staff_change(
     user: StaffUserDep, session: SessionDep, clock: ClockDep, idem: IdempotencyDep
 ) -> Change:
     """A change only staff may make: 403 before the key or the body is looked at."""

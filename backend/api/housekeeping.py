@@ -3,30 +3,32 @@
 Before it: unclaimed trips whose start time has come expire (``backend.trips.expiry``), then
 ended events are marked attended / excused / no-show (``backend.events.marking``; after the
 expiry, so an escort that never came excuses the absence first), and counts of attempts whose
-window has ended are deleted (``backend.core.attempts``).
-After it: text messages committed meanwhile, by this request or another, are sent
-(``backend.notify.sms``).
+window has ended, lapsed sign-in codes and lapsed idempotency records are deleted.
+After it: text messages committed meanwhile, by this request or another of this process, are
+sent (``backend.notify.sms``).
 
 Both are throttled, because they cost more than most requests themselves (measured by
 ``bench/load.py``: half the database round trips under load): the sweeps run at most once per
 ``SWEEP_EVERY`` of the app's clock in each process (a FakeClock that jumps runs them at once),
-and texts are sent after every change and after each sweep (which retries failed ones), not
-after every read. This is a request-scoped dependency listed on the router, so it is set
-up before the request's own session and torn down after it: on success once the response has
-gone out, on error before the problem document is sent. Either way the request's transaction
-has already committed or rolled back, so only committed texts exist to be sent.
+and texts are looked for only when this process committed one (``TextsWaiting``) and after
+each sweep (which retries failed ones and finds any another process left). The dependency is
+``async`` and goes to a worker thread only for that work, not on every request. It is
+request-scoped and listed on the router, so it is set up before the request's own session
+and torn down after it: on success once the response has gone out, on error before the
+problem document is sent. Either way the request's transaction has already committed or
+rolled back, so only committed texts exist to be sent.
 """
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
-from backend import crud
-from backend.api.deps import SAFE_METHODS
+from backend import crud, idempotency
 from backend.core import attempts
 from backend.events import crud as event_crud
 from backend.events.marking import mark_due_events
@@ -49,6 +51,7 @@ SWEEPS: tuple[tuple[Due, Work], ...] = (
     (event_crud.any_due_for_marking, mark_due_events),
     (attempts.any_ended, attempts.purge_attempts),
     (crud.any_expired_codes, crud.purge_expired_codes),
+    (idempotency.any_lapsed, idempotency.purge_lapsed),
 )
 
 
@@ -73,18 +76,22 @@ def sweeps_due(state: Any, now: datetime) -> bool:
     return True
 
 
-def housekeeping(request: Request) -> Iterator[None]:
+def sweep_all(sessions: sessionmaker[Session], now: datetime) -> None:
+    for due, work in SWEEPS:
+        sweep(sessions, now, due, work)
+
+
+async def housekeeping(request: Request) -> AsyncIterator[None]:
     state = request.app.state
     now = state.clock()
     swept = sweeps_due(state, now)
     if swept:
-        for due, work in SWEEPS:
-            sweep(state.session_factory, now, due, work)
+        await run_in_threadpool(sweep_all, state.session_factory, now)
     try:
         yield
     finally:
-        if swept or request.method not in SAFE_METHODS:
-            _send_texts(state)
+        if state.texts_waiting.take() or swept:
+            await run_in_threadpool(_send_texts, state)
 
 
 def _send_texts(state: Any) -> None:

@@ -69,6 +69,21 @@ def counts(session: Session, event_id: str) -> Counts:
     return Counts(confirmed=row[0], waitlisted=row[1], checked_in=row[2])
 
 
+def counts_and_next_seq(session: Session, event_id: str) -> tuple[Counts, int]:
+    """``counts`` and ``next_queue_seq`` in one query, for a sign-up deciding its place (call
+    with the event locked: the fewer queries under the lock, the shorter the queue for it)."""
+    confirmed = EventSignup.state == SignupState.CONFIRMED.value
+    row = session.execute(
+        select(
+            func.count().filter(confirmed),
+            func.count().filter(EventSignup.state == SignupState.WAITLISTED.value),
+            func.count().filter(confirmed, EventSignup.checked_in_at.is_not(None)),
+            func.max(EventSignup.queue_seq),
+        ).where(EventSignup.event_id == event_id)
+    ).one()
+    return Counts(confirmed=row[0], waitlisted=row[1], checked_in=row[2]), (row[3] or 0) + 1
+
+
 def next_queue_seq(session: Session, event_id: str) -> int:
     """One past the last place in the event's queue (call with the event locked)."""
     last = session.scalar(

@@ -91,7 +91,12 @@ def present_all(session: Session, rows: Sequence[tuple[EventSignup, Event]]) -> 
     return [signup_public(s, e, positions.get(s.id)) for s, e in rows]
 
 
-def present(session: Session, signup: EventSignup, event: Event) -> SignupPublic:
+def present(
+    session: Session, signup: EventSignup, event: Event, position: int | None = None
+) -> SignupPublic:
+    """One sign-up; its wait-list ``position`` is asked for unless the caller knows it."""
+    if position is not None:
+        return signup_public(signup, event, position)
     session.flush()  # positions count this transaction's changes
     return present_all(session, [(signup, event)])[0]
 

@@ -48,10 +48,14 @@ def public(session: Session, event: Event) -> EventPublic:
     return projection(event, crud.counts(session, event.id))
 
 
-def publish(session: Session, event: Event) -> EventPublic:
-    """Store the event's projection as its catalogue item (a new seq only if it changed)."""
-    session.flush()  # the counts below must see this transaction's sign-up changes
-    shown = public(session, event)
+def publish(session: Session, event: Event, counts: Counts | None = None) -> EventPublic:
+    """Store the event's projection as its catalogue item (a new seq only if it changed).
+    ``counts``: the event's counts with this transaction's changes, when the caller knows them
+    (a sign-up does); counted again otherwise."""
+    if counts is None:
+        session.flush()  # the counts below must see this transaction's sign-up changes
+        counts = crud.counts(session, event.id)
+    shown = projection(event, counts)
     catalogue.upsert_item(session, CatalogKind.EVENT, event.id, shown.model_dump(mode="json"))
     return shown
 

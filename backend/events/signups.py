@@ -6,6 +6,7 @@ places at once, exactly 50 are confirmed and the rest wait in the order they wer
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -49,10 +50,22 @@ def _mine(session: Session, user: User, event: Event) -> EventSignup:
 # --- signing up --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SignedUp:
+    """A sign-up after ``sign_up``: ``new`` if this call made it (or made it again after a
+    cancel); ``position`` on the wait-list when it waits and was just made (the end of the
+    queue, so known without asking), None otherwise."""
+
+    signup: EventSignup
+    event: Event
+    new: bool
+    position: int | None = None
+
+
 def sign_up(
     session: Session, user: User, event_id: str, signup_id: str, now: datetime, key: str | None
-) -> tuple[EventSignup, Event, bool]:
-    """Confirmed while places are left, else waitlisted; True if this call signed them up.
+) -> SignedUp:
+    """Confirmed while places are left, else waitlisted.
 
     Already signed up (a retry with a new key, another device): the same sign-up, unchanged.
     Signing up again after cancelling reactivates the row at the end of the queue.
@@ -60,12 +73,12 @@ def sign_up(
     event = locked_event(session, event_id)
     signup = crud.signup_of(session, event.id, user.id)
     if signup is not None and signup.state != SignupState.CANCELLED:
-        return signup, event, False
+        return SignedUp(signup, event, new=False)
     if now > event.signup_deadline or now >= event.start_at:
         raise errors.signup_closed()
-    confirmed = crud.counts(session, event.id).confirmed
-    state = SignupState.CONFIRMED if confirmed < event.capacity else SignupState.WAITLISTED
-    queue_seq = crud.next_queue_seq(session, event.id)
+    before, queue_seq = crud.counts_and_next_seq(session, event.id)
+    confirmed = before.confirmed < event.capacity
+    state = SignupState.CONFIRMED if confirmed else SignupState.WAITLISTED
     if signup is None:
         if crud.get_signup(session, signup_id) is not None:  # someone else's id: not theirs to take
             signup_id = str(uuid.uuid4())
@@ -82,8 +95,14 @@ def sign_up(
     _restart(signup, state, queue_seq)
     crud.touch(signup, now)
     _log(session, user, "event_signed_up", event, key, now)
-    publish(session, event)
-    return signup, event, True
+    after = before.model_copy(
+        update={
+            "confirmed": before.confirmed + confirmed,
+            "waitlisted": before.waitlisted + (not confirmed),
+        }
+    )
+    publish(session, event, after)
+    return SignedUp(signup, event, new=True, position=None if confirmed else after.waitlisted)
 
 
 def _restart(signup: EventSignup, state: SignupState, queue_seq: int) -> None:

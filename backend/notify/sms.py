@@ -5,14 +5,17 @@ transaction as the change it reports, so a rolled-back request leaves nothing to
 idempotent replay makes no new row. ``deliver_pending`` runs after the request (see
 ``backend.api.housekeeping``) and sends what is committed and unsent. Each text is claimed by a
 conditional UPDATE before it is sent, so two requests finishing together never both send it.
+``TextsWaiting`` tells a request whether there is anything to look for: a transaction of this
+process that wrote a text has committed since the last look.
 """
 
 import logging
+import threading
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.core.clock import Clock
@@ -65,6 +68,37 @@ class HttpSmsProvider:
 
     def close(self) -> None:
         self._client.close()
+
+
+class TextsWaiting:
+    """Set when a transaction of ``sessions`` that wrote a text (a notification with an SMS)
+    commits; ``take`` answers whether it was set and clears it. Texts of other processes are
+    sent by those processes, failed ones by the next sweep (``backend.api.housekeeping``)."""
+
+    _WROTE = "sunshine_wrote_text"  # session.info: this transaction wrote a text
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._flag = threading.Event()
+        event.listen(sessions, "after_flush", self._after_flush)
+        event.listen(sessions, "after_commit", self._after_commit)
+        event.listen(sessions, "after_rollback", self._after_rollback)
+
+    def take(self) -> bool:
+        if not self._flag.is_set():
+            return False
+        self._flag.clear()  # a text committed from here on sets it again
+        return True
+
+    def _after_flush(self, session: Session, _context: Any) -> None:
+        if any(isinstance(row, Notification) and row.sms_phone for row in session.new):
+            session.info[self._WROTE] = True
+
+    def _after_commit(self, session: Session) -> None:
+        if session.info.pop(self._WROTE, False):
+            self._flag.set()
+
+    def _after_rollback(self, session: Session) -> None:
+        session.info.pop(self._WROTE, None)
 
 
 def build_sms_provider(settings: Settings) -> SmsProvider:

@@ -1,10 +1,14 @@
-"""Code words people can say to each other, and the SMS stand-in of dev mode."""
+"""Code words people can say to each other, the SMS stand-in of dev mode, and when texts are
+looked for."""
 
 import logging
 
 import pytest
+from fastapi import FastAPI
 from pypinyin import lazy_pinyin
 
+from backend.crud import get_or_create_user
+from backend.notify.models import Notification
 from backend.notify.sms import LoggingSmsProvider
 from backend.trips.code_words import WORDS, new_code_word
 
@@ -29,3 +33,31 @@ def test_the_logging_provider_logs_a_masked_phone_never_the_text(caplog: pytest.
         LoggingSmsProvider().send("13800000001", "【阳光申办】暗号：春风 明月")
 
     assert caplog.messages == ["SMS to 138****0001 not sent (dev mode: no gateway), 14 characters"]
+
+
+def test_texts_are_looked_for_only_after_a_commit_that_wrote_one(app: FastAPI):
+    waiting, sessions, now = app.state.texts_waiting, app.state.session_factory, app.state.clock()
+    waiting.take()  # whatever seeding left
+
+    def notification(sms_phone: str | None) -> Notification:
+        user = get_or_create_user(session, "13900000042")
+        session.flush()
+        return Notification(
+            user_id=user.id, kind="trip_claimed", data={}, created_at=now, sms_phone=sms_phone,
+            sms_text="【阳光申办】" if sms_phone else None,
+        )  # fmt: skip
+
+    with sessions() as session:
+        session.add(notification(sms_phone=None))
+        session.commit()
+        assert not waiting.take(), "no text in it"
+
+        session.add(notification(sms_phone="13900000042"))
+        session.flush()
+        session.rollback()
+        assert not waiting.take(), "rolled back: nothing to send"
+
+        session.add(notification(sms_phone="13900000042"))
+        session.commit()
+        assert waiting.take()
+        assert not waiting.take(), "taken once"

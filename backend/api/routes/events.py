@@ -43,9 +43,13 @@ _WRITE_ERRORS = problem_responses(401, 403, 404, 409, 422, 500)
 
 
 def _signup_json(
-    session: Session, signup: EventSignup, event: Event, status: int = 200
+    session: Session,
+    signup: EventSignup,
+    event: Event,
+    status: int = 200,
+    position: int | None = None,
 ) -> JSONResponse:
-    body = present(session, signup, event).model_dump(mode="json")
+    body = present(session, signup, event, position).model_dump(mode="json")
     return JSONResponse(body, status_code=status)
 
 
@@ -102,8 +106,9 @@ def sign_up(
     signup_id = str((body.id if body is not None else None) or uuid.uuid4())
 
     def effect() -> Response:
-        signup, event, new = signups.sign_up(session, user, event_id, signup_id, now, idem.key)
-        return _signup_json(session, signup, event, status=201 if new else 200)
+        done = signups.sign_up(session, user, event_id, signup_id, now, idem.key)
+        status = 201 if done.new else 200
+        return _signup_json(session, done.signup, done.event, status, done.position)
 
     return change.run(effect)
 

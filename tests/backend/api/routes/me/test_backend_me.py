@@ -321,6 +321,31 @@ def test_records_are_kept_at_least_24_hours(
     assert record.expires_at - record.started_at >= timedelta(hours=24)
 
 
+def test_a_key_lapsed_after_24_hours_acts_anew_and_a_sweep_purges_it(
+    client: TestClient, aunt: dict[str, str], clock: FakeClock, session: Session
+):
+    idem = key()
+    client.patch(
+        ME, headers={**aunt, "If-Match": '"1"', "Idempotency-Key": idem}, json={"address": "甲"}
+    )
+    clock.advance(hours=25)
+    aunt = auth(client, RESIDENT_PHONE)  # the access token has lapsed too
+
+    # Lapsed, not yet purged: the key is free again, whatever it was used for before.
+    again = client.patch(
+        ME, headers={**aunt, "If-Match": '"2"', "Idempotency-Key": idem}, json={"address": "乙"}
+    )
+    assert again.status_code == 200 and "idempotent-replayed" not in again.headers
+    assert again.json()["address"] == "乙"
+
+    # The sweep that runs around a request (here a look at notifications) deletes lapsed ones.
+    clock.advance(hours=25)
+    aunt = auth(client, RESIDENT_PHONE)
+    assert client.get("/api/v1/me/notifications", headers=aunt).status_code == 200
+    session.expire_all()
+    assert session.scalars(select(IdempotencyRecord)).all() == []
+
+
 def test_same_key_with_another_body_is_422(client: TestClient, aunt: dict[str, str]):
     headers = {**aunt, "If-Match": '"1"', "Idempotency-Key": key()}
     client.patch(ME, headers=headers, json={"address": "甲"})
