@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests import databases
 from tests.databases import MigratedDatabases
 from tools.pg_cluster import PgCluster, running_cluster
 
@@ -27,6 +28,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if "SUNSHINE_DATA_DIR" not in os.environ:
         _data_dir = tempfile.mkdtemp(prefix="sunshine-tests-")
         os.environ["SUNSHINE_DATA_DIR"] = _data_dir
+    databases.TESTS_DATA_DIR = os.environ["SUNSHINE_DATA_DIR"]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -22,10 +22,14 @@ from backend.main import load_keys
 ENGINES = ("sqlite", "postgresql")
 
 
+TESTS_DATA_DIR: str | None = None  # SUNSHINE_DATA_DIR as pytest_configure set it
+
+
 def server_keys() -> KeyRing:
     """The key ring the tests' dev-mode servers use (the dev key file in the tests' data dir):
-    an engine made with it reads what they sealed."""
-    return load_keys(Settings())
+    an engine made with it reads what they sealed. Not from the environment of the moment: a
+    test may have cleared it (``test_backend_config_db``)."""
+    return load_keys(Settings(env="dev", data_dir=TESTS_DATA_DIR or Settings().data_dir))
 
 
 def new_database_url(

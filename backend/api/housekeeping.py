@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -40,6 +41,7 @@ from backend.trips.expiry import expire_due_trips
 logger = logging.getLogger(__name__)
 
 SWEEP_EVERY = timedelta(seconds=1)
+TEXT_SENDERS = 2
 
 
 Due = Callable[[Session, datetime], bool]
@@ -91,7 +93,15 @@ async def housekeeping(request: Request) -> AsyncIterator[None]:
         yield
     finally:
         if state.texts_waiting.take() or swept:
-            await run_in_threadpool(_send_texts, state)
+            # In threads of their own: a slow gateway never holds the routes' worker threads.
+            await anyio.to_thread.run_sync(_send_texts, state, limiter=_text_senders(state))
+
+
+def _text_senders(state: Any) -> anyio.CapacityLimiter:
+    """Two threads per process send texts (made on first use, in the server's event loop)."""
+    if getattr(state, "text_senders", None) is None:
+        state.text_senders = anyio.CapacityLimiter(TEXT_SENDERS)
+    return state.text_senders
 
 
 def _send_texts(state: Any) -> None:

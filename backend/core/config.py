@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     # Test-only: the server's clock starts at this instant and runs on from it
     # (backend.core.clock.StartedClock); refused in production.
     test_now: AwareDatetime | None = None
+    # Worker threads per server process for the routes' database work (anyio's pool, 40 by
+    # default). Few: the routes mostly wait for the interpreter lock, not for I/O, and with
+    # many threads each statement hands the lock to another request (bench/load.py and
+    # bench/events.py: 8 served more requests, sooner, than 40 and than 2).
+    worker_threads: int = Field(default=8, ge=1)
     # How `python -m backend` writes its log: one JSON object per line, or plain text; None
     # means JSON in production, text in dev mode (backend.core.logs).
     log_format: Literal["json", "text"] | None = None

@@ -1,8 +1,12 @@
 """Settings come from SUNSHINE_* variables; SQLite connections get WAL, timeout, foreign keys."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from anyio.to_thread import current_default_thread_limiter
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import text
 
@@ -91,3 +95,20 @@ def test_a_test_clock_starts_the_server_at_its_instant_and_is_refused_in_product
     now = app.state.clock()
     assert early <= now < datetime(2026, 12, 2, 0, 5, tzinfo=UTC)
     app.state.engine.dispose()
+
+
+def test_a_server_does_its_routes_work_in_as_many_threads_as_set(
+    make_app: Callable[..., FastAPI], db_url: str, seed_dir: Path, tmp_path: Path
+):
+    assert Settings.model_fields["worker_threads"].default == 8
+    settings = Settings(
+        env="dev", data_dir=tmp_path, db_url=db_url, seed_dir=seed_dir, worker_threads=3
+    )
+    app = make_app(settings)
+
+    with TestClient(app) as client:
+        threads = client.portal.call(lambda: current_default_thread_limiter().total_tokens)
+
+    assert threads == 3
+    with pytest.raises(ValidationError, match="worker_threads"):
+        Settings(env="dev", worker_threads=0)
