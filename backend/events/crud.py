@@ -56,40 +56,30 @@ def signup_by_code(session: Session, event_id: str, personal_code: str) -> Event
     return session.scalars(query).one_or_none()
 
 
-def counts(session: Session, event_id: str) -> Counts:
-    """Confirmed, waitlisted and checked-in (confirmed) sign-ups, in one query."""
+def _counted() -> tuple[ColumnElement[int], ...]:
+    """Confirmed, waitlisted and checked-in (confirmed) sign-ups, as columns of one query."""
     confirmed = EventSignup.state == SignupState.CONFIRMED.value
-    row = session.execute(
-        select(
-            func.count().filter(confirmed),
-            func.count().filter(EventSignup.state == SignupState.WAITLISTED.value),
-            func.count().filter(confirmed, EventSignup.checked_in_at.is_not(None)),
-        ).where(EventSignup.event_id == event_id)
-    ).one()
+    return (
+        func.count().filter(confirmed),
+        func.count().filter(EventSignup.state == SignupState.WAITLISTED.value),
+        func.count().filter(confirmed, EventSignup.checked_in_at.is_not(None)),
+    )
+
+
+def counts(session: Session, event_id: str) -> Counts:
+    """The event's counts, in one query."""
+    row = session.execute(select(*_counted()).where(EventSignup.event_id == event_id)).one()
     return Counts(confirmed=row[0], waitlisted=row[1], checked_in=row[2])
 
 
 def counts_and_next_seq(session: Session, event_id: str) -> tuple[Counts, int]:
-    """``counts`` and ``next_queue_seq`` in one query, for a sign-up deciding its place (call
-    with the event locked: the fewer queries under the lock, the shorter the queue for it)."""
-    confirmed = EventSignup.state == SignupState.CONFIRMED.value
+    """``counts`` and one past the last place in the event's queue, in one query, for a
+    sign-up deciding its place (call with the event locked: the fewer queries under the lock,
+    the shorter the queue for it)."""
     row = session.execute(
-        select(
-            func.count().filter(confirmed),
-            func.count().filter(EventSignup.state == SignupState.WAITLISTED.value),
-            func.count().filter(confirmed, EventSignup.checked_in_at.is_not(None)),
-            func.max(EventSignup.queue_seq),
-        ).where(EventSignup.event_id == event_id)
+        select(*_counted(), func.max(EventSignup.queue_seq)).where(EventSignup.event_id == event_id)
     ).one()
     return Counts(confirmed=row[0], waitlisted=row[1], checked_in=row[2]), (row[3] or 0) + 1
-
-
-def next_queue_seq(session: Session, event_id: str) -> int:
-    """One past the last place in the event's queue (call with the event locked)."""
-    last = session.scalar(
-        select(func.max(EventSignup.queue_seq)).where(EventSignup.event_id == event_id)
-    )
-    return (last or 0) + 1
 
 
 def unused_personal_code(session: Session, event_id: str) -> str:
