@@ -63,6 +63,14 @@ class IdempotencyContext:
 
 
 @dataclass(frozen=True)
+class Claimed:
+    """A key ``claim`` took, whose response someone else's transaction will ``finish``."""
+
+    scope: str
+    key: str
+
+
+@dataclass(frozen=True)
 class StoredResponse:
     status: int
     body: bytes
@@ -115,23 +123,49 @@ def run_idempotent(
         session.commit()
         return response
 
-    existing = _claim(session, scope, idem, now)
-    if existing is not None:
-        stored = StoredResponse(
-            existing.status or 200, existing.body or b"", existing.headers or {}
-        )
-        response = replay(stored) if replay is not None else _replay(stored)
-        response.headers[REPLAYED_HEADER] = "true"
-        return response
-
+    replayed = claim(session, scope, idem, now, replay)
+    if replayed is not None:
+        return replayed
     try:
         response = effect()
         _after_effect(session, response)
     except BaseException:
         session.rollback()
-        _release(session, scope, idem.key)
+        release(session, scope, idem.key)
         raise
-    ours = (IdempotencyRecord.scope == scope, IdempotencyRecord.key == idem.key)
+    finish(session, scope, idem.key, response, store)
+    session.commit()  # the effect and its stored response, together
+    return response
+
+
+def claim(
+    session: Session,
+    scope: str,
+    idem: IdempotencyContext,
+    now: datetime,
+    replay: Callable[[StoredResponse], Response] | None = None,
+) -> Response | None:
+    """Claim the key (committed), for the caller to act and then ``finish`` or ``release``; or
+    the stored response to replay (None when claimed); or raise (key reused, in progress)."""
+    existing = _claim(session, scope, idem, now)
+    if existing is None:
+        return None
+    stored = StoredResponse(existing.status or 200, existing.body or b"", existing.headers or {})
+    response = replay(stored) if replay is not None else _replay(stored)
+    response.headers[REPLAYED_HEADER] = "true"
+    return response
+
+
+def finish(
+    session: Session,
+    scope: str,
+    key: str,
+    response: Response,
+    store: Callable[[Response], bytes] | None = None,
+) -> None:
+    """Record the effect's response for the claimed key in ``session``'s transaction (the
+    caller commits both): a success is stored to replay; anything else frees the key."""
+    ours = (IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
     if 200 <= response.status_code < 300:
         finished = (
             update(IdempotencyRecord)
@@ -152,8 +186,6 @@ def run_idempotent(
     if session.execute(finished.execution_options(synchronize_session=False)).rowcount != 1:
         session.rollback()  # cannot happen unless someone deleted our claim
         raise ProblemError(409, "idempotency_in_progress", "Request in progress")
-    session.commit()  # the effect and its stored response, together
-    return response
 
 
 def _commit_keeping_loaded(session: Session) -> None:
@@ -246,7 +278,8 @@ def _in_progress() -> ProblemError:
     )
 
 
-def _release(session: Session, scope: str, key: str) -> None:
+def release(session: Session, scope: str, key: str) -> None:
+    """Free a claimed key whose effect failed (committed): a retry acts anew."""
     session.execute(
         delete(IdempotencyRecord).where(
             IdempotencyRecord.scope == scope,

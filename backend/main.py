@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend import __version__, crud
 from backend.api.main import api_router
+from backend.api.routes.events import signups_together
 from backend.core.body_limit import BodyLimit
 from backend.core.clock import Clock, settings_clock
 from backend.core.config import Settings
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
     app.state.clock = clock  # tests swap in a backend.core.clock.FakeClock
     app.state.sms = build_sms_provider(settings)  # tests swap in a recorder
     app.state.texts_waiting = TextsWaiting(session_factory)
+    app.state.signups_together = signups_together(session_factory, engine)
     install_problems(app)
     app.add_middleware(BodyLimit)  # 413 before any body is parsed, authorised or not
     # Outermost: every answer, a 413 or 500 included, carries the id its log lines carry.

@@ -8,21 +8,26 @@ wait for the interpreter lock (``bench/load.py``).
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from backend import crud
 from backend.core.clock import Clock
 from backend.core.config import Settings
-from backend.core.db import WRITE_TRANSACTION
+from backend.core.db import writer
+from backend.core.group_commit import GroupCommit
 from backend.core.problems import ProblemError
 from backend.idempotency import (
     AFTER_EFFECT,
+    Claimed,
     IdempotencyContext,
+    claim,
+    release,
     request_fingerprint,
     run_idempotent,
     user_scope,
@@ -31,6 +36,7 @@ from backend.models import Role, User
 from backend.proxy import acting
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+J = TypeVar("J")
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -39,9 +45,7 @@ def get_session(request: Request) -> Iterator[Session]:
     if request.method in SAFE_METHODS:
         session = factory()
     else:  # every transaction of this request, not just the first, takes the write lock
-        session = factory(
-            bind=request.app.state.engine.execution_options(**{WRITE_TRANSACTION: True})
-        )
+        session = factory(bind=writer(request.app.state.engine))
     with session:
         yield session
 
@@ -188,6 +192,30 @@ class Change:
 
     def run(self, effect: Callable[[], Response]) -> Response:
         return run_idempotent(self.session, self.idem, user_scope(self.user.id), self.now, effect)
+
+    async def run_together(
+        self,
+        effect: Callable[[], Response],
+        together: GroupCommit[str, J, Response],
+        group: str,
+        job: Callable[[Claimed], J],
+    ) -> Response:
+        """``run``, or, when the change has a key, with the other changes for ``group`` that
+        arrive meanwhile: the key is claimed here, and ``job(claimed)`` goes to ``together``,
+        whose batch makes the change and stores its response in one transaction with the
+        others (``backend.core.group_commit``). A change made for someone else runs alone:
+        its record is written by the request's own session."""
+        if self.idem.key is None or self.session.info.get(AFTER_EFFECT):
+            return await run_in_threadpool(self.run, effect)
+        claimed = Claimed(user_scope(self.user.id), self.idem.key)
+        replayed = await run_in_threadpool(claim, self.session, claimed.scope, self.idem, self.now)
+        if replayed is not None:
+            return replayed
+        try:
+            return await together.submit(group, job(claimed))
+        except Exception:  # the batch refused or failed this change: nothing of it was kept
+            await run_in_threadpool(release, self.session, claimed.scope, claimed.key)
+            raise
 
 
 async def get_change(

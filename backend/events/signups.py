@@ -6,16 +6,18 @@ places at once, exactly 50 are confirmed and the rest wait in the order they wer
 """
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from backend import crud as accounts
+from backend.core.problems import ProblemError
 from backend.events import crud, errors
 from backend.events.models import Event, EventSignup, ExcuseReason, SignupState
 from backend.events.publish import publish
-from backend.events.wire import ExcuseRequest
+from backend.events.wire import Counts, ExcuseRequest
 from backend.models import User
 from backend.notify.models import NotificationKind
 from backend.notify.notifications import notify_event
@@ -62,6 +64,48 @@ class SignedUp:
     position: int | None = None
 
 
+@dataclass(frozen=True)
+class SignupAsk:
+    """One person asking for a place, as ``sign_up_together`` takes it."""
+
+    user: User
+    signup_id: str
+    now: datetime
+    key: str | None
+
+
+class _Queue:
+    """The locked event's counts and the next place in its queue: asked for once per
+    transaction, then kept up to date by the sign-ups made in it."""
+
+    def __init__(self, session: Session, event: Event) -> None:
+        self._session, self._event = session, event
+        self._counts: Counts | None = None
+        self._next_seq = 0
+        self.changed = False  # someone joined: the event's published counts are out of date
+
+    @property
+    def counts(self) -> Counts:
+        if self._counts is None:
+            self._counts, self._next_seq = crud.counts_and_next_seq(self._session, self._event.id)
+        return self._counts
+
+    def join(self) -> tuple[SignupState, int]:
+        """A place for one more: confirmed while places are left, else waitlisted."""
+        before = self.counts
+        confirmed = before.confirmed < self._event.capacity
+        self._counts = before.model_copy(
+            update={
+                "confirmed": before.confirmed + confirmed,
+                "waitlisted": before.waitlisted + (not confirmed),
+            }
+        )
+        self._next_seq += 1
+        self.changed = True
+        state = SignupState.CONFIRMED if confirmed else SignupState.WAITLISTED
+        return state, self._next_seq - 1
+
+
 def sign_up(
     session: Session, user: User, event_id: str, signup_id: str, now: datetime, key: str | None
 ) -> SignedUp:
@@ -70,17 +114,44 @@ def sign_up(
     Already signed up (a retry with a new key, another device): the same sign-up, unchanged.
     Signing up again after cancelling reactivates the row at the end of the queue.
     """
+    (done,) = sign_up_together(session, event_id, [SignupAsk(user, signup_id, now, key)])
+    if isinstance(done, ProblemError):
+        raise done
+    return done
+
+
+def sign_up_together(
+    session: Session, event_id: str, asks: Sequence[SignupAsk]
+) -> list[SignedUp | ProblemError]:
+    """Several people's sign-ups for one event in one transaction (group commit,
+    ``backend.core.group_commit``): the event is locked, counted and published once for all of
+    them, and each is decided in order exactly as if it came alone. A refusal (sign-up closed)
+    is that person's outcome and changes nothing; the others go on. No such event: raises."""
     event = locked_event(session, event_id)
+    queue = _Queue(session, event)
+    outcomes: list[SignedUp | ProblemError] = []
+    for ask in asks:
+        try:
+            outcomes.append(_sign_up_one(session, event, queue, ask))
+        except ProblemError as refusal:
+            outcomes.append(refusal)
+    if queue.changed:
+        publish(session, event, queue.counts)
+    return outcomes
+
+
+def _sign_up_one(session: Session, event: Event, queue: _Queue, ask: SignupAsk) -> SignedUp:
+    """One sign-up with the event locked. Refuses before it changes anything."""
+    user, now = ask.user, ask.now
     signup = crud.signup_of(session, event.id, user.id)
     if signup is not None and signup.state != SignupState.CANCELLED:
         return SignedUp(signup, event, new=False)
     if now > event.signup_deadline or now >= event.start_at:
         raise errors.signup_closed()
-    before, queue_seq = crud.counts_and_next_seq(session, event.id)
-    confirmed = before.confirmed < event.capacity
-    state = SignupState.CONFIRMED if confirmed else SignupState.WAITLISTED
+    state, queue_seq = queue.join()
     if signup is None:
-        if crud.get_signup(session, signup_id) is not None:  # someone else's id: not theirs to take
+        signup_id = ask.signup_id
+        if crud.get_signup(session, signup_id) is not None:  # someone else's id: not theirs
             signup_id = str(uuid.uuid4())
         signup = EventSignup(
             id=signup_id,
@@ -94,15 +165,9 @@ def sign_up(
         session.add(signup)
     _restart(signup, state, queue_seq)
     crud.touch(signup, now)
-    _log(session, user, "event_signed_up", event, key, now)
-    after = before.model_copy(
-        update={
-            "confirmed": before.confirmed + confirmed,
-            "waitlisted": before.waitlisted + (not confirmed),
-        }
-    )
-    publish(session, event, after)
-    return SignedUp(signup, event, new=True, position=None if confirmed else after.waitlisted)
+    _log(session, user, "event_signed_up", event, ask.key, now)
+    waits = state == SignupState.WAITLISTED
+    return SignedUp(signup, event, new=True, position=queue.counts.waitlisted if waits else None)
 
 
 def _restart(signup: EventSignup, state: SignupState, queue_seq: int) -> None:

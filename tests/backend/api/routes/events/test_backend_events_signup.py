@@ -1,10 +1,14 @@
 """POST /events/{id}/signups: confirmed while places last, then the wait-list in order; a repeat is
 the same sign-up; the deadline and the start close sign-up, each at its edge."""
 
+import asyncio
+import threading
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from events_support import (
     EVENTS,
@@ -17,10 +21,19 @@ from events_support import (
     sign_up,
     signed_up,
 )
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from route_support import problem_code
+from sqlalchemy.orm import Session
 
+from backend import crud as catalogue
 from backend.core.clock import FakeClock
+from backend.core.db import writer
+from backend.core.group_commit import GroupCommit
+from backend.core.problems import ProblemError
+from backend.events import crud as events_crud
+from backend.events import signups
+from tests.async_support import run_async
 
 
 def test_places_are_confirmed_until_full_then_people_wait_in_order(
@@ -214,3 +227,93 @@ def _body(clock: FakeClock, *, days: int, title: str) -> dict[str, Any]:
         signup_deadline=None,
         cancel_deadline=None,
     )
+
+
+def test_sign_ups_arriving_together_are_made_in_one_transaction(
+    app: FastAPI, person: Any, event: dict[str, Any], session: Session
+):
+    """Group commit: while one sign-up's batch runs, the four arriving meanwhile wait and are
+    then made together, each decided as if alone (2 places: 2 confirmed, 3 waiting at 1..3)
+    and the event published once for the four."""
+    headers = [person(f"1390000001{n}").write() for n in range(5)]
+    version_before = catalogue.get_item(session, "event", event["id"]).version
+    first_running, go = threading.Event(), threading.Event()
+    run_batch = app.state.signups_together.run_batch
+
+    def held_first(event_id: str, jobs: Sequence[Any]) -> Any:
+        if not first_running.is_set():
+            first_running.set()
+            assert go.wait(30)
+        return run_batch(event_id, jobs)
+
+    together = app.state.signups_together = GroupCommit(held_first)
+
+    async def all_five() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://sunshine") as http:
+
+            def send(n: int) -> asyncio.Task[httpx.Response]:
+                return asyncio.create_task(
+                    http.post(f"{EVENTS}/{event['id']}/signups", json={}, headers=headers[n])
+                )
+
+            first = send(0)
+            assert await asyncio.to_thread(first_running.wait, 30)
+            rest = [send(n) for n in range(1, 5)]
+            async with asyncio.timeout(30):
+                while together.waiting(event["id"]) < 4:
+                    await asyncio.sleep(0.01)
+            go.set()
+            return [await first, *await asyncio.gather(*rest)]
+
+    answers = run_async(all_five())
+
+    assert [a.status_code for a in answers] == [201] * 5
+    states = [(a.json()["state"], a.json()["waitlist_position"]) for a in answers]
+    assert states[0] == ("confirmed", None)
+    assert sorted(states[1:], key=str) == [
+        ("confirmed", None),
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+        ("waitlisted", 3),
+    ]
+    session.rollback()  # a new snapshot
+    assert catalogue.get_item(session, "event", event["id"]).version == version_before + 2
+    replayed = httpx_replay(app, headers[3], event["id"])
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert replayed.json() == answers[3].json()
+
+
+def httpx_replay(app: FastAPI, headers: dict[str, str], event_id: str) -> httpx.Response:
+    """The same request again (same key): its stored answer."""
+    return TestClient(app).post(f"{EVENTS}/{event_id}/signups", json={}, headers=headers)
+
+
+def test_a_refused_sign_up_among_others_changes_nothing_and_the_others_go_on(
+    app: FastAPI, clock: FakeClock, event: dict[str, Any], session: Session
+):
+    people = [catalogue.get_or_create_user(session, f"1390000002{n}") for n in range(4)]
+    session.commit()
+    on_time = clock()
+    late = at(event["signup_deadline"]) + timedelta(minutes=1)
+    asks = [
+        signups.SignupAsk(p, str(uuid.uuid4()), late if n == 1 else on_time, None)
+        for n, p in enumerate(people)
+    ]
+    with app.state.session_factory(bind=writer(app.state.engine)) as writing:
+        outcomes = signups.sign_up_together(writing, event["id"], asks)
+        made = [
+            (o.signup.user_id, o.signup.state, o.signup.queue_seq, o.position)
+            for o in outcomes
+            if isinstance(o, signups.SignedUp)
+        ]
+        writing.commit()
+
+    assert isinstance(outcomes[1], ProblemError) and outcomes[1].code == "signup_closed"
+    assert made == [
+        (people[0].id, "confirmed", 1, None),
+        (people[2].id, "confirmed", 2, None),
+        (people[3].id, "waitlisted", 3, 1),
+    ]
+    assert events_crud.signup_of(session, event["id"], people[1].id) is None
+    assert public_event(TestClient(app), event["id"])["waitlisted"] == 1

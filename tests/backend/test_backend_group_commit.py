@@ -1,0 +1,135 @@
+"""GroupCommit: requests for one key arriving while a batch runs form the next batch; each
+request gets its own outcome; a failed batch fails its requests only; keys run side by side."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+
+import pytest
+
+from backend.core.group_commit import GroupCommit
+from tests.async_support import run_async
+
+WAIT = 30.0  # seconds: a bound for conditions that should hold at once, never a sleep
+
+
+class Refused(Exception):
+    pass
+
+
+class Recorder:
+    """A ``run_batch`` that records its batches and holds each until ``go`` is set."""
+
+    def __init__(self, *, hold: bool = True) -> None:
+        self.batches: list[tuple[str, list[int]]] = []
+        self.running = threading.Semaphore(0)  # released as each batch starts
+        self.go = threading.Event()
+        if not hold:
+            self.go.set()
+        self.fail_next = False
+
+    def __call__(self, key: str, jobs: Sequence[int]) -> list[int | BaseException]:
+        self.batches.append((key, list(jobs)))
+        self.running.release()
+        assert self.go.wait(WAIT)
+        if self.fail_next:
+            self.fail_next = False
+            raise RuntimeError("the transaction failed")
+        return [Refused(job) if job < 0 else job * 10 for job in jobs]
+
+
+async def started(recorder: Recorder) -> None:
+    """Until the next batch is running in its thread."""
+    assert await asyncio.to_thread(recorder.running.acquire, timeout=WAIT)
+
+
+async def queued(together: GroupCommit, key: str, count: int) -> None:
+    """Until ``count`` requests wait for ``key``'s next batch."""
+    async with asyncio.timeout(WAIT):
+        while together.waiting(key) < count:
+            await asyncio.sleep(0)
+
+
+def test_requests_arriving_during_a_batch_form_the_next_one():
+    recorder = Recorder()
+    together = GroupCommit(recorder)
+
+    async def scenario() -> list[int]:
+        first = asyncio.create_task(together.submit("event", 1))
+        await started(recorder)
+        later = [asyncio.create_task(together.submit("event", n)) for n in (2, 3, 4)]
+        await queued(together, "event", 3)
+        recorder.go.set()
+        return await asyncio.gather(first, *later)
+
+    assert run_async(scenario()) == [10, 20, 30, 40]
+    assert recorder.batches == [("event", [1]), ("event", [2, 3, 4])]
+
+
+def test_a_refusal_reaches_only_its_own_request():
+    together = GroupCommit(Recorder(hold=False))
+
+    async def scenario() -> list[int | BaseException]:
+        return await asyncio.gather(
+            *(together.submit("event", n) for n in (1, -2, 3)), return_exceptions=True
+        )
+
+    first, refused, third = run_async(scenario())
+    assert (first, third) == (10, 30)
+    assert isinstance(refused, Refused) and refused.args == (-2,)
+
+
+def test_a_failed_batch_fails_its_requests_and_the_next_batch_still_runs():
+    recorder = Recorder()
+    recorder.fail_next = True
+    together = GroupCommit(recorder)
+
+    async def scenario() -> tuple[list[int | BaseException], int]:
+        doomed = [asyncio.create_task(together.submit("event", n)) for n in (1, 2)]
+        await started(recorder)
+        next_one = asyncio.create_task(together.submit("event", 3))
+        await queued(together, "event", 1)
+        recorder.go.set()
+        return await asyncio.gather(*doomed, return_exceptions=True), await next_one
+
+    failed, served = run_async(scenario())
+    assert all(isinstance(f, RuntimeError) for f in failed) and len(failed) == 2
+    assert served == 30
+    assert [jobs for _, jobs in recorder.batches] == [[1, 2], [3]]
+
+
+def test_different_keys_run_side_by_side():
+    recorder = Recorder()
+    together = GroupCommit(recorder)
+
+    async def scenario() -> list[int]:
+        tasks = [asyncio.create_task(together.submit(key, n)) for key, n in (("a", 1), ("b", 2))]
+        await started(recorder)
+        await started(recorder)  # both running before either may finish
+        recorder.go.set()
+        return await asyncio.gather(*tasks)
+
+    assert run_async(scenario()) == [10, 20]
+    assert sorted(recorder.batches) == [("a", [1]), ("b", [2])]
+
+
+@pytest.mark.parametrize("max_batch", [1, 2])
+def test_a_batch_holds_at_most_max_batch_requests(max_batch: int):
+    recorder = Recorder()
+    together = GroupCommit(recorder, max_batch=max_batch)
+
+    async def scenario() -> list[int]:
+        first = asyncio.create_task(together.submit("event", 0))
+        await started(recorder)
+        later = [asyncio.create_task(together.submit("event", n)) for n in (1, 2, 3)]
+        await queued(together, "event", 3)
+        recorder.go.set()
+        return await asyncio.gather(first, *later)
+
+    assert run_async(scenario()) == [0, 10, 20, 30]
+    sizes = [len(jobs) for _, jobs in recorder.batches]
+    assert sizes == [1] + [max_batch] * (3 // max_batch) + (
+        [3 % max_batch] if 3 % max_batch else []
+    )
