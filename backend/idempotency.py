@@ -35,9 +35,9 @@ from datetime import datetime, timedelta
 
 from fastapi import Response
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend.core.db import dialect_insert
 from backend.core.problems import ProblemError
 from backend.models import IdempotencyRecord
 
@@ -60,14 +60,6 @@ class IdempotencyContext:
 
     key: str | None
     request_hash: str
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """A key ``claim`` took, whose response someone else's transaction will ``finish``."""
-
-    scope: str
-    key: str
 
 
 @dataclass(frozen=True)
@@ -145,15 +137,65 @@ def claim(
     now: datetime,
     replay: Callable[[StoredResponse], Response] | None = None,
 ) -> Response | None:
-    """Claim the key (committed), for the caller to act and then ``finish`` or ``release``; or
-    the stored response to replay (None when claimed); or raise (key reused, in progress)."""
-    existing = _claim(session, scope, idem, now)
-    if existing is None:
-        return None
-    stored = StoredResponse(existing.status or 200, existing.body or b"", existing.headers or {})
-    response = replay(stored) if replay is not None else _replay(stored)
-    response.headers[REPLAYED_HEADER] = "true"
-    return response
+    """Claim the key, committed at once so a concurrent duplicate sees it, for the caller to act
+    and then ``finish`` or ``release``; or the stored response to replay (None when claimed);
+    or raise (key reused, in progress)."""
+    try:
+        replayed = claim_within(session, scope, idem, now, replay)
+    except BaseException:
+        session.rollback()
+        raise
+    if replayed is None:
+        _commit_keeping_loaded(session)
+    else:
+        session.rollback()  # read only
+    return replayed
+
+
+def claim_within(
+    session: Session,
+    scope: str,
+    idem: IdempotencyContext,
+    now: datetime,
+    replay: Callable[[StoredResponse], Response] | None = None,
+) -> Response | None:
+    """``claim`` inside the caller's transaction, which then acts, ``finish``-es and commits
+    (or undoes its claim with ``unclaim``): for changes made together in one transaction
+    (``backend.core.group_commit``). A concurrent duplicate elsewhere waits for that commit."""
+    assert idem.key is not None
+    fresh = {
+        "request_hash": idem.request_hash,
+        "state": "in_progress",
+        "started_at": now,
+        "expires_at": now + RETENTION,
+    }
+    claimed = dialect_insert(session)(IdempotencyRecord).values(scope=scope, key=idem.key, **fresh)
+    if session.scalar(claimed.on_conflict_do_nothing().returning(IdempotencyRecord.key)):
+        return None  # (rowcount is no use here: psycopg reports -1 for this INSERT)
+    record = session.get(IdempotencyRecord, (scope, idem.key), populate_existing=True)
+    if record is None:  # released by its request between our two statements: it is retrying
+        raise _in_progress()
+    if record.expires_at > now:
+        if record.request_hash != idem.request_hash:
+            raise ProblemError(
+                422,
+                "idempotency_key_reused",
+                "Idempotency key reused",
+                "This Idempotency-Key was used for a different request; make a new key per action.",
+            )
+        if record.state == "done":
+            stored = StoredResponse(record.status or 200, record.body or b"", record.headers or {})
+            response = replay(stored) if replay is not None else _replay(stored)
+            response.headers[REPLAYED_HEADER] = "true"
+            return response
+        if now - record.started_at < STALE_AFTER:
+            raise _in_progress()
+        logger.warning("taking over an abandoned idempotency claim")
+    # A lapsed record (not yet purged) counts as absent; an abandoned claim is taken over.
+    for name, value in {**fresh, "status": None, "body": None, "headers": None}.items():
+        setattr(record, name, value)
+    session.flush()
+    return None
 
 
 def finish(
@@ -217,57 +259,6 @@ def _after_effect(session: Session, response: Response) -> None:
             hook(session, response)
 
 
-def _claim(
-    session: Session, scope: str, idem: IdempotencyContext, now: datetime
-) -> IdempotencyRecord | None:
-    """Claim the key (committed); or return the finished record to replay; or raise."""
-    assert idem.key is not None
-    record = session.get(IdempotencyRecord, (scope, idem.key))
-    if record is not None and record.expires_at <= now:  # lapsed and not yet purged: a new use
-        session.delete(record)
-        session.flush()
-        record = None
-    if record is None:
-        session.add(
-            IdempotencyRecord(
-                scope=scope,
-                key=idem.key,
-                request_hash=idem.request_hash,
-                state="in_progress",
-                started_at=now,
-                expires_at=now + RETENTION,
-            )
-        )
-        try:
-            _commit_keeping_loaded(session)
-            return None
-        except IntegrityError:  # a concurrent duplicate claimed it first
-            session.rollback()
-            record = session.get(IdempotencyRecord, (scope, idem.key), populate_existing=True)
-            if record is None:
-                raise _in_progress() from None
-
-    if record.request_hash != idem.request_hash:
-        session.rollback()
-        raise ProblemError(
-            422,
-            "idempotency_key_reused",
-            "Idempotency key reused",
-            "This Idempotency-Key was used for a different request; make a new key per action.",
-        )
-    if record.state == "in_progress":
-        if now - record.started_at < STALE_AFTER:
-            session.rollback()
-            raise _in_progress()
-        logger.warning("taking over an abandoned idempotency claim")
-        record.started_at = now
-        record.expires_at = now + RETENTION
-        _commit_keeping_loaded(session)
-        return None
-    session.rollback()  # read-only from here
-    return record
-
-
 def _in_progress() -> ProblemError:
     return ProblemError(
         409,
@@ -280,6 +271,12 @@ def _in_progress() -> ProblemError:
 
 def release(session: Session, scope: str, key: str) -> None:
     """Free a claimed key whose effect failed (committed): a retry acts anew."""
+    unclaim(session, scope, key)
+    session.commit()
+
+
+def unclaim(session: Session, scope: str, key: str) -> None:
+    """``release`` in the caller's transaction."""
     session.execute(
         delete(IdempotencyRecord).where(
             IdempotencyRecord.scope == scope,
@@ -287,7 +284,6 @@ def release(session: Session, scope: str, key: str) -> None:
             IdempotencyRecord.state == "in_progress",
         )
     )
-    session.commit()
 
 
 def forget(session: Session, scope: str, key: str | None) -> None:

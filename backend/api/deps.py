@@ -24,10 +24,7 @@ from backend.core.group_commit import GroupCommit
 from backend.core.problems import ProblemError
 from backend.idempotency import (
     AFTER_EFFECT,
-    Claimed,
     IdempotencyContext,
-    claim,
-    release,
     request_fingerprint,
     run_idempotent,
     user_scope,
@@ -198,24 +195,16 @@ class Change:
         effect: Callable[[], Response],
         together: GroupCommit[str, J, Response],
         group: str,
-        job: Callable[[Claimed], J],
+        job: Callable[[str], J],
     ) -> Response:
         """``run``, or, when the change has a key, with the other changes for ``group`` that
-        arrive meanwhile: the key is claimed here, and ``job(claimed)`` goes to ``together``,
-        whose batch makes the change and stores its response in one transaction with the
-        others (``backend.core.group_commit``). A change made for someone else runs alone:
-        its record is written by the request's own session."""
+        arrive meanwhile: ``job(scope)`` goes to ``together``, whose batch claims its key,
+        makes it and stores its response in one transaction with the others
+        (``backend.core.group_commit``). A change made for someone else runs alone: its
+        record is written by the request's own session."""
         if self.idem.key is None or self.session.info.get(AFTER_EFFECT):
             return await run_in_threadpool(self.run, effect)
-        claimed = Claimed(user_scope(self.user.id), self.idem.key)
-        replayed = await run_in_threadpool(claim, self.session, claimed.scope, self.idem, self.now)
-        if replayed is not None:
-            return replayed
-        try:
-            return await together.submit(group, job(claimed))
-        except Exception:  # the batch refused or failed this change: nothing of it was kept
-            await run_in_threadpool(release, self.session, claimed.scope, claimed.key)
-            raise
+        return await together.submit(group, job(user_scope(self.user.id)))
 
 
 async def get_change(

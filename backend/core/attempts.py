@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import Integer, String, case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from backend.core.db import dialect_insert
 from backend.core.sealed import session_cipher
 from backend.models import Base, UTCDateTime
 
@@ -44,8 +44,7 @@ def count_attempt(
 ) -> Attempt:
     """Add one attempt; returns the count in the subject's window and the window's end."""
     subject = _stored(session, subject)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(session)
     ends = now + window
     ended = AttemptCount.ends_at <= now
     statement = (

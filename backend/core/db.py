@@ -5,10 +5,12 @@ SQLite gets WAL (readers never block the writer), a 30 s busy timeout instead of
 mode runs SELECTs outside any transaction, which would let one delta page mix two snapshots.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -67,6 +69,11 @@ def _create_engine(url: URL) -> Engine:
 def writer(engine: Engine) -> Engine:
     """``engine`` for sessions that will write (SQLite: BEGIN IMMEDIATE, see below)."""
     return engine.execution_options(**{WRITE_TRANSACTION: True})
+
+
+def dialect_insert(session: Session) -> Callable[..., Any]:
+    """The INSERT of ``session``'s database, with its ON CONFLICT clauses (both engines)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:

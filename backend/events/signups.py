@@ -6,14 +6,12 @@ places at once, exactly 50 are confirmed and the rest wait in the order they wer
 """
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from backend import crud as accounts
-from backend.core.problems import ProblemError
 from backend.events import crud, errors
 from backend.events.models import Event, EventSignup, ExcuseReason, SignupState
 from backend.events.publish import publish
@@ -114,30 +112,31 @@ def sign_up(
     Already signed up (a retry with a new key, another device): the same sign-up, unchanged.
     Signing up again after cancelling reactivates the row at the end of the queue.
     """
-    (done,) = sign_up_together(session, event_id, [SignupAsk(user, signup_id, now, key)])
-    if isinstance(done, ProblemError):
-        raise done
+    together = SignupsTogether(session, event_id)
+    done = together.sign_up(SignupAsk(user, signup_id, now, key))
+    together.publish()
     return done
 
 
-def sign_up_together(
-    session: Session, event_id: str, asks: Sequence[SignupAsk]
-) -> list[SignedUp | ProblemError]:
+class SignupsTogether:
     """Several people's sign-ups for one event in one transaction (group commit,
-    ``backend.core.group_commit``): the event is locked, counted and published once for all of
-    them, and each is decided in order exactly as if it came alone. A refusal (sign-up closed)
-    is that person's outcome and changes nothing; the others go on. No such event: raises."""
-    event = locked_event(session, event_id)
-    queue = _Queue(session, event)
-    outcomes: list[SignedUp | ProblemError] = []
-    for ask in asks:
-        try:
-            outcomes.append(_sign_up_one(session, event, queue, ask))
-        except ProblemError as refusal:
-            outcomes.append(refusal)
-    if queue.changed:
-        publish(session, event, queue.counts)
-    return outcomes
+    ``backend.core.group_commit``): the event is locked (raises if there is none), counted
+    and, at ``publish``, published once for all of them; each ``sign_up`` is decided in turn
+    exactly as if it came alone."""
+
+    def __init__(self, session: Session, event_id: str) -> None:
+        self._session = session
+        self._event = locked_event(session, event_id)
+        self._queue = _Queue(session, self._event)
+
+    def sign_up(self, ask: SignupAsk) -> SignedUp:
+        """One person's sign-up; a refusal (sign-up closed) is raised before any change."""
+        return _sign_up_one(self._session, self._event, self._queue, ask)
+
+    def publish(self) -> None:
+        """The event's new counts into the catalogue, if anyone joined (call once, last)."""
+        if self._queue.changed:
+            publish(self._session, self._event, self._queue.counts)
 
 
 def _sign_up_one(session: Session, event: Event, queue: _Queue, ask: SignupAsk) -> SignedUp:

@@ -38,7 +38,7 @@ from backend.events.wire import (
     SignupRequest,
     StaffEventPublic,
 )
-from backend.idempotency import Claimed, finish
+from backend.idempotency import IdempotencyContext, claim_within, finish, unclaim
 
 router = APIRouter(prefix="/events", tags=["events"], dependencies=HOUSEKEEPING)
 
@@ -117,8 +117,8 @@ async def sign_up(
             session, signups.sign_up(session, user, event_id, signup_id, now, idem.key)
         )
 
-    def job(claimed: Claimed) -> SignupJob:
-        return SignupJob(signups.SignupAsk(user, signup_id, now, claimed.key), claimed)
+    def job(scope: str) -> SignupJob:
+        return SignupJob(signups.SignupAsk(user, signup_id, now, idem.key), scope, idem)
 
     return await change.run_together(effect, request.app.state.signups_together, event_id, job)
 
@@ -130,36 +130,53 @@ def _signed_up_json(session: Session, done: signups.SignedUp) -> JSONResponse:
 
 @dataclass(frozen=True)
 class SignupJob:
-    """A sign-up whose key is claimed, waiting to be made with the others for its event."""
+    """A sign-up waiting to be made with the others for its event, under its key."""
 
     ask: signups.SignupAsk
-    claimed: Claimed
+    scope: str
+    idem: IdempotencyContext
 
 
 def signups_together(
     session_factory: sessionmaker[Session], engine: Engine
 ) -> GroupCommit[str, SignupJob, Response]:
-    """Sign-ups for one event arriving together, made in one transaction per batch (each with
-    its stored response): what 200 people signing up at once queue for is one lock per batch,
-    not one per person (``bench/events.py``)."""
+    """Sign-ups for one event arriving together, made in one transaction per batch, each with
+    its key claimed and its response stored: what 200 people signing up at once queue for is
+    one lock and one commit per batch, not two per person (``bench/events.py``)."""
 
     def run(event_id: str, jobs: Sequence[SignupJob]) -> list[Response | ProblemError]:
         with session_factory(bind=writer(engine)) as session:
-            asks = [replace(job.ask, user=session.merge(job.ask.user, load=False)) for job in jobs]
-            outcomes: list[Response | ProblemError] = []
-            for job, done in zip(
-                jobs, signups.sign_up_together(session, event_id, asks), strict=True
-            ):
-                if isinstance(done, signups.SignedUp):
-                    response = _signed_up_json(session, done)
-                    finish(session, job.claimed.scope, job.claimed.key, response)
-                    outcomes.append(response)
-                else:
-                    outcomes.append(done)
+            together = signups.SignupsTogether(session, event_id)
+            outcomes = [_sign_up_within(session, together, job) for job in jobs]
+            together.publish()
             session.commit()
             return outcomes
 
     return GroupCommit(run)
+
+
+def _sign_up_within(
+    session: Session, together: signups.SignupsTogether, job: SignupJob
+) -> Response | ProblemError:
+    """One sign-up of a batch, as ``Change.run`` makes it alone: claimed (or replayed, or
+    refused for its key), made, and its response stored; a refusal changes nothing."""
+    key = job.idem.key
+    assert key is not None
+    try:
+        replayed = claim_within(session, job.scope, job.idem, job.ask.now)
+    except ProblemError as refusal:
+        return refusal
+    if replayed is not None:
+        return replayed
+    try:
+        user = session.merge(job.ask.user, load=False)
+        done = together.sign_up(replace(job.ask, user=user))
+    except ProblemError as refusal:
+        unclaim(session, job.scope, key)
+        return refusal
+    response = _signed_up_json(session, done)
+    finish(session, job.scope, key, response)
+    return response
 
 
 @router.delete(

@@ -229,6 +229,41 @@ def _body(clock: FakeClock, *, days: int, title: str) -> dict[str, Any]:
     )
 
 
+def arriving_together(
+    app: FastAPI, event_id: str, requests: list[tuple[dict[str, str], dict[str, Any]]]
+) -> list[httpx.Response]:
+    """The first of ``requests`` (headers, body) is sent and its batch held running until the
+    others are all waiting for the next one: they are then made together, in this order."""
+    first_running, go = threading.Event(), threading.Event()
+    run_batch = app.state.signups_together.run_batch
+
+    def held_first(group: str, jobs: Sequence[Any]) -> Any:
+        if not first_running.is_set():
+            first_running.set()
+            assert go.wait(30)
+        return run_batch(group, jobs)
+
+    together = app.state.signups_together = GroupCommit(held_first)
+
+    async def send_all() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://sunshine") as http:
+            sent: list[asyncio.Task[httpx.Response]] = []
+            for headers, body in requests:
+                post = http.post(f"{EVENTS}/{event_id}/signups", json=body, headers=headers)
+                sent.append(asyncio.create_task(post))
+                if len(sent) == 1:
+                    assert await asyncio.to_thread(first_running.wait, 30)
+                else:  # queued in order
+                    async with asyncio.timeout(30):
+                        while together.waiting(event_id) < len(sent) - 1:
+                            await asyncio.sleep(0.01)
+            go.set()
+            return list(await asyncio.gather(*sent))
+
+    return run_async(send_all())
+
+
 def test_sign_ups_arriving_together_are_made_in_one_transaction(
     app: FastAPI, person: Any, event: dict[str, Any], session: Session
 ):
@@ -237,41 +272,12 @@ def test_sign_ups_arriving_together_are_made_in_one_transaction(
     and the event published once for the four."""
     headers = [person(f"1390000001{n}").write() for n in range(5)]
     version_before = catalogue.get_item(session, "event", event["id"]).version
-    first_running, go = threading.Event(), threading.Event()
-    run_batch = app.state.signups_together.run_batch
 
-    def held_first(event_id: str, jobs: Sequence[Any]) -> Any:
-        if not first_running.is_set():
-            first_running.set()
-            assert go.wait(30)
-        return run_batch(event_id, jobs)
-
-    together = app.state.signups_together = GroupCommit(held_first)
-
-    async def all_five() -> list[httpx.Response]:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://sunshine") as http:
-
-            def send(n: int) -> asyncio.Task[httpx.Response]:
-                return asyncio.create_task(
-                    http.post(f"{EVENTS}/{event['id']}/signups", json={}, headers=headers[n])
-                )
-
-            first = send(0)
-            assert await asyncio.to_thread(first_running.wait, 30)
-            rest = [send(n) for n in range(1, 5)]
-            async with asyncio.timeout(30):
-                while together.waiting(event["id"]) < 4:
-                    await asyncio.sleep(0.01)
-            go.set()
-            return [await first, *await asyncio.gather(*rest)]
-
-    answers = run_async(all_five())
+    answers = arriving_together(app, event["id"], [(h, {}) for h in headers])
 
     assert [a.status_code for a in answers] == [201] * 5
-    states = [(a.json()["state"], a.json()["waitlist_position"]) for a in answers]
-    assert states[0] == ("confirmed", None)
-    assert sorted(states[1:], key=str) == [
+    assert [(a.json()["state"], a.json()["waitlist_position"]) for a in answers] == [
+        ("confirmed", None),
         ("confirmed", None),
         ("waitlisted", 1),
         ("waitlisted", 2),
@@ -279,14 +285,32 @@ def test_sign_ups_arriving_together_are_made_in_one_transaction(
     ]
     session.rollback()  # a new snapshot
     assert catalogue.get_item(session, "event", event["id"]).version == version_before + 2
-    replayed = httpx_replay(app, headers[3], event["id"])
-    assert replayed.headers["Idempotent-Replayed"] == "true"
-    assert replayed.json() == answers[3].json()
+    again = TestClient(app).post(f"{EVENTS}/{event['id']}/signups", json={}, headers=headers[3])
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json() == answers[3].json()
 
 
-def httpx_replay(app: FastAPI, headers: dict[str, str], event_id: str) -> httpx.Response:
-    """The same request again (same key): its stored answer."""
-    return TestClient(app).post(f"{EVENTS}/{event_id}/signups", json={}, headers=headers)
+def test_one_key_twice_in_one_batch_is_made_once_and_reused_for_another_request_refused(
+    app: FastAPI, person: Any, event: dict[str, Any]
+):
+    first, second = person("13900000120").write(), person("13900000121").write()
+    signup_id = str(uuid.uuid4())
+
+    answers = arriving_together(
+        app,
+        event["id"],
+        [
+            (first, {}),
+            (second, {"id": signup_id}),
+            (second, {"id": signup_id}),  # the same request again: replayed
+            (second, {"id": str(uuid.uuid4())}),  # the same key for another request
+        ],
+    )
+
+    made, replayed, reused = answers[1:]
+    assert made.status_code == 201 and "Idempotent-Replayed" not in made.headers
+    assert replayed.status_code == 201 and replayed.headers["Idempotent-Replayed"] == "true"
+    assert replayed.json() == made.json() and made.json()["id"] == signup_id
+    assert reused.status_code == 422 and problem_code(reused) == "idempotency_key_reused"
 
 
 def test_a_refused_sign_up_among_others_changes_nothing_and_the_others_go_on(
@@ -301,7 +325,14 @@ def test_a_refused_sign_up_among_others_changes_nothing_and_the_others_go_on(
         for n, p in enumerate(people)
     ]
     with app.state.session_factory(bind=writer(app.state.engine)) as writing:
-        outcomes = signups.sign_up_together(writing, event["id"], asks)
+        together = signups.SignupsTogether(writing, event["id"])
+        outcomes: list[signups.SignedUp | ProblemError] = []
+        for ask in asks:
+            try:
+                outcomes.append(together.sign_up(ask))
+            except ProblemError as refusal:
+                outcomes.append(refusal)
+        together.publish()
         made = [
             (o.signup.user_id, o.signup.state, o.signup.queue_seq, o.position)
             for o in outcomes
