@@ -77,7 +77,28 @@ def dialect_insert(session: Session) -> Callable[..., Any]:
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine)
+    sessions = sessionmaker(bind=engine)
+    event.listen(sessions, "after_begin", _connected)
+    event.listen(sessions, "after_transaction_end", _released)
+    return sessions
+
+
+_CONNECTED = "sunshine_connected"
+
+
+def holds_connection(session: Session) -> bool:
+    """Whether ``session`` has a transaction open on a connection, so that closing it waits
+    on the database (a rollback, the connection back to its pool)."""
+    return bool(session.info.get(_CONNECTED))
+
+
+def _connected(session: Session, _transaction: Any, _connection: Any) -> None:
+    session.info[_CONNECTED] = True
+
+
+def _released(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the outermost transaction ended: its connection went back
+        session.info.pop(_CONNECTED, None)
 
 
 def _is_sqlite_memory(url: URL) -> bool:
