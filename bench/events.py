@@ -7,7 +7,8 @@ through the API, then for each round publishes one event with 50 places and rele
 sign-ups together (a barrier; each person has their own keep-alive connection, Idempotency-Key
 and sign-up UUID), timing every request from send to response. Every round must end with
 exactly 50 confirmed and 150 waitlisted at positions 1..150: the decision is taken under the
-event's lock.
+event's lock, once per batch of the sign-ups that arrived together (group commit,
+``backend/core/group_commit.py``).
 
 Interleaved with the rounds, single uncontended sign-ups (one person, an event nobody else
 wants) are timed in the same run, so the ratio compares like with like on this machine.

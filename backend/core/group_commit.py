@@ -49,32 +49,35 @@ class GroupCommit(Generic[K, J, R]):
     ) -> None:
         self.run_batch = run_batch
         self._max_batch = max_batch
-        self._queues: dict[K, _Queue[J, R]] = {}
+        self._queues: dict[tuple[asyncio.AbstractEventLoop, K], _Queue[J, R]] = {}
 
     async def submit(self, key: K, job: J) -> R:
-        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
-        queue = self._queues.get(key)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[R] = loop.create_future()
+        # Per event loop (a server has one; a test client may run one per request): a batch's
+        # task settles only its own loop's futures.
+        place = (loop, key)
+        queue = self._queues.get(place)
         if queue is None:  # nobody is serving this key: this request starts the batches
-            queue = self._queues[key] = _Queue()
+            queue = self._queues[place] = _Queue()
             queue.waiting.append((job, future))
-            queue.server = asyncio.get_running_loop().create_task(self._serve(key, queue))
+            queue.server = loop.create_task(self._serve(place, queue))
         else:
             queue.waiting.append((job, future))
         return await future
 
     def waiting(self, key: K) -> int:
         """How many requests wait for ``key``'s next batch (the running one not counted)."""
-        queue = self._queues.get(key)
-        return 0 if queue is None else len(queue.waiting)
+        return sum(len(q.waiting) for (_, k), q in list(self._queues.items()) if k == key)
 
-    async def _serve(self, key: K, queue: _Queue[J, R]) -> None:
+    async def _serve(self, place: tuple[asyncio.AbstractEventLoop, K], queue: _Queue[J, R]) -> None:
         try:
             while queue.waiting:
                 batch = queue.waiting[: self._max_batch]
                 del queue.waiting[: self._max_batch]
-                await self._run(key, batch)
+                await self._run(place[1], batch)
         finally:
-            del self._queues[key]
+            del self._queues[place]
             for _, future in queue.waiting:  # only if serving was cancelled (shutdown)
                 if not future.done():
                     future.set_exception(RuntimeError("the server is stopping"))

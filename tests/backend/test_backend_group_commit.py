@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -133,3 +134,22 @@ def test_a_batch_holds_at_most_max_batch_requests(max_batch: int):
     assert sizes == [1] + [max_batch] * (3 // max_batch) + (
         [3 % max_batch] if 3 % max_batch else []
     )
+
+
+def test_each_event_loop_has_its_own_batches():
+    """A test client may run each request on an event loop of its own: a batch settles only
+    its own loop's requests, so two loops asking for one key run two batches."""
+    recorder = Recorder()
+    together = GroupCommit(recorder)
+
+    def on_a_loop_of_its_own(job: int) -> int:
+        return asyncio.run(asyncio.wait_for(together.submit("event", job), WAIT))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(on_a_loop_of_its_own, 1)
+        assert recorder.running.acquire(timeout=WAIT)
+        second = pool.submit(on_a_loop_of_its_own, 2)
+        assert recorder.running.acquire(timeout=WAIT), "the second loop's batch runs too"
+        recorder.go.set()
+        assert (first.result(WAIT), second.result(WAIT)) == (10, 20)
+    assert [jobs for _, jobs in recorder.batches] == [[1], [2]]
