@@ -22,7 +22,10 @@ Routes use it by wrapping their effect::
     return run_idempotent(session, idem, scope, now, effect)
 
 where ``effect()`` makes its changes in ``session`` without committing and returns the
-Response. Not a middleware: only routes that opt in are affected, and bodies are read once by
+Response. Changes made in batches (``backend.core.group_commit``) claim, act and ``finish`` in
+the batch's one transaction (``claim_within``): a concurrent duplicate elsewhere waits for its
+commit and then replays, and a duplicate later in the same batch replays at once. Not a
+middleware: only routes that opt in are affected, and bodies are read once by
 FastAPI (``IdempotencyDep`` hashes the cached body).
 """
 
