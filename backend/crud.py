@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -337,15 +337,20 @@ def find_token(session: Session, token: str, kind: str) -> AuthToken | None:
     return row if row is not None and row.kind == kind else None
 
 
+_ACCESS_TOKEN_USER = (
+    select(AuthToken.revoked, AuthToken.expires_at, User)
+    .join(User, User.id == AuthToken.user_id)
+    .where(
+        AuthToken.token_hash.in_(bindparam("hashes", expanding=True)), AuthToken.kind == "access"
+    )
+    .limit(1)
+)  # built once: every request asks, and building the statement cost a third of the lookup
+
+
 def user_for_access_token(session: Session, token: str, now: datetime) -> User | None:
     """The user of an unexpired, unrevoked access token, in one query (every request asks)."""
     hashes = security.token_hashes(session_cipher(session), token)
-    row = session.execute(
-        select(AuthToken.revoked, AuthToken.expires_at, User)
-        .join(User, User.id == AuthToken.user_id)
-        .where(AuthToken.token_hash.in_(hashes), AuthToken.kind == "access")
-        .limit(1)
-    ).first()
+    row = session.execute(_ACCESS_TOKEN_USER, {"hashes": hashes}).first()
     if row is None or row.revoked or row.expires_at <= now:
         return None
     return row.User
