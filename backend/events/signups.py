@@ -64,7 +64,7 @@ class SignedUp:
 
 @dataclass(frozen=True)
 class SignupAsk:
-    """One person asking for a place, as ``sign_up_together`` takes it."""
+    """One person asking for a place, as ``SignupsTogether.sign_up`` takes it."""
 
     user: User
     signup_id: str
