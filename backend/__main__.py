@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from backend.core.config import Settings
-from backend.core.db import WRITE_TRANSACTION, create_db_engine, create_session_factory
+from backend.core.db import create_db_engine, create_session_factory, writer
 from backend.core.key_checks import check_key_file
 from backend.core.keys import KeyFileError, KeyRing
 from backend.core.logs import configure_logging
@@ -186,7 +186,7 @@ def _rotate_keys(db_url: str | None) -> int:
         with create_session_factory(engine)() as session:
             check_key_file(session)  # the old keys must be the database's, or nothing opens
         cipher = cipher_of(engine.dialect)
-        with engine.execution_options(**{WRITE_TRANSACTION: True}).begin() as connection:
+        with writer(engine).begin() as connection:
             rewritten = reseal(connection, cipher, sealed_columns(metadata))
             reindex_phones(connection, cipher)
         print(f"{rewritten} values sealed again under key {cipher.current}.")

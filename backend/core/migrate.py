@@ -23,7 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
-from backend.core.db import WRITE_TRANSACTION
+from backend.core.db import writer
 from backend.tables import metadata
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -57,7 +57,7 @@ def current(connection: Connection) -> str | None:
 
 def upgrade(engine: Engine, to: str = "head") -> None:
     """Bring the database to revision ``to`` (see the module docstring)."""
-    with engine.execution_options(**{WRITE_TRANSACTION: True}).begin() as connection:
+    with writer(engine).begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
         tables = set(inspect(connection).get_table_names())
