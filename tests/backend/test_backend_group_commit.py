@@ -53,19 +53,25 @@ async def queued(together: GroupCommit, key: str, count: int) -> None:
             await asyncio.sleep(0)
 
 
+def one_then_the_rest(recorder: Recorder, together: GroupCommit, jobs: list[int]) -> list[int]:
+    """The first job's batch held running until the rest all wait for the next; their results."""
+
+    async def scenario() -> list[int]:
+        first = asyncio.create_task(together.submit("event", jobs[0]))
+        await started(recorder)
+        later = [asyncio.create_task(together.submit("event", n)) for n in jobs[1:]]
+        await queued(together, "event", len(later))
+        recorder.go.set()
+        return await asyncio.gather(first, *later)
+
+    return run_async(scenario())
+
+
 def test_requests_arriving_during_a_batch_form_the_next_one():
     recorder = Recorder()
     together = GroupCommit(recorder)
 
-    async def scenario() -> list[int]:
-        first = asyncio.create_task(together.submit("event", 1))
-        await started(recorder)
-        later = [asyncio.create_task(together.submit("event", n)) for n in (2, 3, 4)]
-        await queued(together, "event", 3)
-        recorder.go.set()
-        return await asyncio.gather(first, *later)
-
-    assert run_async(scenario()) == [10, 20, 30, 40]
+    assert one_then_the_rest(recorder, together, [1, 2, 3, 4]) == [10, 20, 30, 40]
     assert recorder.batches == [("event", [1]), ("event", [2, 3, 4])]
 
 
@@ -116,24 +122,13 @@ def test_different_keys_run_side_by_side():
     assert sorted(recorder.batches) == [("a", [1]), ("b", [2])]
 
 
-@pytest.mark.parametrize("max_batch", [1, 2])
-def test_a_batch_holds_at_most_max_batch_requests(max_batch: int):
+@pytest.mark.parametrize(("max_batch", "sizes"), [(1, [1, 1, 1, 1]), (2, [1, 2, 1])])
+def test_a_batch_holds_at_most_max_batch_requests(max_batch: int, sizes: list[int]):
     recorder = Recorder()
     together = GroupCommit(recorder, max_batch=max_batch)
 
-    async def scenario() -> list[int]:
-        first = asyncio.create_task(together.submit("event", 0))
-        await started(recorder)
-        later = [asyncio.create_task(together.submit("event", n)) for n in (1, 2, 3)]
-        await queued(together, "event", 3)
-        recorder.go.set()
-        return await asyncio.gather(first, *later)
-
-    assert run_async(scenario()) == [0, 10, 20, 30]
-    sizes = [len(jobs) for _, jobs in recorder.batches]
-    assert sizes == [1] + [max_batch] * (3 // max_batch) + (
-        [3 % max_batch] if 3 % max_batch else []
-    )
+    assert one_then_the_rest(recorder, together, [0, 1, 2, 3]) == [0, 10, 20, 30]
+    assert [len(jobs) for _, jobs in recorder.batches] == sizes
 
 
 def test_each_event_loop_has_its_own_batches():
