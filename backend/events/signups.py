@@ -72,7 +72,7 @@ class SignupAsk:
     key: str | None
 
 
-class _Queue:
+class _Places:
     """The locked event's counts and the next place in its queue: asked for once per
     transaction, then kept up to date by the sign-ups made in it."""
 
@@ -127,19 +127,19 @@ class SignupsTogether:
     def __init__(self, session: Session, event_id: str) -> None:
         self._session = session
         self._event = locked_event(session, event_id)
-        self._queue = _Queue(session, self._event)
+        self._places = _Places(session, self._event)
 
     def sign_up(self, ask: SignupAsk) -> SignedUp:
         """One person's sign-up; a refusal (sign-up closed) is raised before any change."""
-        return _sign_up_one(self._session, self._event, self._queue, ask)
+        return _sign_up_one(self._session, self._event, self._places, ask)
 
     def publish(self) -> None:
         """The event's new counts into the catalogue, if anyone joined (call once, last)."""
-        if self._queue.changed:
-            publish(self._session, self._event, self._queue.counts)
+        if self._places.changed:
+            publish(self._session, self._event, self._places.counts)
 
 
-def _sign_up_one(session: Session, event: Event, queue: _Queue, ask: SignupAsk) -> SignedUp:
+def _sign_up_one(session: Session, event: Event, places: _Places, ask: SignupAsk) -> SignedUp:
     """One sign-up with the event locked. Refuses before it changes anything."""
     user, now = ask.user, ask.now
     signup = crud.signup_of(session, event.id, user.id)
@@ -147,7 +147,7 @@ def _sign_up_one(session: Session, event: Event, queue: _Queue, ask: SignupAsk) 
         return SignedUp(signup, event, new=False)
     if now > event.signup_deadline or now >= event.start_at:
         raise errors.signup_closed()
-    state, queue_seq = queue.join()
+    state, queue_seq = places.join()
     if signup is None:
         signup_id = ask.signup_id
         if crud.get_signup(session, signup_id) is not None:  # someone else's id: not theirs
@@ -166,7 +166,7 @@ def _sign_up_one(session: Session, event: Event, queue: _Queue, ask: SignupAsk) 
     crud.touch(signup, now)
     _log(session, user, "event_signed_up", event, ask.key, now)
     waits = state == SignupState.WAITLISTED
-    return SignedUp(signup, event, new=True, position=queue.counts.waitlisted if waits else None)
+    return SignedUp(signup, event, new=True, position=places.counts.waitlisted if waits else None)
 
 
 def _restart(signup: EventSignup, state: SignupState, queue_seq: int) -> None:
