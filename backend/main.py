@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend import __version__, crud
-from backend.api.main import api_router
+from backend.api.main import API_V1, versioned_router
 from backend.api.routes.events import signups_together
 from backend.core.body_limit import BodyLimit
 from backend.core.clock import Clock, settings_clock
@@ -27,8 +27,6 @@ from backend.events.seed import seed_events
 from backend.notify.sms import TextsWaiting, build_sms_provider
 from backend.proxy.acting import HEADER as ACT_FOR_HEADER
 from backend.seed import seed_catalog
-
-API_V1 = "/api/v1"
 
 
 def create_app(settings: Settings | None = None, *, db_url: str | None = None) -> FastAPI:
@@ -77,7 +75,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None) -
     app.add_middleware(CorrelationIdMiddleware, header_name=REQUEST_ID_HEADER)
     _document_optional_parameters_without_null(app)
     _document_acting_problems(app)
-    app.include_router(api_router, prefix=API_V1)
+    app.router.routes.extend(versioned_router.routes)
     return app
 
 
