@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from backend.embedded import free_port
 
@@ -114,6 +115,36 @@ class PgCluster:
         name = url.rsplit("/", 1)[1]
         with self._admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def empty_database(self, url: str, *, keep: tuple[str, ...] = ()) -> None:
+        """Delete every row of every table but ``keep``'s and restart every sequence: the
+        database is then as its template left it, for a tenth of what dropping it and copying
+        the template again costs. Anyone still connected is disconnected first; foreign keys
+        are not checked while rows go (as the superuser, ``session_replication_role``)."""
+        name = url.rsplit("/", 1)[1]
+        with self._admin() as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user=SUPERUSER, dbname=name
+        ) as connection:
+            connection.execute("SET LOCAL session_replication_role = replica")
+            tables = connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchall()
+            for (table,) in tables:
+                if table not in keep:
+                    connection.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+            sequences = connection.execute(
+                "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
+            ).fetchall()
+            for (sequence,) in sequences:
+                connection.execute(
+                    sql.SQL("ALTER SEQUENCE {} RESTART").format(sql.Identifier(sequence))
+                )
 
     def dump(self, url: str) -> bytes:
         """``pg_dump`` of one database, as PostgreSQL's own tool writes it (plain SQL)."""
