@@ -4,8 +4,8 @@ and PostgreSQL (production), a new database in the suite's throw-away cluster.
 A test's database is a copy of one migrated once per test process (``migrated_databases``):
 building the schema for each of some 1,700 backend tests cost more than the tests. On
 PostgreSQL, copying one and dropping it again still cost 90-180 ms of CPU per test, so a
-database a test is done with is emptied (rows deleted, sequences restarted: about a tenth of
-that) and lent to the next. Migration tests ask for an empty one, always new.
+database a test is done with is emptied (rows deleted, sequences restarted) and lent to the
+next: the trip route tests' set-up on PostgreSQL took 12 s instead of 48 s. Migration tests ask for an empty one, always new.
 """
 
 from __future__ import annotations

@@ -118,8 +118,8 @@ class PgCluster:
 
     def empty_database(self, url: str, *, keep: tuple[str, ...] = ()) -> None:
         """Delete every row of every table but ``keep``'s and restart every sequence: the
-        database is then as its template left it, for a tenth of what dropping it and copying
-        the template again costs. Anyone still connected is disconnected first; foreign keys
+        database is then as its template left it, far cheaper than dropping it and copying
+        the template again. Anyone still connected is disconnected first; foreign keys
         are not checked while rows go (as the superuser, ``session_replication_role``)."""
         name = url.rsplit("/", 1)[1]
         with self._admin() as admin:
