@@ -19,9 +19,9 @@ import pytest
 from backend.core.config import Settings
 from backend.core.db import create_db_engine
 from backend.core.keys import KeyRing
-from backend.core.migrate import upgrade
+from backend.core.migrate import head, upgrade
 from backend.main import load_keys
-from tools.pg_cluster import PgCluster
+from tools.pg_cluster import PgCluster, libpq_url
 
 ENGINES = ("sqlite", "postgresql")
 
@@ -69,7 +69,6 @@ class MigratedDatabases:
         self._directory = directory
         self._urls: dict[str, str] = {}
         self._idle: list[str] = []  # PostgreSQL databases given back, emptied
-        self._template_revision: str | None = None
 
     def url(self, engine: str) -> str:
         if engine not in self._urls:
@@ -96,9 +95,7 @@ class MigratedDatabases:
         that migrates asks for an empty database instead, but if one did it here, the
         database is dropped rather than lent again)."""
         cluster = self._cluster()
-        if self._template_revision is None:
-            self._template_revision = _revision(self.url("postgresql"))
-        if _revision(url) != self._template_revision:
+        if _revision(url) != head():  # the template's: it was upgraded to head
             cluster.drop_database(url)
             return
         cluster.empty_database(url, keep=("alembic_version",))
@@ -109,8 +106,10 @@ class MigratedDatabases:
 
 
 def _revision(url: str) -> str | None:
-    """The database's Alembic revision (None without one, or without the table)."""
-    with psycopg.connect(url.replace("+psycopg", "")) as connection:
+    """The database's Alembic revision (None without one, or without the table). What
+    ``backend.core.migrate.current`` answers, over a plain connection: an engine made after
+    every test to ask would cost more than the question."""
+    with psycopg.connect(libpq_url(url)) as connection:
         try:
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         except psycopg.errors.UndefinedTable:

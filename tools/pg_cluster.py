@@ -96,9 +96,10 @@ class PgCluster:
         """A SQLAlchemy URL (psycopg 3 driver)."""
         return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
-    def _admin(self) -> psycopg.Connection:
+    def _connect(self, database: str = SUPERUSER, *, autocommit: bool = True) -> psycopg.Connection:
+        """As the superuser, to ``database`` (by default the maintenance one)."""
         return psycopg.connect(
-            host="127.0.0.1", port=self.port, user=SUPERUSER, dbname=SUPERUSER, autocommit=True
+            host="127.0.0.1", port=self.port, user=SUPERUSER, dbname=database, autocommit=autocommit
         )
 
     def create_database(self, template: str | None = None) -> str:
@@ -107,13 +108,13 @@ class PgCluster:
         self._databases += 1
         name = f"sunshine_{self._databases}"
         copy = f' TEMPLATE "{template.rsplit("/", 1)[1]}"' if template else ""
-        with self._admin() as admin:
+        with self._connect() as admin:
             admin.execute(f'CREATE DATABASE "{name}"{copy}')
         return self.url(name)
 
     def drop_database(self, url: str) -> None:
         name = url.rsplit("/", 1)[1]
-        with self._admin() as admin:
+        with self._connect() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def empty_database(self, url: str, *, keep: tuple[str, ...] = ()) -> None:
@@ -122,15 +123,13 @@ class PgCluster:
         the template again. Anyone still connected is disconnected first; foreign keys
         are not checked while rows go (as the superuser, ``session_replication_role``)."""
         name = url.rsplit("/", 1)[1]
-        with self._admin() as admin:
+        with self._connect() as admin:
             admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = %s AND pid <> pg_backend_pid()",
                 (name,),
             )
-        with psycopg.connect(
-            host="127.0.0.1", port=self.port, user=SUPERUSER, dbname=name
-        ) as connection:
+        with self._connect(name, autocommit=False) as connection:
             connection.execute("SET LOCAL session_replication_role = replica")
             tables = connection.execute(
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
@@ -148,8 +147,13 @@ class PgCluster:
 
     def dump(self, url: str) -> bytes:
         """``pg_dump`` of one database, as PostgreSQL's own tool writes it (plain SQL)."""
-        command = [str(self._bin / "pg_dump"), "--no-password", url.replace("+psycopg", "")]
+        command = [str(self._bin / "pg_dump"), "--no-password", libpq_url(url)]
         return subprocess.run(command, capture_output=True, check=True).stdout
+
+
+def libpq_url(url: str) -> str:
+    """A URL of ``url()``'s as libpq (psql, pg_dump, ``psycopg.connect``) takes it."""
+    return url.replace("+psycopg", "")
 
 
 @contextmanager

@@ -1,19 +1,17 @@
 """The suite's PostgreSQL databases: one a test gives back is lent again exactly as new."""
 
-from pathlib import Path
-
 import psycopg
 import pytest
 
 from backend.core.config import DEFAULT_SEED_DIR, Settings
 from backend.main import create_app
 from tests.databases import MigratedDatabases
-from tools.pg_cluster import PgCluster
+from tools.pg_cluster import libpq_url
 
 
 def _state(url: str) -> tuple[dict[str, int], dict[str, tuple[int, bool]]]:
     """Rows per table, and each sequence's (last value, called)."""
-    with psycopg.connect(url.replace("+psycopg", "")) as connection:
+    with psycopg.connect(libpq_url(url)) as connection:
         tables = connection.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
         ).fetchall()
@@ -37,9 +35,7 @@ def _use(url: str) -> None:
     app.state.engine.dispose()
 
 
-def test_a_database_given_back_is_lent_again_as_a_new_copy(
-    migrated_databases: MigratedDatabases, pg_cluster: PgCluster
-):
+def test_a_database_given_back_is_lent_again_as_a_new_copy(migrated_databases: MigratedDatabases):
     fresh = migrated_databases.lend_postgresql()
     new = _state(fresh)
     _use(fresh)
@@ -55,12 +51,12 @@ def test_a_database_given_back_is_lent_again_as_a_new_copy(
 
 
 def test_a_database_whose_schema_changed_is_dropped_not_lent_again(
-    migrated_databases: MigratedDatabases, pg_cluster: PgCluster, tmp_path: Path
+    migrated_databases: MigratedDatabases,
 ):
     changed = migrated_databases.lend_postgresql()
-    with psycopg.connect(changed.replace("+psycopg", "")) as connection:
+    with psycopg.connect(libpq_url(changed)) as connection:
         connection.execute("DROP TABLE alembic_version")
     migrated_databases.give_back(changed)
     assert migrated_databases.lend_postgresql() != changed
     with pytest.raises(psycopg.OperationalError):
-        psycopg.connect(changed.replace("+psycopg", "")).close()
+        psycopg.connect(libpq_url(changed)).close()
