@@ -13,6 +13,11 @@ APT_PACKAGES := chromium espeak-ng
 SCREEN_READER_PACKAGES := orca xvfb xdotool at-spi2-core dbus-x11 speech-dispatcher \
 	speech-dispatcher-espeak-ng gsettings-desktop-schemas dconf-gsettings-backend libglib2.0-bin \
 	locales
+# Python keeps the bytecode it compiles (this machine's environment sets PYTHONDONTWRITEBYTECODE):
+# otherwise each of the suite's hundreds of Python processes (test workers, apps, backends)
+# compiles every module it imports again, and pytest rewrites every test module's asserts again.
+# Measured on two browser and CLI test files from a fresh clone: 78 s of CPU, 50 s with it.
+unexport PYTHONDONTWRITEBYTECODE
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOCALES := assets/locales
 MO_FILES := $(LOCALES)/zh_CN/LC_MESSAGES/sunshine.mo $(LOCALES)/en/LC_MESSAGES/sunshine.mo
