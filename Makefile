@@ -31,8 +31,8 @@ run: install system-deps i18n-compile
 # its apps): one browser test alone leaves a third of the machine idle while it waits for
 # frames and the app; beside them, at the lowest CPU priority, everything that needs no
 # browser, on every core, using what the browser tests leave idle (its output is shown when
-# it ends); last, alone, the screen-reader tests (under load Chromium hands Orca a Flutter
-# announcement after Flutter has already cleared it, and it is never heard).
+# it ends); when the browser tests are done, the screen-reader tests, beside what is left of
+# the others, which yield them the CPU at their priority.
 # Prints how long it took, pass or fail. With PYTEST_ARGS naming a part of the suite, a run
 # that finds none of its tests there (pytest's exit 5) is not a failure.
 NO_BROWSER_LOG := test-artifacts/no-browser-tests.log
@@ -42,10 +42,10 @@ test: install system-deps i18n-compile
 	nice -n 19 $(PY) -m pytest -n auto -m "not browser" $(PYTEST_ARGS) >$(NO_BROWSER_LOG) 2>&1 & \
 	background=$$!; \
 	$(PY) -m pytest -n 2 --dist loadfile -m "browser and not screen_reader" $(PYTEST_ARGS); browser=$$?; \
+	$(PY) -m pytest -m screen_reader $(PYTEST_ARGS); heard=$$?; \
 	wait $$background; first=$$?; \
 	echo "--- the tests without a browser (run beside the browser tests) ---"; \
 	cat $(NO_BROWSER_LOG); \
-	$(PY) -m pytest -m screen_reader $(PYTEST_ARGS); heard=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s"; \
 	passed() { [ $$1 -eq 0 ] || { [ -n "$(PYTEST_ARGS)" ] && [ $$1 -eq 5 ]; }; }; \
 	passed $$first && passed $$browser && passed $$heard

@@ -10,6 +10,11 @@ dir in web mode. It holds:
   fonts that cannot be had offline; now it gets the font it already has, from the browser cache.
   Our font covers every string the app shows (tests/unit/test_font_coverage.py), so nothing
   needs a real fallback; text it lacks (emoji a user types) shows as a box instead of hanging.
+  Also in ``main.dart.js``: an announcement stays in its live region for
+  ``ANNOUNCEMENT_SECONDS`` instead of Flutter's 300 ms, and is cleared only if no newer one has
+  replaced it. On a busy device Chromium passed the region to the screen reader after Flutter had
+  already emptied it, and a blind person heard nothing ("验证码已发送" lost, seen with Orca
+  while a second test run loaded the machine).
 - ``assets/FontManifest.json`` with our CJK font added (Flutter loads manifest fonts before the
   first frame) and the unused KaTeX math fonts dropped (20 fewer requests at start-up).
 - ``index.html`` with ``lang`` set, so screen readers speak Chinese with a Chinese voice.
@@ -34,7 +39,7 @@ import platformdirs
 from accessibility.theme import FONT_ASSET, FONT_FAMILY
 from app.paths import ASSETS_DIR
 
-RECIPE_VERSION = "3"
+RECIPE_VERSION = "4"
 RIVE_CDN = re.compile(r'"https://cdn\.jsdelivr\.net/npm/@rive-app/[^"]*/"')
 RIVE_LOCAL = '"rive-offline/"'
 FALLBACK_FONT = re.compile(r'"noto[a-z0-9]*/v\d+/[^"]+\.woff2"')
@@ -45,6 +50,12 @@ RIVE_STUB = (
     "};\n"
 )
 COPIED_ASSET_DIRS = ("fonts", "icons")
+ANNOUNCEMENT_SECONDS = 5
+# Flutter's AccessibilityAnnouncements.announce, compiled: set the live region's text at once,
+# then empty it (and move it back out of a modal dialog) after liveMessageDuration.
+ANNOUNCE_TIMERS = re.compile(
+    r"(new A\.\w+\(p,r\)\)\n)(A\.\w+)\((B\.\w+),new (A\.\w+)\(p,q,o\)\)\}\}"
+)
 
 
 def overlay_root() -> Path:
@@ -95,6 +106,7 @@ def _build(web_dir: Path, out: Path, lang_tag: str) -> None:
     patched, count = FALLBACK_FONT.subn(f'"../../{FONT_ASSET}"', patched)
     if count == 0:
         raise RuntimeError("Flet web client changed: fallback font table not found")
+    patched = _keep_announcements(patched)
     (out / "main.dart.js").write_text(patched, encoding="utf-8")
 
     for variant in ("wasm", "wasm_compatibility"):
@@ -119,3 +131,28 @@ def _build(web_dir: Path, out: Path, lang_tag: str) -> None:
         source = ASSETS_DIR / name
         if source.is_dir():
             shutil.copytree(source, out / name)
+
+
+def _keep_announcements(script: str) -> str:
+    """Announcements stay ``ANNOUNCEMENT_SECONDS``; the timer that empties the live region
+    empties it only if it still holds the text it was set for."""
+    found = ANNOUNCE_TIMERS.findall(script)
+    if len(found) != 1:
+        raise RuntimeError("Flet web client changed: Flutter's announcement timers not found")
+    _, timer, duration, clear = found[0]
+    duration_class = re.search(re.escape(duration) + r"=new (A\.\w+)\(3e5\)", script)
+    clear_body = re.escape(clear) + r'\.prototype=\{\n\$0\(\)\{var s=this,r=s\.a\nr\.textContent=""'
+    if duration_class is None or len(re.findall(clear_body, script)) != 1:
+        raise RuntimeError("Flet web client changed: announcement duration or clearing not found")
+    longer = f"new {duration_class.group(1)}({ANNOUNCEMENT_SECONDS * 1_000_000})"
+    script = ANNOUNCE_TIMERS.sub(
+        lambda m: f"{m.group(1)}{timer}({longer},Object.assign(new {clear}(p,q,o),{{d:r}}))}}}}",
+        script,
+    )
+    return re.sub(
+        clear_body,
+        lambda m: (
+            m.group(0).removesuffix('r.textContent=""') + 'if(r.textContent===s.d)r.textContent=""'
+        ),
+        script,
+    )

@@ -46,13 +46,28 @@ HARNESS_WARNING = "Falling back to CPU-only rendering"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 # Flutter writes announcements into aria-live elements and clears them soon after; record
 # every text that passes through them, as a screen reader would have heard it.
+# And how long each stayed there, until a newer one replaced it or the region was emptied.
 RECORD_ANNOUNCEMENTS = """
 window.__announcements = [];
+window.__announcementSpans = [];
+const shown = new Map();  // live element -> {text, since}
 new MutationObserver(records => {
   for (const r of records) {
     const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
     const live = el && el.closest('[aria-live]');
-    if (live && live.textContent.trim()) window.__announcements.push(live.textContent.trim());
+    if (!live) continue;
+    // Untrimmed: Flutter tells a repeated sentence from the last by a trailing no-break space.
+    const raw = live.textContent;
+    const before = shown.get(live);
+    if (before && before.raw !== raw) {
+      window.__announcementSpans.push({text: before.raw.trim(), ms: performance.now() - before.since,
+                                       ended: raw.trim() ? 'replaced' : 'emptied'});
+      shown.delete(live);
+    }
+    if (raw.trim() && !shown.has(live)) {
+      window.__announcements.push(raw.trim());
+      shown.set(live, {raw, since: performance.now()});
+    }
   }
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
@@ -260,6 +275,11 @@ class FletPage:
     def announcements(self) -> list[str]:
         """Everything announced through live regions since the page was opened."""
         return self.page.evaluate("() => window.__announcements")
+
+    def announcement_spans(self) -> list[dict]:
+        """Each announcement that has left its live region: ``text``, ``ms`` it stayed, and
+        whether a newer one ``replaced`` it or the region was ``emptied``."""
+        return self.page.evaluate("() => window.__announcementSpans")
 
     def wait_for_announcement(self, fragment: str, timeout_s: float = 30, since: int = 0) -> str:
         """The latest announcement holding ``fragment``, among those after the first ``since``."""

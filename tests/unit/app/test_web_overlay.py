@@ -15,7 +15,7 @@ import pytest
 
 from accessibility.theme import FONT_ASSET, FONT_FAMILY
 from app.paths import ASSETS_DIR
-from app.web_client import prepare_web_overlay
+from app.web_client import _keep_announcements, prepare_web_overlay
 
 FALLBACK_FONT_URL = re.compile(r'"noto[a-z0-9]*/v\d+/[^"]+\.woff2"')
 
@@ -52,6 +52,19 @@ def test_main_js_asks_no_cdn_for_the_rive_runtime(main_js: str):
 def test_main_js_has_no_fallback_font_urls(main_js: str):
     found = FALLBACK_FONT_URL.findall(main_js)
     assert not found, f"{len(found)} fallback font URLs left, e.g. {found[:3]}"
+
+
+def test_main_js_keeps_announcements_seconds_and_clears_only_its_own(main_js: str):
+    assert re.search(
+        r"new A\.\w+\(5000000\),Object\.assign\(new A\.\w+\(p,q,o\),\{d:r\}\)", main_js
+    )
+    assert 'if(r.textContent===s.d)r.textContent=""' in main_js
+
+
+def test_a_client_without_flutters_announcement_timers_is_refused():
+    """A new Flet whose compiled announce() looks different must not be served unpatched."""
+    with pytest.raises(RuntimeError, match="announcement timers"):
+        _keep_announcements("A.cZ(B.ce,new A.b4k(p))")
 
 
 @pytest.mark.parametrize("variant", ["wasm", "wasm_compatibility"])
