@@ -11,6 +11,7 @@ Bounded and reproducible: Hypothesis is derandomized, a fixed number of examples
 and the server's clock is a FakeClock, so each run sends the same requests in the same order.
 """
 
+import functools
 import json
 import uuid
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CheckContext
+from schemathesis.config import ProjectConfig
 
 from backend import crud
 from backend.core.clock import FakeClock
@@ -67,6 +69,29 @@ CONFIG = schemathesis.Config.from_dict(
         ],
     }
 )
+
+
+def _remember_per_operation(name: str) -> None:
+    """Schemathesis merges an operation's configuration again for every case it generates and
+    checks (``ProjectConfig.phases_for``, ``checks_config_for``, ``generation_for``): a fifth of
+    this file's CPU under py-spy. The configuration does not change during a run, so each
+    answer is kept, per configuration object (held, so its id is never reused), operation and
+    phase."""
+    merge = getattr(ProjectConfig, name)
+    answers: dict[tuple[int, str | None, str | None], tuple[ProjectConfig, Any]] = {}
+
+    @functools.wraps(merge)
+    def remembered(self: ProjectConfig, *, operation: Any = None, **phase: Any) -> Any:
+        key = (id(self), None if operation is None else operation.label, phase.get("phase"))
+        if key not in answers:
+            answers[key] = (self, merge(self, operation=operation, **phase))
+        return answers[key][1]
+
+    setattr(ProjectConfig, name, remembered)
+
+
+for _name in ("phases_for", "checks_config_for", "generation_for"):
+    _remember_per_operation(_name)
 
 
 def _load_schema() -> Any:
