@@ -50,7 +50,7 @@ def server_inbox(url: str) -> list[dict]:
     return server_get(url, "/me/inbox")["items"]
 
 
-def wait_for_answer(url: str, item_id: int, answer: str, timeout_s: float = 30) -> None:
+def wait_for_answer(url: str, item_id: int, answer: str, timeout_s: float = 60) -> None:
     deadline = time.monotonic() + timeout_s
     items: list[dict] = []
     while time.monotonic() < deadline:
