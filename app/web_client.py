@@ -141,18 +141,18 @@ def _keep_announcements(script: str) -> str:
         raise RuntimeError("Flet web client changed: Flutter's announcement timers not found")
     _, timer, duration, clear = found[0]
     duration_class = re.search(re.escape(duration) + r"=new (A\.\w+)\(3e5\)", script)
-    clear_body = re.escape(clear) + r'\.prototype=\{\n\$0\(\)\{var s=this,r=s\.a\nr\.textContent=""'
-    if duration_class is None or len(re.findall(clear_body, script)) != 1:
-        raise RuntimeError("Flet web client changed: announcement duration or clearing not found")
+    if duration_class is None:
+        raise RuntimeError("Flet web client changed: announcement duration not found")
     longer = f"new {duration_class.group(1)}({ANNOUNCEMENT_SECONDS * 1_000_000})"
     script = ANNOUNCE_TIMERS.sub(
         lambda m: f"{m.group(1)}{timer}({longer},Object.assign(new {clear}(p,q,o),{{d:r}}))}}}}",
         script,
     )
-    return re.sub(
-        clear_body,
-        lambda m: (
-            m.group(0).removesuffix('r.textContent=""') + 'if(r.textContent===s.d)r.textContent=""'
-        ),
-        script,
+    # The clearing closure's body: keep its first line, guard its emptying.
+    clear_start = re.escape(clear) + r"\.prototype=\{\n\$0\(\)\{var s=this,r=s\.a\n"
+    script, count = re.subn(
+        f'({clear_start})r\\.textContent=""', r'\1if(r.textContent===s.d)r.textContent=""', script
     )
+    if count != 1:
+        raise RuntimeError("Flet web client changed: announcement clearing not found")
+    return script

@@ -5,7 +5,8 @@ A test's database is a copy of one migrated once per test process (``migrated_da
 building the schema for each of some 1,700 backend tests cost more than the tests. On
 PostgreSQL, copying one and dropping it again still cost 90-180 ms of CPU per test, so a
 database a test is done with is emptied (rows deleted, sequences restarted) and lent to the
-next: the trip route tests' set-up on PostgreSQL took 12 s instead of 48 s. Migration tests ask for an empty one, always new.
+next: the trip route tests' set-up on PostgreSQL took 12 s instead of 48 s. Migration tests
+ask for an empty one, always new.
 """
 
 from __future__ import annotations

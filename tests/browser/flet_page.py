@@ -50,26 +50,28 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 RECORD_ANNOUNCEMENTS = """
 window.__announcements = [];
 window.__announcementSpans = [];
-const shown = new Map();  // live element -> {text, since}
-new MutationObserver(records => {
-  for (const r of records) {
-    const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
-    const live = el && el.closest('[aria-live]');
-    if (!live) continue;
-    // Untrimmed: Flutter tells a repeated sentence from the last by a trailing no-break space.
-    const raw = live.textContent;
-    const before = shown.get(live);
-    if (before && before.raw !== raw) {
-      window.__announcementSpans.push({text: before.raw.trim(), ms: performance.now() - before.since,
-                                       ended: raw.trim() ? 'replaced' : 'emptied'});
-      shown.delete(live);
+(() => {
+  const shown = new Map();  // live element -> {raw, since}: the text it holds, since when
+  new MutationObserver(records => {
+    for (const r of records) {
+      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      const live = el && el.closest('[aria-live]');
+      if (!live) continue;
+      // Untrimmed: Flutter tells a repeated sentence from the last by a trailing no-break space.
+      const raw = live.textContent;
+      const before = shown.get(live);
+      if (before && before.raw !== raw) {
+        window.__announcementSpans.push({text: before.raw.trim(), ms: performance.now() - before.since,
+                                         ended: raw.trim() ? 'replaced' : 'emptied'});
+        shown.delete(live);
+      }
+      if (raw.trim() && !shown.has(live)) {
+        window.__announcements.push(raw.trim());
+        shown.set(live, {raw, since: performance.now()});
+      }
     }
-    if (raw.trim() && !shown.has(live)) {
-      window.__announcements.push(raw.trim());
-      shown.set(live, {raw, since: performance.now()});
-    }
-  }
-}).observe(document, {subtree: true, childList: true, characterData: true});
+  }).observe(document, {subtree: true, childList: true, characterData: true});
+})();
 """
 
 

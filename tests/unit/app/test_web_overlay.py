@@ -15,7 +15,7 @@ import pytest
 
 from accessibility.theme import FONT_ASSET, FONT_FAMILY
 from app.paths import ASSETS_DIR
-from app.web_client import _keep_announcements, prepare_web_overlay
+from app.web_client import ANNOUNCEMENT_SECONDS, _keep_announcements, prepare_web_overlay
 
 FALLBACK_FONT_URL = re.compile(r'"noto[a-z0-9]*/v\d+/[^"]+\.woff2"')
 
@@ -55,8 +55,9 @@ def test_main_js_has_no_fallback_font_urls(main_js: str):
 
 
 def test_main_js_keeps_announcements_seconds_and_clears_only_its_own(main_js: str):
+    micros = ANNOUNCEMENT_SECONDS * 1_000_000
     assert re.search(
-        r"new A\.\w+\(5000000\),Object\.assign\(new A\.\w+\(p,q,o\),\{d:r\}\)", main_js
+        rf"new A\.\w+\({micros}\),Object\.assign\(new A\.\w+\(p,q,o\),\{{d:r\}}\)", main_js
     )
     assert 'if(r.textContent===s.d)r.textContent=""' in main_js
 
